@@ -1,0 +1,186 @@
+"""`regassist` command line: parse arguments, call one core function, print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .config import Settings
+from .errors import IndexNotBuilt, NotFound, RegassistError
+from .retrieve import Mode
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="regassist：电子政务/政务信息化项目管理办法问答助手（条款引用、城市对比）。")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        _fail(str(exc), 2)
+
+
+def _fail(message: str, code: int = 1):
+    typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+class _Bar:
+    """A progress bar on stderr for index builds (tqdm), one per stage."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, object] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        names = {"tokenize": "分词", "bm25": "BM25", "embed": "向量"}
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=names.get(stage, stage), file=sys.stderr,
+                                          unit="条", leave=True, disable=None)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+
+def _assistant(settings: Settings, mode: Optional[str] = None, rebuild: bool = True):
+    from .core import Assistant, Options
+
+    options = Options(mode=Mode.parse(mode) if mode else settings.mode)
+    try:
+        return Assistant.open(settings.corpus_dir, settings.index_dir, settings.embedder, options,
+                              rebuild=rebuild, progress=_Bar())
+    except RegassistError as exc:
+        _fail(str(exc))
+
+
+def _dump(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def index(force: bool = typer.Option(False, "--force", help="即使索引是最新的也重建")):
+    """构建（或更新）索引：解析 corpus/ 中的办法，写入 Chroma 与 BM25。"""
+    from .corpus import load_corpus
+    from .embed import make_embedder
+    from .index import build_index, expected_manifest, load_index, make_tokenizer
+
+    s = _settings()
+    try:
+        corpus = load_corpus(s.corpus_dir)
+        tokenizer = make_tokenizer(corpus.catalog)
+        embedder = make_embedder(s.embedder)
+        expected = expected_manifest(corpus, tokenizer, embedder)
+        if not force:
+            try:
+                idx = load_index(s.index_dir, expected)
+                typer.echo(f"索引已是最新：{idx.path}（{idx.manifest['clauses']} 个条款）")
+                return
+            except IndexNotBuilt:
+                pass
+        path = build_index(s.corpus_dir, s.index_dir, tokenizer, embedder, progress=_Bar())
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        typer.echo(f"索引已构建：{path}（{manifest['clauses']} 个条款，{manifest['build_seconds']} 秒，"
+                   f"向量模型 {manifest['embedder']}）")
+    except RegassistError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def search(query: str, city: Optional[str] = typer.Option(None, "--city", help="只在该城市的办法中检索"),
+           k: int = typer.Option(5, "--k", min=1, max=100, help="返回条数"),
+           mode: Optional[str] = typer.Option(None, "--mode", help="bm25 / dense / hybrid"),
+           as_json: bool = typer.Option(False, "--json", help="输出 JSON")):
+    """检索条款（最相关的在前）。"""
+    a = _assistant(_settings(), mode)
+    try:
+        hits = a.search(query, k=k, city=city)
+    except NotFound as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump([h.to_json() for h in hits])
+        return
+    if not hits:
+        typer.echo("没有检索到相关条款。")
+    for i, h in enumerate(hits, 1):
+        typer.secho(f"{i}. {h.meta.city}《{h.meta.title}》{h.clause.label}  (score {h.score:.4f})", bold=True)
+        typer.echo(h.clause.text + "\n")
+
+
+@app.command()
+def ask(question: str, city: Optional[str] = typer.Option(None, "--city", help="限定城市"),
+        as_json: bool = typer.Option(False, "--json", help="输出 JSON")):
+    """提问：给出答案与引用条款；语料不涉及时明确说明。"""
+    a = _assistant(_settings())
+    answer = a.ask(question, city=city)
+    if as_json:
+        _dump(answer.to_json())
+        return
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.secho("\n引用条款：", bold=True)
+        for c in answer.citations:
+            typer.secho(f"— {c.city}《{c.title}》{c.article}", bold=True)
+            typer.echo(c.text)
+
+
+@app.command()
+def show(doc_id: str, label: str, as_json: bool = typer.Option(False, "--json", help="输出 JSON")):
+    """按编号查看条款原文，例如：regassist show leshan-2022 第三十一条"""
+    a = _assistant(_settings())
+    try:
+        meta, clause = a.show(doc_id, label)
+    except NotFound as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump({"doc_id": meta.doc_id, "city": meta.city, "title": meta.title, "article": clause.label,
+               "chapter": clause.chapter, "text": clause.text})
+        return
+    typer.secho(f"{meta.city}《{meta.title}》{clause.label}" + (f"（{clause.chapter}）" if clause.chapter else ""),
+                bold=True)
+    typer.echo(clause.text)
+
+
+@app.command()
+def ingest(path: Path, city: str = typer.Option(..., "--city", help="城市，例如 苏州市"),
+           doc_id: str = typer.Option(..., "--doc-id", help="稳定的 ASCII 编号，例如 suzhou-2023"),
+           title: Optional[str] = typer.Option(None, "--title", help="标题（默认从正文识别）"),
+           status: str = typer.Option("现行", "--status", help="现行 / 暂行 / 征求意见稿 / 废止"),
+           province: Optional[str] = typer.Option(None, "--province"),
+           level: Optional[str] = typer.Option(None, "--level", help="地级市 / 县级市 / 市辖区 …"),
+           doc_number: Optional[str] = typer.Option(None, "--doc-number", help="文号"),
+           issuer: Optional[str] = typer.Option(None, "--issuer", help="发文机关"),
+           issue_date: Optional[str] = typer.Option(None, "--issue-date", help="YYYY-MM-DD"),
+           alias: list[str] = typer.Option([], "--alias", help="城市的其他叫法，可重复")):
+    """添加一份办法（.txt UTF-8/GBK、.docx、.pdf），写入 corpus/ 与目录文件；随后运行 regassist index。"""
+    from .ingest import ingest as do_ingest
+
+    s = _settings()
+    try:
+        when = date.fromisoformat(issue_date) if issue_date else None
+    except ValueError:
+        _fail(f"--issue-date 应为 YYYY-MM-DD，收到 {issue_date!r}", 2)
+    try:
+        entry = do_ingest(path, s.corpus_dir, city=city, doc_id=doc_id, title=title, status=status,
+                          province=province, level=level, doc_number=doc_number, issuer=issuer,
+                          issue_date=when, aliases=tuple(alias))
+    except RegassistError as exc:
+        _fail(str(exc))
+    typer.echo(f"已添加 {entry['doc_id']}：{entry['title']}（{entry['city']}，编码 {entry['encoding']}）。"
+               "运行 regassist index 更新索引。")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,376 @@
+"""The assistant: search, ask, show — the one entry point the CLI, API, UI and evals call."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .answer import Answer, Citation, cite, refusal, sentences, status_note, where
+from .catalog import LEXICON_DIR
+from .corpus import Corpus
+from .embed import Embedder, make_embedder
+from .errors import IndexNotBuilt, NotFound
+from .index import Index, Progress, build_index, expected_manifest, load_index, make_tokenizer
+from .corpus import load_corpus
+from .model import DocMeta, Hit, Part
+from .query import Analyzer, QueryAnalysis
+from .retrieve import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked
+from .text import int_to_cn
+from .tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+# Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
+# share of the question's IDF mass, and at least this much IDF in absolute terms.
+MIN_COVERAGE = 0.4
+MIN_MATCHED_IDF = 2.5
+MAX_CITATIONS = 4
+# Weight of a question word the corpus never uses, as a share of the rarest corpus word's IDF.
+OOV_WEIGHT = 0.6
+_LIST_ITEMS = 10
+_ITEM_START = re.compile(r"^(?:[-–•]\s*)?(?:[（(][零〇一二三四五六七八九十]+[)）]|\d+[.．、])")
+_LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
+
+
+@dataclass(frozen=True)
+class Options:
+    mode: Mode = Mode.HYBRID
+    routing: bool = True   # restrict retrieval to the cities a question names
+    # RRF weight of the dense list against BM25's 1.0. On the evaluation set USE-m3 alone trails
+    # BM25 by ~12 points of hit@5; as a light tie-breaker (0.1) it adds ~0.5 point of hit@1 and
+    # hit@5; from 0.2 up it pulls hit@1 down (evals/report.md, "dense weight" table).
+    dense_weight: float = 0.1
+
+
+class Assistant:
+    def __init__(self, index: Index, tokenizer: Tokenizer, embedder: Embedder | None,
+                 options: Options = Options(), today: date | None = None):
+        self.index = index
+        self.corpus: Corpus = index.corpus
+        self.tokenizer = tokenizer
+        self.embedder = embedder
+        self.options = options
+        self.today = today or date.today()
+        lexicon = self.corpus.catalog.root / LEXICON_DIR
+        corpus_text = "".join(d.source for d in self.corpus.documents.values())
+        self.analyzer = Analyzer(self.corpus.catalog, tokenizer, lexicon if lexicon.is_dir() else None,
+                                 corpus_text)
+        self.bm25 = Bm25Retriever(index, tokenizer)
+        self.dense = DenseRetriever(index, embedder) if embedder is not None and index.collection is not None else None
+        self.hybrid = (HybridRetriever(self.bm25, self.dense, weights=(1.0, options.dense_weight))
+                       if self.dense is not None else None)
+        indptr = np.asarray(index.bm25.scores["indptr"])
+        n = len(index.clauses)
+        df = np.diff(indptr)
+        self._idf = {tok: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
+                     for tok, i in index.bm25.vocab_dict.items() if i < len(df)}
+        self._max_idf = max(self._idf.values()) if self._idf else 1.0
+        self._oov_weight = OOV_WEIGHT * self._max_idf
+        self._clause_tokens = lru_cache(maxsize=200_000)(self._tokens_of)
+        self._synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
+                                for key, values in self.analyzer.synonyms.items()}
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, corpus_dir: Path, index_dir: Path, embedder: str | None = None,
+             options: Options = Options(), rebuild: bool = True, progress: Progress | None = None,
+             today: date | None = None) -> "Assistant":
+        """Load the index for `corpus_dir`, building it first when missing or stale (rebuild=True)."""
+        emb = make_embedder(embedder)
+        corpus = load_corpus(corpus_dir)
+        tokenizer = make_tokenizer(corpus.catalog)
+        expected = expected_manifest(corpus, tokenizer, emb)
+        try:
+            index = load_index(index_dir, expected)
+        except IndexNotBuilt as exc:
+            if not rebuild:
+                raise
+            log.info("building index: %s", exc)
+            build_index(corpus_dir, index_dir, tokenizer, emb, progress=progress or (lambda *a: None))
+            index = load_index(index_dir, expected)
+        # The build carries its own lexicon copy: tokenise queries exactly like the corpus.
+        tokenizer = make_tokenizer(index.corpus.catalog)
+        return cls(index, tokenizer, emb, options, today)
+
+    # -- search ---------------------------------------------------------------------------
+
+    def retriever(self, mode: Mode):
+        if mode is Mode.BM25:
+            return self.bm25
+        if self.dense is None:
+            raise IndexNotBuilt("this index has no dense vectors — rebuild with an embedder: regassist index")
+        return self.dense if mode is Mode.DENSE else self.hybrid
+
+    def _hits(self, ranked: Ranked) -> list[Hit]:
+        out = []
+        for row, score in ranked:
+            clause = self.index.clauses[row]
+            out.append(Hit(clause=clause, meta=self.corpus.documents[clause.doc_id].meta, score=score))
+        return out
+
+    def resolve_city(self, city: str) -> tuple[str, ...]:
+        found = self.analyzer.analyze(city).doc_ids
+        if not found:
+            known = "、".join(m.city for m in self.corpus.catalog.docs)
+            raise NotFound(f"语料库中没有“{city}”的办法。目前收录：{known}")
+        return found
+
+    def search(self, query: str, k: int = 5, city: str | None = None, mode: Mode | None = None,
+               routing: bool | None = None) -> list[Hit]:
+        analysis = self.analyzer.analyze(query)
+        doc_ids = self._scope(analysis, city, routing)
+        hits = self._search(analysis, k, doc_ids, mode or self.options.mode)
+        referenced = [Hit(clause=c, meta=self.corpus.documents[c.doc_id].meta, score=1.0)
+                      for c in self._referenced(analysis, doc_ids)]
+        if referenced:
+            # A clause named by reference (第三十一条, 附件4) is the answer: it leads the list.
+            ids = {h.clause.id for h in referenced}
+            hits = (referenced + [h for h in hits if h.clause.id not in ids])[:max(k, len(referenced))]
+        return hits
+
+    def _referenced(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Part]:
+        docs = [self.corpus.documents[d] for d in (doc_ids or tuple(self.corpus.documents))]
+        out: list[Part] = []
+        for ref in analysis.article_refs:
+            if 0 < ref.number < 10_000:
+                label = f"第{int_to_cn(ref.number)}条"
+                out += [c for d in docs for c in d.clauses if c.label == label]
+        for number in analysis.attachment_refs:
+            out += [c for d in docs for c in d.clauses if c.label.startswith(f"附件{number}")]
+        return out
+
+    def _scope(self, analysis: QueryAnalysis, city: str | None, routing: bool | None) -> tuple[str, ...]:
+        if city:
+            return self.resolve_city(city)
+        routing = self.options.routing if routing is None else routing
+        return analysis.doc_ids if routing else ()
+
+    def _search(self, analysis: QueryAnalysis, k: int, doc_ids: tuple[str, ...], mode: Mode) -> list[Hit]:
+        retriever = self.retriever(mode)
+        if len(doc_ids) > 1 or (analysis.compare and not doc_ids):
+            # Every city asked about gets its own list, so none is crowded out; interleave them.
+            scope = doc_ids or tuple(self.corpus.documents)
+            per_city = [retriever.search(analysis.search_text, k, (d,)) for d in scope]
+            merged: Ranked = []
+            for rank in range(k):
+                merged += [lst[rank] for lst in per_city if rank < len(lst)]
+            return self._hits(merged[: max(k, len(scope))])
+        return self._hits(retriever.search(analysis.search_text, k, doc_ids))
+
+    # -- relevance ------------------------------------------------------------------------
+
+    def _tokens_of(self, clause_id: str) -> frozenset[str]:
+        return frozenset(self.tokenizer.tokens(self.corpus.by_id(clause_id).text))
+
+    def _question_terms(self, analysis: QueryAnalysis) -> list[tuple[str, float, frozenset[str]]]:
+        """(word, weight, tokens that count as a match for it). A colloquial word matches its
+        synonyms (开发商 → 承建单位); a compound matches its parts (数据三清单 → 三清单)."""
+        place_words = {n for m in self.corpus.catalog.docs for n in m.names} | set(analysis.regions)
+        terms = []
+        seen = set()
+        quantities = {q.canonical for q in analysis.quantities}
+        for word, parts in self.tokenizer.terms(analysis.question):
+            if word in seen or word in quantities or any(word in p or p in word for p in place_words):
+                continue  # a number in the question may be a wrong premise: it must not gate
+            seen.add(word)
+            alts = {word, *parts}
+            for key, syn_tokens in self._synonym_tokens.items():
+                if word in key or key in word:
+                    alts |= syn_tokens
+            known = [self._idf[a] for a in alts if a in self._idf]
+            if word in self._idf:
+                weight = self._idf[word]
+            elif known:
+                weight = max(known)
+            else:
+                # A word the corpus never uses (护照, 天气) weighs like a rare corpus word: enough to
+                # pull an off-topic question below the gate.
+                weight = self._oov_weight
+            if len(word) == 1:
+                weight *= 0.5  # single characters (费, 批, 钱) are weak evidence either way
+            terms.append((word, weight, frozenset(alts)))
+        return terms
+
+    def relevance(self, analysis: QueryAnalysis, clause: Part) -> tuple[float, float]:
+        """(coverage, matched idf): how much of the question the clause speaks to."""
+        terms = self._question_terms(analysis)
+        if not terms:
+            return 0.0, 0.0
+        have = self._clause_tokens(clause.id)
+        total = sum(w for _, w, _ in terms)
+        matched = sum(w for _, w, alts in terms if alts & have)
+        return matched / total, matched
+
+    def _relevant(self, analysis: QueryAnalysis, hit: Hit) -> bool:
+        coverage, matched = self.relevance(analysis, hit.clause)
+        return coverage >= MIN_COVERAGE and matched >= MIN_MATCHED_IDF
+
+    # -- ask ------------------------------------------------------------------------------
+
+    def ask(self, question: str, city: str | None = None) -> Answer:
+        analysis = self.analyzer.analyze(question)
+        covered = list(self.corpus.catalog.docs)
+        if city:
+            try:
+                doc_ids = self.resolve_city(city)
+            except NotFound as exc:
+                return refusal(question, f"{exc}。", [])
+        else:
+            doc_ids = analysis.doc_ids
+        if analysis.unknown_places and not doc_ids:
+            places = "、".join(analysis.unknown_places)
+            return refusal(question, f"语料库中没有{places}的办法，无法回答。", covered)
+        if analysis.article_refs or analysis.attachment_refs:
+            answer = self._lookup(analysis, doc_ids)
+            if answer is not None:
+                return answer
+        scope = doc_ids if self.options.routing else ()
+        hits = self._search(analysis, 5, scope, self.options.mode)
+        relevant = [h for h in hits if self._relevant(analysis, h)]
+        if not relevant:
+            return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
+        chosen = self._choose(relevant, analysis, doc_ids)
+        return self._compose(question, analysis, chosen)
+
+    def _choose(self, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:
+        """The best clause per city (two when the runner-up is close), cities in rank order."""
+        by_doc: dict[str, list[Hit]] = {}
+        for h in hits:
+            by_doc.setdefault(h.meta.doc_id, []).append(h)
+        chosen: list[Hit] = []
+        single = len(by_doc) == 1 or (doc_ids and len(doc_ids) == 1)
+        for doc_hits in by_doc.values():
+            chosen.append(doc_hits[0])
+            if single and len(doc_hits) > 1 and doc_hits[1].score >= 0.85 * doc_hits[0].score:
+                chosen.append(doc_hits[1])
+        if not (analysis.compare or doc_ids):
+            # No city named: keep the cities whose best clause is close to the overall best.
+            best = chosen[0].score
+            chosen = [h for h in chosen if h.score >= 0.5 * best]
+        return chosen[:MAX_CITATIONS]
+
+    def _lead(self, analysis: QueryAnalysis, clause: Part) -> tuple[str, list[str]]:
+        """The label of the 款 that answers (or the clause label) and the sentences to lead with."""
+        terms = self._question_terms(analysis)
+        extra = set()
+        for e in analysis.expansions:
+            extra |= set(self.tokenizer.tokens(e))
+        scored = []
+        body = _LABEL_PREFIX.sub("", clause.text, count=1)
+        parts = sentences(body)
+        for i, sent in enumerate(parts):
+            toks = set(self.tokenizer.tokens(sent))
+            score = sum(w for _, w, alts in terms if alts & toks)
+            score += 0.3 * sum(self._idf.get(t, 0.0) for t in extra & toks)
+            scored.append((score, i, sent))
+        if not scored:
+            return clause.label, [clause.text]
+        best = max(scored)
+        ranked = sorted((s for s in scored if s[0] >= 0.7 * best[0] and s[0] > 0), key=lambda s: -s[0])
+        picked = ranked[:2] or [best]
+        order = sorted(picked, key=lambda s: s[1])
+        lead = [s[2] for s in order]
+        first = order[0][1]
+        if _ITEM_START.match(lead[0]) and first > 0:
+            # An item alone ("（三）总投资不超过500万元的。") needs the sentence that introduces it.
+            intro = next((parts[j] for j in range(first - 1, -1, -1) if not _ITEM_START.match(parts[j])), None)
+            if intro:
+                lead.insert(0, intro)
+        if lead[-1].endswith(("：", ":")):
+            # The sentence announces a list: the list is the answer.
+            following = parts[order[-1][1] + 1:]
+            lead += following[:_LIST_ITEMS]
+        label = clause.label
+        for para in clause.paragraphs:
+            if lead[0].rstrip("。；;") in para.text or any(lead[0].rstrip("。；;") in it.text for it in para.items):
+                label = para.label
+                break
+        return label, lead
+
+    def _compose(self, question: str, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
+        lines: list[str] = []
+        notes: list[str] = []
+        citations: list[Citation] = []
+        several = len({h.meta.doc_id for h in hits}) > 1
+        for hit in hits:
+            label, lead = self._lead(analysis, hit.clause)
+            prefix = f"【{hit.meta.city}】" if several or not analysis.doc_ids else ""
+            lines.append(f"{prefix}根据{where(hit.meta, label)}：“{''.join(lead)}”")
+            citations.append(cite(hit.meta, hit.clause))
+            note = status_note(hit.meta, self.today)
+            if note and note not in notes:
+                notes.append(note)
+        missing = [c for c, d in zip(analysis.cities, analysis.doc_ids)
+                   if d not in {h.meta.doc_id for h in hits}]
+        if missing:
+            notes.append(f"{'、'.join(missing)}的办法中未找到与该问题直接相关的条款。")
+        if analysis.unknown_places:
+            notes.append(f"语料库中没有{'、'.join(analysis.unknown_places)}的办法，以上仅为已收录城市的规定。")
+        if analysis.regions:
+            notes.append(f"语料库中没有{'、'.join(analysis.regions)}本级的办法，以上为其辖区内已收录的文件。")
+        text = "\n".join(lines + ([""] + notes if notes else []))
+        return Answer(question=question, answer=text, answerable=True, citations=citations)
+
+    def _lookup(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> Answer | None:
+        """第X条 / 第X条第Y款 / 附件N: answered by direct lookup, verbatim."""
+        docs = [self.corpus.documents[d] for d in (doc_ids or tuple(self.corpus.documents))]
+        found: list[tuple[DocMeta, Part, str]] = []
+        missing: list[str] = []
+        for ref in analysis.article_refs:
+            label = f"第{int_to_cn(ref.number)}条" if 0 < ref.number < 10_000 else ref.text
+            for doc in docs:
+                clause = next((c for c in doc.clauses if c.label == label), None)
+                if clause is None:
+                    missing.append(f"《{doc.meta.title}》没有{label}（共{_article_count(doc)}条）")
+                    continue
+                shown = clause.label
+                if ref.paragraph or ref.item:
+                    want = label + (f"第{int_to_cn(ref.paragraph)}款" if ref.paragraph else "")
+                    want += f"第{int_to_cn(ref.item)}项" if ref.item else ""
+                    if any(p.label == want or any(i.label == want for i in p.items) for p in clause.paragraphs):
+                        shown = want
+                found.append((doc.meta, clause, shown))
+        for number in analysis.attachment_refs:
+            for doc in docs:
+                parts = [c for c in doc.clauses if c.label.startswith(f"附件{number}")]
+                found += [(doc.meta, c, c.label) for c in parts]
+        if not found:
+            if missing and doc_ids:
+                return refusal(analysis.question, "；".join(missing) + "。", list(self.corpus.catalog.docs))
+            return None
+        if not doc_ids and len({m.doc_id for m, _, _ in found}) > 1 and not analysis.compare:
+            header = "问题未指明城市，以下列出各文件中的对应条款：\n"
+        else:
+            header = ""
+        blocks, notes = [], []
+        for meta, clause, shown in found:
+            text = clause.text
+            if shown != clause.label:
+                para = next((p for p in clause.paragraphs if p.label == shown), None)
+                item = next((i for p in clause.paragraphs for i in p.items if i.label == shown), None)
+                text = (para.text if para else item.text if item else clause.text)
+            blocks.append(f"{where(meta, shown)}（{meta.city}）：\n{text}")
+            note = status_note(meta, self.today)
+            if note and note not in notes:
+                notes.append(note)
+        text = header + "\n\n".join(blocks) + ("\n\n" + "\n".join(notes) if notes else "")
+        citations = [cite(meta, clause) for meta, clause, _ in found]
+        return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
+
+    # -- show -----------------------------------------------------------------------------
+
+    def show(self, doc_id: str, label: str) -> tuple[DocMeta, Part]:
+        clause = self.corpus.clause(doc_id, label)
+        return self.corpus.documents[doc_id].meta, clause
+
+
+def _article_count(doc) -> int:
+    return sum(1 for c in doc.clauses if c.label.startswith("第") and c.label.endswith("条"))

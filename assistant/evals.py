@@ -1,0 +1,204 @@
+"""Evaluation: run the Q&A set through the same code path as the API and score retrieval and answers.
+
+Evaluators are small pure functions: (case, result) → bool.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .answer import Answer
+from .corpus import Corpus
+from .model import Hit
+from .text import canonical_quantities, normalize
+
+KINDS = ("fact", "procedure", "threshold", "compute", "reference", "compare", "trap", "refuse")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    kind: str
+    q: str
+    cities: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    keywords: tuple[tuple[str, ...], ...] = ()
+    forbidden: tuple[str, ...] = ()
+    refuse: bool = False
+
+
+def load_cases(path: Path) -> list[Case]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = []
+    seen = set()
+    for raw in data["cases"]:
+        case = Case(
+            id=raw["id"], kind=raw["kind"], q=raw["q"],
+            cities=tuple(raw.get("cities") or ()), articles=tuple(raw.get("articles") or ()),
+            evidence=tuple(raw.get("evidence") or ()),
+            keywords=tuple(tuple(str(v) for v in group) for group in raw.get("keywords") or ()),
+            forbidden=tuple(raw.get("forbidden") or ()), refuse=bool(raw.get("refuse", False)))
+        if case.kind not in KINDS:
+            raise ValueError(f"{case.id}: unknown kind {case.kind!r}; allowed: {', '.join(KINDS)}")
+        if case.id in seen:
+            raise ValueError(f"duplicate case id {case.id}")
+        seen.add(case.id)
+        cases.append(case)
+    return cases
+
+
+def check_case(case: Case, corpus: Corpus) -> list[str]:
+    """Problems with a case against the corpus: unknown clauses, evidence not in the text."""
+    problems = []
+    texts = []
+    for cid in case.articles:
+        try:
+            texts.append(normalize(corpus.by_id(cid).text))
+        except KeyError:
+            problems.append(f"{case.id}: no clause {cid}")
+    for ev in case.evidence:
+        if not any(normalize(ev) in t for t in texts):
+            problems.append(f"{case.id}: evidence not in its clauses: {ev}")
+    for d in case.cities:
+        if d not in corpus.documents:
+            problems.append(f"{case.id}: unknown doc_id {d}")
+    return problems
+
+
+# -- evaluators -------------------------------------------------------------------------------
+
+def first_rank(case: Case, hits: list[Hit]) -> int | None:
+    """1-based rank of the first retrieved clause that answers the case."""
+    wanted = set(case.articles)
+    for rank, hit in enumerate(hits, 1):
+        if hit.clause.id in wanted:
+            return rank
+    return None
+
+
+def cited_evidence(case: Case, answer: Answer) -> bool:
+    """Every evidence string is in a cited clause, and (without evidence) an expected clause is cited."""
+    if not answer.citations:
+        return False
+    cited = [normalize(c.text) for c in answer.citations]
+    if case.evidence:
+        return all(any(normalize(ev) in t for t in cited) for ev in case.evidence)
+    ids = {f"{c.doc_id}/{c.article}" for c in answer.citations}
+    return bool(ids & set(case.articles))
+
+
+def has_keywords(case: Case, answer: Answer) -> bool:
+    text = normalize(answer.answer)
+    return all(any(normalize(v) in text for v in group) for group in case.keywords)
+
+
+def no_forbidden(case: Case, answer: Answer) -> bool:
+    text = normalize(answer.answer)
+    return not any(normalize(f) in text for f in case.forbidden)
+
+
+def contamination(case: Case, answer: Answer) -> bool:
+    """A citation from a city the question did not ask about."""
+    return bool(case.cities) and any(c.doc_id not in case.cities for c in answer.citations)
+
+
+def unbacked_numbers(answer: Answer) -> list[str]:
+    """Quantities in the answer that no cited clause contains."""
+    cited = set()
+    for c in answer.citations:
+        cited |= set(canonical_quantities(c.text))
+    return [q for q in canonical_quantities(answer.answer) if q not in cited]
+
+
+# -- runner -----------------------------------------------------------------------------------
+
+@dataclass
+class CaseResult:
+    case: Case
+    rank: int | None
+    answerable: bool
+    cited_ok: bool
+    keywords_ok: bool
+    forbidden_ok: bool
+    contaminated: bool
+    unbacked: list[str]
+    ms: float
+
+
+@dataclass
+class Report:
+    name: str
+    results: list[CaseResult] = field(default_factory=list)
+
+    def metrics(self, subset: list[CaseResult] | None = None) -> dict[str, float]:
+        rs = self.results if subset is None else subset
+        answerable = [r for r in rs if not r.case.refuse]
+        ranked = [r for r in answerable if r.case.articles]
+        n = max(len(ranked), 1)
+        m = {
+            "cases": len(rs),
+            "hit@1": sum(1 for r in ranked if r.rank == 1) / n,
+            "hit@5": sum(1 for r in ranked if r.rank is not None and r.rank <= 5) / n,
+            "mrr": sum(1 / r.rank for r in ranked if r.rank) / n,
+        }
+        if answerable:
+            na = len(answerable)
+            m["citation_acc"] = sum(r.cited_ok for r in answerable) / na
+            m["keyword_acc"] = sum(r.keywords_ok and r.forbidden_ok for r in answerable) / na
+        m["refusal_acc"] = sum((not r.answerable) == r.case.refuse for r in rs) / max(len(rs), 1)
+        m["contamination"] = sum(r.contaminated for r in rs) / max(len(rs), 1)
+        m["unbacked_numbers"] = sum(len(r.unbacked) for r in rs)
+        m["p50_ms"] = sorted(r.ms for r in rs)[len(rs) // 2] if rs else 0.0
+        return m
+
+    def by(self, key) -> dict[str, dict[str, float]]:
+        groups: dict[str, list[CaseResult]] = defaultdict(list)
+        for r in self.results:
+            for g in key(r):
+                groups[g].append(r)
+        return {g: self.metrics(rs) for g, rs in sorted(groups.items())}
+
+    def failures(self) -> list[CaseResult]:
+        return [r for r in self.results
+                if (r.answerable == r.case.refuse) or (not r.case.refuse and not (r.cited_ok and r.keywords_ok))
+                or r.contaminated]
+
+
+def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
+    started = time.perf_counter()
+    answer = assistant.ask(case.q)
+    ms = (time.perf_counter() - started) * 1000
+    hits = (search_fn or (lambda q: assistant.search(q, k=5)))(case.q) if case.articles else []
+    return CaseResult(
+        case=case, rank=first_rank(case, hits), answerable=answer.answerable,
+        cited_ok=cited_evidence(case, answer) if not case.refuse else not answer.citations,
+        keywords_ok=has_keywords(case, answer), forbidden_ok=no_forbidden(case, answer),
+        contaminated=contamination(case, answer), unbacked=unbacked_numbers(answer), ms=ms)
+
+
+def run(assistant, cases: list[Case], name: str = "default") -> Report:
+    report = Report(name=name)
+    for case in cases:
+        report.results.append(run_case(assistant, case))
+    return report
+
+
+def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, name: str = "") -> dict:
+    """hit@1 / hit@5 / MRR of one retrieval configuration (for ablations)."""
+    ranks = []
+    for case in cases:
+        if case.refuse or not case.articles:
+            continue
+        hits = assistant.search(case.q, k=5, mode=mode, routing=routing)
+        ranks.append(first_rank(case, hits))
+    n = max(len(ranks), 1)
+    return {"name": name, "cases": len(ranks),
+            "hit@1": sum(1 for r in ranks if r == 1) / n,
+            "hit@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+            "mrr": sum(1 / r for r in ranks if r) / n}

@@ -1,0 +1,239 @@
+"""The on-disk index: Chroma (dense) beside bm25s (sparse), with a manifest and whole-build swaps.
+
+Layout under the index directory:
+    CURRENT                    name of the build in use (replaced atomically)
+    builds/<name>/manifest.json   written last: a build without it is incomplete and never served
+    builds/<name>/corpus/         copy of the catalog, texts and lexicon the build was made from
+    builds/<name>/bm25/           bm25s arrays over jieba tokens
+    builds/<name>/chroma/         Chroma persistent store, collection "clauses"
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import bm25s
+import chromadb
+import numpy as np
+from chromadb.config import Settings
+
+from .catalog import CATALOG_FILE, LEXICON_DIR, Catalog
+from .corpus import Corpus, load_corpus
+from .embed import Embedder
+from .errors import IndexNotBuilt
+from .model import Part
+from .tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+COLLECTION = "clauses"
+CURRENT = "CURRENT"
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def make_tokenizer(catalog: Catalog) -> Tokenizer:
+    """The tokenizer for a corpus: its lexicon folder plus its place names as whole words."""
+    names = tuple(n for m in catalog.docs for n in m.names)
+    return Tokenizer(catalog.root / LEXICON_DIR, names)
+
+
+def indexed_text(clause: Part) -> str:
+    """What retrieval sees of a clause: its chapter and section titles, then its text."""
+    heads = []
+    if clause.chapter:
+        heads.append(clause.chapter.split(" ", 1)[-1])
+    if clause.section:
+        heads.append(clause.section)
+    return " ".join(heads + [clause.text])
+
+
+def expected_manifest(corpus: Corpus, tokenizer: Tokenizer, embedder: Embedder | None) -> dict:
+    return {
+        "schema": SCHEMA_VERSION,
+        "corpus_hash": corpus.catalog.fingerprint(),
+        "tokenizer": tokenizer.settings(),
+        "embedder": embedder.name if embedder is not None else None,
+    }
+
+
+def _matches(manifest: dict, expected: dict) -> bool:
+    return all(manifest.get(k) == v for k, v in expected.items())
+
+
+def chroma_client(path: Path):
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+@dataclass
+class Index:
+    """A loaded build: the corpus it was made from, its BM25 model and its Chroma collection."""
+
+    path: Path
+    manifest: dict
+    corpus: Corpus
+    bm25: bm25s.BM25
+    collection: object | None  # chromadb Collection; None when built without an embedder
+    row_of: dict[str, int]     # clause id → BM25 row
+
+    @property
+    def clauses(self) -> list[Part]:
+        return self.corpus.clauses
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        return None
+    names = pointer.read_text(encoding="utf-8").split()
+    if not names:
+        return None
+    build = index_dir / "builds" / names[0]
+    return build if (build / "manifest.json").is_file() else None
+
+
+def load_index(index_dir: Path, expected: dict | None = None) -> Index:
+    """Load the build CURRENT points to; IndexNotBuilt if there is none, it is incomplete, or it
+    was built from another corpus / tokenizer / embedder than `expected`."""
+    build = current_build(index_dir)
+    if build is None:
+        raise IndexNotBuilt(f"no index at {index_dir} — run: regassist index")
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    if expected is not None and not _matches(manifest, expected):
+        changed = [k for k, v in expected.items() if manifest.get(k) != v]
+        raise IndexNotBuilt(
+            f"index at {index_dir} is stale ({', '.join(changed)} changed) — run: regassist index")
+    try:
+        corpus = load_corpus(build / "corpus")
+        bm25 = bm25s.BM25.load(str(build / "bm25"), load_corpus=False, show_progress=False)
+        collection = None
+        if manifest.get("embedder"):
+            collection = chroma_client(build / "chroma").get_collection(COLLECTION)
+            count = collection.count()
+            if count != manifest["clauses"]:
+                raise IndexNotBuilt(f"Chroma holds {count} clauses, manifest says {manifest['clauses']}")
+    except IndexNotBuilt:
+        raise
+    except Exception as exc:  # a damaged build is never served
+        raise IndexNotBuilt(f"index at {build} is damaged ({exc}) — run: regassist index") from exc
+    if len(corpus.clauses) != manifest["clauses"]:
+        raise IndexNotBuilt(f"index at {build} is damaged (clause count) — run: regassist index")
+    row_of = {c.id: i for i, c in enumerate(corpus.clauses)}
+    return Index(path=build, manifest=manifest, corpus=corpus, bm25=bm25, collection=collection,
+                 row_of=row_of)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedder: Embedder | None,
+                progress: Progress = _no_progress, batch: int = 64) -> Path:
+    """Build aside, then swap in whole: a crash mid-build leaves the previous build in use."""
+    started = time.perf_counter()
+    corpus = load_corpus(corpus_dir)
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    name = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    tmp = builds / f".tmp-{name}"
+    tmp.mkdir()
+    try:
+        _copy_corpus(corpus, tmp / "corpus")
+        corpus = load_corpus(tmp / "corpus")  # index exactly what the build will serve
+        clauses = corpus.clauses
+        texts = [indexed_text(c) for c in clauses]
+
+        tokens = []
+        for i, text in enumerate(texts, 1):
+            tokens.append(tokenizer.tokens(text) or [""])
+            if i % 200 == 0 or i == len(texts):
+                progress("tokenize", i, len(texts))
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        bm25.save(str(tmp / "bm25"), show_progress=False)
+        progress("bm25", 1, 1)
+
+        if embedder is not None:
+            collection = chroma_client(tmp / "chroma").create_collection(
+                COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            for start in range(0, len(clauses), batch):
+                chunk = clauses[start:start + batch]
+                vectors = embedder.embed(texts[start:start + batch])
+                collection.add(
+                    ids=[c.id for c in chunk],
+                    embeddings=np.asarray(vectors, dtype=np.float32),
+                    documents=[c.text for c in chunk],
+                    metadatas=[_metadata(corpus, c) for c in chunk],
+                )
+                progress("embed", min(start + batch, len(clauses)), len(clauses))
+
+        manifest = expected_manifest(corpus, tokenizer, embedder) | {
+            "clauses": len(clauses),
+            "documents": list(corpus.documents),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - started, 3),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                           encoding="utf-8")
+        final = builds / name
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap(index_dir, name)
+    _prune(builds, keep={name, *_previous(index_dir, name)})
+    return final
+
+
+def _metadata(corpus: Corpus, clause: Part) -> dict:
+    meta = corpus.documents[clause.doc_id].meta
+    return {
+        "doc_id": clause.doc_id,
+        "city": meta.city,
+        "chapter": clause.chapter or "",
+        "section": clause.section or "",
+        "label": clause.label,
+        "ordinal": clause.ordinal,
+        "status": meta.status.value,
+        "kind": clause.kind.value,
+    }
+
+
+def _copy_corpus(corpus: Corpus, dest: Path) -> None:
+    src = corpus.catalog.root
+    dest.mkdir(parents=True)
+    shutil.copy2(src / CATALOG_FILE, dest / CATALOG_FILE)
+    for meta in corpus.catalog.docs:
+        target = dest / meta.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src / meta.file, target)
+    if (src / LEXICON_DIR).is_dir():
+        shutil.copytree(src / LEXICON_DIR, dest / LEXICON_DIR)
+
+
+def _swap(index_dir: Path, name: str) -> None:
+    pointer = index_dir / CURRENT
+    previous = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
+    tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
+    tmp.write_text(name + "\n" + previous + "\n", encoding="utf-8")
+    os.replace(tmp, pointer)  # atomic: readers see the old build or the new one, never a mix
+
+
+def _previous(index_dir: Path, name: str) -> list[str]:
+    lines = (index_dir / CURRENT).read_text(encoding="utf-8").split()
+    return [n for n in lines[1:2] if n != name]
+
+
+def _prune(builds: Path, keep: set[str]) -> None:
+    """Keep the current build and the one before it (requests in flight may still read it)."""
+    for child in builds.iterdir():
+        if child.name not in keep and not child.name.startswith(".tmp-"):
+            shutil.rmtree(child, ignore_errors=True)

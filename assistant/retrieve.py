@@ -1,0 +1,100 @@
+"""Retrieval: BM25 over jieba tokens, dense over Chroma, and their fusion — one `search` shape each."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Protocol
+
+import numpy as np
+
+from .embed import Embedder
+from .index import Index
+from .tokenize import Tokenizer
+
+# Reciprocal rank fusion constant (Cormack et al. 2009): 60 keeps the first ranks of each list
+# from dominating while still rewarding agreement between the lists.
+RRF_K = 60
+
+
+class Mode(str, Enum):
+    BM25 = "bm25"
+    DENSE = "dense"
+    HYBRID = "hybrid"
+
+    @classmethod
+    def parse(cls, value: str) -> "Mode":
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown retrieval mode {value!r}; allowed: {allowed}") from None
+
+
+Ranked = list[tuple[int, float]]  # (clause row, score), best first
+
+
+class Retriever(Protocol):
+    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked: ...
+
+
+class Bm25Retriever:
+    def __init__(self, index: Index, tokenizer: Tokenizer):
+        self.index, self.tokenizer = index, tokenizer
+        self._doc_of_row = np.array([c.doc_id for c in index.clauses])
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = self.tokenizer.tokens(query)
+        known = [t for t in tokens if t in self.index.bm25.vocab_dict]
+        if not known:
+            return np.zeros(len(self.index.clauses), dtype=np.float32)
+        return np.asarray(self.index.bm25.get_scores(known), dtype=np.float32)
+
+    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
+        scores = self.scores(query)
+        if doc_ids:
+            scores = np.where(np.isin(self._doc_of_row, doc_ids), scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+class DenseRetriever:
+    def __init__(self, index: Index, embedder: Embedder):
+        if index.collection is None:
+            raise ValueError("this index was built without an embedder; dense search is unavailable")
+        self.index, self.embedder = index, embedder
+
+    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
+        vector = self.embedder.embed([query])
+        where = None
+        if doc_ids:
+            where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
+        n = min(k, len(self.index.clauses))
+        result = self.index.collection.query(query_embeddings=vector, n_results=n, where=where,
+                                             include=["distances"])
+        ids, distances = result["ids"][0], result["distances"][0]
+        return [(self.index.row_of[i], 1.0 - float(d)) for i, d in zip(ids, distances)]
+
+
+def rrf(rankings: list[Ranked], weights: list[float] | None = None, k: int = RRF_K) -> Ranked:
+    """Reciprocal rank fusion: sum of weight / (k + rank) over the lists a clause appears in."""
+    weights = weights or [1.0] * len(rankings)
+    fused: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, (row, _) in enumerate(ranking, 1):
+            fused[row] = fused.get(row, 0.0) + weight / (k + rank)
+    return sorted(fused.items(), key=lambda t: (-t[1], t[0]))
+
+
+class HybridRetriever:
+    """BM25 and dense lists fused by RRF; each list is taken deeper than k so fusion can reorder."""
+
+    def __init__(self, bm25: Bm25Retriever, dense: DenseRetriever, weights: tuple[float, float] = (1.0, 1.0),
+                 depth: int = 50):
+        self.bm25, self.dense, self.weights, self.depth = bm25, dense, weights, depth
+
+    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
+        depth = max(self.depth, k)
+        lists = [self.bm25.search(query, depth, doc_ids), self.dense.search(query, depth, doc_ids)]
+        return rrf(lists, list(self.weights))[:k]

@@ -23,18 +23,19 @@ from .model import DocMeta, Hit, Part
 from .query import Analyzer, QueryAnalysis
 from .retrieve import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked
 from .text import int_to_cn
-from .tokenize import Tokenizer
+from .tokenize import Tokenizer, is_common_noun
 
 log = logging.getLogger(__name__)
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
 MIN_COVERAGE = 0.4
-MIN_MATCHED_IDF = 2.5
+MIN_MATCHED_IDF = 2.0
 MAX_CITATIONS = 4
-# Weight of a question word the corpus never uses, as a share of the rarest corpus word's IDF.
-OOV_WEIGHT = 0.6
+# Weight of a (non-noun) question word the corpus never uses, as a share of the rarest word's IDF.
+OOV_WEIGHT = 0.3
 _LIST_ITEMS = 10
+_CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
 _ITEM_START = re.compile(r"^(?:[-–•]\s*)?(?:[（(][零〇一二三四五六七八九十]+[)）]|\d+[.．、])")
 _LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
 
@@ -67,7 +68,7 @@ class Assistant:
         self.hybrid = (HybridRetriever(self.bm25, self.dense, weights=(1.0, options.dense_weight))
                        if self.dense is not None else None)
         indptr = np.asarray(index.bm25.scores["indptr"])
-        n = len(index.clauses)
+        n = len(index.passage_rows)  # document frequencies are counted over BM25 passages
         df = np.diff(indptr)
         self._idf = {tok: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
                      for tok, i in index.bm25.vocab_dict.items() if i < len(df)}
@@ -128,8 +129,14 @@ class Assistant:
         analysis = self.analyzer.analyze(query)
         doc_ids = self._scope(analysis, city, routing)
         hits = self._search(analysis, k, doc_ids, mode or self.options.mode)
+        referenced_clauses = self._referenced(analysis, doc_ids)
+        if len(referenced_clauses) > 1:
+            # Several clauses named at once (附件4): the question's other words pick the order.
+            rank = {h.clause.id: i for i, h in enumerate(
+                self._search(analysis, len(self.index.clauses), doc_ids, Mode.BM25))}
+            referenced_clauses.sort(key=lambda c: rank.get(c.id, len(rank)))
         referenced = [Hit(clause=c, meta=self.corpus.documents[c.doc_id].meta, score=1.0)
-                      for c in self._referenced(analysis, doc_ids)]
+                      for c in referenced_clauses]
         if referenced:
             # A clause named by reference (第三十一条, 附件4) is the answer: it leads the list.
             ids = {h.clause.id for h in referenced}
@@ -191,13 +198,32 @@ class Assistant:
             elif known:
                 weight = max(known)
             else:
-                # A word the corpus never uses (护照, 天气) weighs like a rare corpus word: enough to
-                # pull an off-topic question below the gate.
+                # A colloquial word the corpus never uses (建完, 报上去) weighs a little; a noun it
+                # never uses stops the answer earlier (foreign_terms).
                 weight = self._oov_weight
             if len(word) == 1:
                 weight *= 0.5  # single characters (费, 批, 钱) are weak evidence either way
             terms.append((word, weight, frozenset(alts)))
         return terms
+
+    def foreign_terms(self, analysis: QueryAnalysis) -> list[str]:
+        """Nouns of the question that no document uses, by any spelling the lexicon knows
+        (护照, 著作权, 公积金): the corpus does not cover what they name."""
+        vocab = self.index.bm25.vocab_dict
+        out = []
+        for word, parts in self.tokenizer.terms(analysis.question):
+            foreign_script = word.isascii() and word.isalpha()  # ICP, Python: no document uses them
+            if len(word) < 2 or word in vocab or not (is_common_noun(word) or foreign_script):
+                continue
+            if any(word in place or place in word for place in analysis.unknown_places):
+                continue
+            synonyms = set()
+            for key, tokens in self._synonym_tokens.items():
+                if word in key or key in word:
+                    synonyms |= tokens
+            if not synonyms & vocab.keys():
+                out.append(word)
+        return out
 
     def relevance(self, analysis: QueryAnalysis, clause: Part) -> tuple[float, float]:
         """(coverage, matched idf): how much of the question the clause speaks to."""
@@ -228,10 +254,18 @@ class Assistant:
         if analysis.unknown_places and not doc_ids:
             places = "、".join(analysis.unknown_places)
             return refusal(question, f"语料库中没有{places}的办法，无法回答。", covered)
+        if analysis.regions and not analysis.cities and _CITY_LEVEL.search(analysis.question):
+            # "杭州市本级…": the city's own rules, which the corpus does not hold (only a district's).
+            regions = "、".join(analysis.regions)
+            return refusal(question, f"语料库中没有{regions}本级的办法，无法回答。", covered)
         if analysis.article_refs or analysis.attachment_refs:
             answer = self._lookup(analysis, doc_ids)
             if answer is not None:
                 return answer
+        foreign = self.foreign_terms(analysis)
+        if foreign:
+            terms = "、".join(f"“{t}”" for t in foreign)
+            return refusal(question, f"所收录的办法均未涉及{terms}，无法据此回答。", covered)
         scope = doc_ids if self.options.routing else ()
         hits = self._search(analysis, 5, scope, self.options.mode)
         relevant = [h for h in hits if self._relevant(analysis, h)]

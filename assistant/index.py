@@ -34,7 +34,7 @@ from .tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 COLLECTION = "clauses"
 CURRENT = "CURRENT"
 Progress = Callable[[str, int, int], None]
@@ -50,14 +50,39 @@ def make_tokenizer(catalog: Catalog) -> Tokenizer:
     return Tokenizer(catalog.root / LEXICON_DIR, names)
 
 
-def indexed_text(clause: Part) -> str:
-    """What retrieval sees of a clause: its chapter and section titles, then its text."""
+def _heads(clause: Part) -> list[str]:
     heads = []
     if clause.chapter:
         heads.append(clause.chapter.split(" ", 1)[-1])
     if clause.section:
         heads.append(clause.section)
-    return " ".join(heads + [clause.text])
+    return heads
+
+
+def indexed_text(clause: Part) -> str:
+    """What retrieval sees of a clause: its chapter and section titles, then its text."""
+    return " ".join(_heads(clause) + [clause.text])
+
+
+def passages(clauses: list[Part]) -> tuple[list[str], list[int]]:
+    """BM25 passages and the clause row each belongs to: the whole clause, each of its 款 when it
+    has several, and each 项 with the sentence that introduces it. A clause scores as its best
+    passage, so one item of a ten-item article (乐山 第八条) is not drowned by the other nine."""
+    texts: list[str] = []
+    rows: list[int] = []
+    for row, clause in enumerate(clauses):
+        heads = _heads(clause)
+        texts.append(" ".join(heads + [clause.text]))
+        rows.append(row)
+        paragraphs = clause.paragraphs
+        for para in paragraphs:
+            if len(paragraphs) > 1 or para.items:
+                texts.append(" ".join(heads + [para.text] + [i.text for i in para.items]))
+                rows.append(row)
+            for item in para.items:
+                texts.append(" ".join(heads + [para.text, item.text]))
+                rows.append(row)
+    return texts, rows
 
 
 def expected_manifest(corpus: Corpus, tokenizer: Tokenizer, embedder: Embedder | None) -> dict:
@@ -86,7 +111,8 @@ class Index:
     corpus: Corpus
     bm25: bm25s.BM25
     collection: object | None  # chromadb Collection; None when built without an embedder
-    row_of: dict[str, int]     # clause id → BM25 row
+    row_of: dict[str, int]     # clause id → clause row
+    passage_rows: "np.ndarray"  # BM25 passage → clause row
 
     @property
     def clauses(self) -> list[Part]:
@@ -131,8 +157,11 @@ def load_index(index_dir: Path, expected: dict | None = None) -> Index:
     if len(corpus.clauses) != manifest["clauses"]:
         raise IndexNotBuilt(f"index at {build} is damaged (clause count) — run: regassist index")
     row_of = {c.id: i for i, c in enumerate(corpus.clauses)}
+    _, rows = passages(corpus.clauses)
+    if len(rows) != manifest.get("passages"):
+        raise IndexNotBuilt(f"index at {build} is damaged (passage count) — run: regassist index")
     return Index(path=build, manifest=manifest, corpus=corpus, bm25=bm25, collection=collection,
-                 row_of=row_of)
+                 row_of=row_of, passage_rows=np.asarray(rows, dtype=np.int64))
 
 
 def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedder: Embedder | None,
@@ -150,12 +179,13 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
         corpus = load_corpus(tmp / "corpus")  # index exactly what the build will serve
         clauses = corpus.clauses
         texts = [indexed_text(c) for c in clauses]
+        passage_texts, _ = passages(clauses)
 
         tokens = []
-        for i, text in enumerate(texts, 1):
+        for i, text in enumerate(passage_texts, 1):
             tokens.append(tokenizer.tokens(text) or [""])
-            if i % 200 == 0 or i == len(texts):
-                progress("tokenize", i, len(texts))
+            if i % 200 == 0 or i == len(passage_texts):
+                progress("tokenize", i, len(passage_texts))
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
         bm25.save(str(tmp / "bm25"), show_progress=False)
@@ -177,6 +207,8 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
 
         manifest = expected_manifest(corpus, tokenizer, embedder) | {
             "clauses": len(clauses),
+            "passages": len(passage_texts),
+            "bm25": {"k1": bm25.k1, "b": bm25.b, "method": bm25.method},
             "documents": list(corpus.documents),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 3),

@@ -14,6 +14,15 @@ from .tokenize import Tokenizer
 # Reciprocal rank fusion constant (Cormack et al. 2009): 60 keeps the first ranks of each list
 # from dominating while still rewarding agreement between the lists.
 RRF_K = 60
+# Share of BM25 score that quantities stated in a question (500万元, 3个月) contribute; see
+# Bm25Retriever.scores.
+QUANTITY_WEIGHT = 0.5
+
+
+def _is_quantity(token: str) -> bool:
+    """A quantity the question states (3个月, 500万元). "#个月" tokens come from the lexicon's
+    synonyms ("多久" → any duration) and count in full."""
+    return token[:1].isdigit() and not token.isdigit()
 
 
 class Mode(str, Enum):
@@ -43,11 +52,19 @@ class Bm25Retriever:
         self._doc_of_row = np.array([c.doc_id for c in index.clauses])
 
     def scores(self, query: str) -> np.ndarray:
-        tokens = self.tokenizer.tokens(query)
-        known = [t for t in tokens if t in self.index.bm25.vocab_dict]
-        if not known:
-            return np.zeros(len(self.index.clauses), dtype=np.float32)
-        return np.asarray(self.index.bm25.get_scores(known), dtype=np.float32)
+        """One score per clause: the best of its passages. Quantities in the question count at
+        QUANTITY_WEIGHT: they find thresholds (500万元) but may be a wrong premise (试运行3个月)."""
+        tokens = self.tokenizer.query_tokens(query, self.index.bm25.vocab_dict)
+        words = [t for t in tokens if not _is_quantity(t)]
+        numbers = [t for t in tokens if _is_quantity(t)]
+        passage_scores = np.zeros(len(self.index.passage_rows), dtype=np.float32)
+        if words:
+            passage_scores += np.asarray(self.index.bm25.get_scores(words), dtype=np.float32)
+        if numbers:
+            passage_scores += QUANTITY_WEIGHT * np.asarray(self.index.bm25.get_scores(numbers), dtype=np.float32)
+        clause_scores = np.zeros(len(self.index.clauses), dtype=np.float32)
+        np.maximum.at(clause_scores, self.index.passage_rows, passage_scores)
+        return clause_scores
 
     def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
         scores = self.scores(query)

@@ -1,0 +1,109 @@
+"""The assistant end to end on the real index: answers, citations, routing, refusals, lookups."""
+
+import pytest
+
+from assistant.errors import NotFound
+from assistant.retrieve import Mode
+
+
+def cited(answer):
+    return [(c.doc_id, c.article) for c in answer.citations]
+
+
+def test_luan_500_wan_proposal_cites_article_9(assistant):
+    a = assistant.ask("六安市500万元以下的项目，项目建议书由谁编制？")
+    assert a.answerable and a.mode == "extractive"
+    assert cited(a)[0] == ("luan-2021", "第九条")
+    assert "打捆编制项目建议书" in a.answer and "第九条第三款" in a.answer
+    assert all(c.city == "六安市" for c in a.citations)
+
+
+def test_article_reference_returns_the_article_verbatim(assistant):
+    a = assistant.ask("乐山市办法第三十一条")
+    clause = assistant.corpus.clause("leshan-2022", "第三十一条")
+    assert cited(a) == [("leshan-2022", "第三十一条")]
+    assert clause.text in a.answer and a.citations[0].text == clause.text
+
+
+def test_paragraph_reference(assistant):
+    a = assistant.ask("乐山市办法第十八条第二款说的什么")
+    assert "第十八条第二款" in a.answer and "编报项目实施方案" in a.answer
+
+
+def test_missing_article_is_said_plainly(assistant):
+    a = assistant.ask("乐山办法第九十九条是什么")
+    assert not a.answerable and "没有第九十九条" in a.answer and "共57条" in a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "深圳的电子政务项目怎么申报？", "北京的电子政务项目验收要多久", "今天天气怎么样", "怎么办理护照",
+])
+def test_out_of_corpus_questions_are_refused(assistant, question):
+    a = assistant.ask(question)
+    assert not a.answerable and a.citations == []
+    assert "六安市" in a.answer  # says what the corpus does cover
+
+
+def test_routing_keeps_answers_in_the_city_asked(assistant):
+    a = assistant.ask("乐山试运行多久才能验收？")
+    assert a.answerable and {c.doc_id for c in a.citations} == {"leshan-2022"}
+    assert cited(a)[0] == ("leshan-2022", "第三十一条") and "3 个月" in a.answer
+    assert "有效期至2027年6月24日" in a.answer
+
+
+def test_routing_off_can_cite_other_cities(assistant):
+    hits = assistant.search("乐山试运行多久才能验收？", k=5, routing=False)
+    assert len({h.meta.doc_id for h in hits}) > 1
+    routed = assistant.search("乐山试运行多久才能验收？", k=5)
+    assert {h.meta.doc_id for h in routed} == {"leshan-2022"}
+
+
+def test_comparison_represents_every_city_named(assistant):
+    a = assistant.ask("六安和上城的申报截止时间有什么不同？")
+    assert {c.doc_id for c in a.citations} == {"luan-2021", "shangcheng-draft"}
+    assert "7月底" in a.answer and "9月底" in a.answer
+    assert "征求意见稿" in a.answer  # the draft's status is said where it matters
+
+
+def test_wrong_premise_is_answered_from_the_text(assistant):
+    a = assistant.ask("六安试运行必须满3个月吗？")
+    assert a.answerable and cited(a)[0] == ("luan-2021", "第十九条") and "不低于1个月" in a.answer
+
+
+def test_colloquial_words_reach_the_text(assistant):
+    a = assistant.ask("开发商验收前要交源码吗")
+    assert a.answerable and ("leshan-2022", "第四十三条") in cited(a)
+
+
+def test_search_json_shape(assistant):
+    hits = assistant.search("试运行", k=3, city="上城区")
+    row = hits[0].to_json()
+    assert set(row) == {"doc_id", "city", "title", "article", "text", "score"}
+    assert row["city"] == "上城区" and row["article"] == "第八章·第1段"
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_every_retrieval_mode_finds_the_clause(assistant, mode):
+    hits = assistant.search("上城区维保期不少于几年", k=5, mode=mode)
+    assert "shangcheng-draft/第七章·第9段" in [h.clause.id for h in hits]
+
+
+def test_unknown_city_filter_is_a_clear_error(assistant):
+    with pytest.raises(NotFound, match="深圳"):
+        assistant.search("试运行", city="深圳")
+
+
+def test_show(assistant):
+    meta, clause = assistant.show("qidong-2019", "附件4·四、验收条件")
+    assert meta.city == "启东市" and clause.text.startswith("四、验收条件")
+    with pytest.raises(NotFound, match="共 29 个条款"):
+        assistant.show("luan-2021", "第九十条")
+    with pytest.raises(NotFound, match="可用的文件"):
+        assistant.show("shenzhen-2020", "第一条")
+
+
+def test_ask_json_shape(assistant):
+    data = assistant.ask("上城区维保期多久").to_json()
+    assert set(data) == {"question", "answer", "answerable", "citations", "checks", "mode"}
+    assert set(data["citations"][0]) == {"doc_id", "city", "title", "article", "text"}
+    assert data["checks"] == [] and data["mode"] == "extractive"

@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.catalog import load_catalog
+from assistant.errors import CatalogError
+from assistant.model import Status
+
+from conftest import DOC_IDS
+
+
+def test_catalog_lists_the_four_documents(corpus_dir):
+    catalog = load_catalog(corpus_dir)
+    assert tuple(m.doc_id for m in catalog.docs) == DOC_IDS
+    leshan = catalog.get("leshan-2022")
+    assert leshan.valid_until is not None and leshan.valid_until.isoformat() == "2027-06-24"
+    assert catalog.get("shangcheng-draft").status is Status.DRAFT
+    assert catalog.get("qidong-2019").doc_number == "启政办发〔2019〕64号"
+    assert catalog.get("luan-2021").repeals == ("六安市政务信息化项目管理办法（六政办〔2020〕20号）",)
+    assert "六安" in catalog.get("luan-2021").names
+
+
+def _rewrite(corpus: Path, old: str, new: str) -> None:
+    path = corpus / "catalog.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_missing_field_is_named(corpus_copy):
+    _rewrite(corpus_copy, "    title: 乐山市市级政务信息化项目管理办法\n", "")
+    with pytest.raises(CatalogError, match="missing required field.*title"):
+        load_catalog(corpus_copy)
+
+
+def test_duplicate_doc_id_is_named(corpus_copy):
+    _rewrite(corpus_copy, "doc_id: qidong-2019", "doc_id: luan-2021")
+    with pytest.raises(CatalogError, match="duplicate doc_id 'luan-2021'"):
+        load_catalog(corpus_copy)
+
+
+def test_missing_file_is_named(corpus_copy):
+    (corpus_copy / "qidong-2019.txt").unlink()
+    with pytest.raises(CatalogError, match="file not found.*qidong-2019.txt"):
+        load_catalog(corpus_copy)
+
+
+def test_unknown_status_lists_the_allowed_ones(corpus_copy):
+    _rewrite(corpus_copy, "status: 暂行", "status: 试行")
+    with pytest.raises(CatalogError, match="现行 / 暂行 / 征求意见稿 / 废止"):
+        load_catalog(corpus_copy)
+
+
+def test_bad_date_is_named(corpus_copy):
+    _rewrite(corpus_copy, "issue_date: 2019-08-13", "issue_date: 2019年8月13日")
+    with pytest.raises(CatalogError, match="qidong-2019: issue_date"):
+        load_catalog(corpus_copy)

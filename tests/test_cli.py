@@ -1,0 +1,72 @@
+"""The CLI through typer's runner, and once as a real process (the installed console script)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+from conftest import CORPUS
+
+
+@pytest.fixture()
+def env(index_dir, assistant, monkeypatch):
+    # `assistant` builds the shared index first, so the CLI finds it current.
+    monkeypatch.setenv("REGASSIST_CORPUS", str(CORPUS))
+    monkeypatch.setenv("REGASSIST_INDEX_DIR", str(index_dir))
+    return {"REGASSIST_CORPUS": str(CORPUS), "REGASSIST_INDEX_DIR": str(index_dir)}
+
+
+runner = CliRunner()
+
+
+def test_ask_json_cites_article_9(env):
+    result = runner.invoke(app, ["ask", "六安市500万元以下的项目，项目建议书由谁编制？", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["answerable"] and data["citations"][0]["article"] == "第九条"
+    assert data["citations"][0]["doc_id"] == "luan-2021"
+
+
+def test_ask_plain_prints_answer_and_clauses(env):
+    result = runner.invoke(app, ["ask", "乐山市办法第三十一条"])
+    assert result.exit_code == 0
+    assert "第三十一条 项目完成所有建设内容，并经 3 个月试运行正常后" in result.stdout
+    assert "引用条款" in result.stdout
+
+
+def test_search_with_city_and_k(env):
+    result = runner.invoke(app, ["search", "试运行", "--city", "上城", "--k", "2", "--json"])
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2 and all(r["city"] == "上城区" for r in rows)
+
+
+def test_show_and_its_error(env):
+    ok = runner.invoke(app, ["show", "leshan-2022", "第五十七条"])
+    assert ok.exit_code == 0 and "有效期 5 年" in ok.stdout
+    bad = runner.invoke(app, ["show", "leshan-2022", "第九十九条"])
+    assert bad.exit_code == 1 and "没有“第九十九条”" in bad.output
+
+
+def test_index_reports_current(env):
+    result = runner.invoke(app, ["index"])
+    assert result.exit_code == 0 and "索引已是最新" in result.stdout
+
+
+def test_unknown_mode_is_a_usage_error(env, monkeypatch):
+    monkeypatch.setenv("REGASSIST_MODE", "magic")
+    result = runner.invoke(app, ["search", "试运行"])
+    assert result.exit_code == 2 and "bm25, dense, hybrid" in result.output
+
+
+def test_console_script_refuses_out_of_corpus_city(env):
+    exe = os.path.join(os.path.dirname(sys.executable), "regassist")
+    proc = subprocess.run([exe, "ask", "深圳市电子政务项目怎么申报？", "--json"], capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["answerable"] is False and data["citations"] == []

@@ -1,0 +1,104 @@
+"""The on-disk index against the real Chroma and bm25s: manifest, swaps, rebuilds, damage."""
+
+import json
+import shutil
+from datetime import date
+
+import numpy as np
+import pytest
+
+from assistant.core import Assistant
+from assistant.corpus import load_corpus
+from assistant.embed import UseEmbedder
+from assistant.errors import IndexNotBuilt
+from assistant.index import build_index, current_build, expected_manifest, load_index, make_tokenizer
+
+
+def test_manifest_records_what_the_index_was_built_from(assistant):
+    manifest = assistant.index.manifest
+    assert manifest["clauses"] == len(assistant.index.clauses) > 200
+    assert manifest["embedder"] == "use-m3"
+    assert manifest["tokenizer"]["jieba"] == "0.42.1"
+    assert set(manifest["documents"]) == {"luan-2021", "leshan-2022", "shangcheng-draft", "qidong-2019"}
+    assert assistant.index.collection.count() == manifest["clauses"]
+    meta = assistant.index.collection.get(ids=["luan-2021/第九条"], include=["metadatas"])["metadatas"][0]
+    assert meta["city"] == "六安市" and meta["label"] == "第九条" and meta["status"] == "现行"
+    assert meta["chapter"] == "第二章 申报和立项管理"
+
+
+def test_missing_index_says_what_to_run(tmp_path):
+    with pytest.raises(IndexNotBuilt, match="regassist index"):
+        load_index(tmp_path / "nowhere")
+
+
+def test_corpus_change_rebuilds_the_index(corpus_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    first = Assistant.open(corpus_copy, index_dir, today=date(2026, 11, 25))
+    old_build = first.index.path
+    assert not first.search("量子加密专线", k=3, city="六安")[0].clause.text.count("量子加密专线")
+    path = corpus_copy / "luan-2021.txt"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("市审计局负责电子政务项目审计监督工作。",
+                                 "市审计局负责电子政务项目审计监督工作，并检查量子加密专线。"), encoding="utf-8")
+    second = Assistant.open(corpus_copy, index_dir, today=date(2026, 11, 25))
+    assert second.index.path != old_build
+    assert second.index.manifest["corpus_hash"] != first.index.manifest["corpus_hash"]
+    top = second.search("量子加密专线", k=3, city="六安")[0]
+    assert top.clause.label == "第五条" and "量子加密专线" in top.clause.text
+    # the previous build is kept (requests in flight may still read it); CURRENT names the new one
+    assert current_build(index_dir) == second.index.path and old_build.exists()
+
+
+class _FailingEmbedder(UseEmbedder):
+    """The real embedder, made to fail halfway through a build (a crash mid-build)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def embed(self, texts):
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("simulated crash while embedding")
+        return super().embed(texts)
+
+
+def test_a_crash_mid_build_leaves_the_previous_build_in_use(corpus_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    corpus = load_corpus(corpus_copy)
+    tokenizer = make_tokenizer(corpus.catalog)
+    good = build_index(corpus_copy, index_dir, tokenizer, UseEmbedder())
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        build_index(corpus_copy, index_dir, tokenizer, _FailingEmbedder())
+    assert current_build(index_dir) == good
+    assert not [p for p in (index_dir / "builds").iterdir() if p.name.startswith(".tmp-")]
+    loaded = load_index(index_dir, expected_manifest(corpus, tokenizer, UseEmbedder()))
+    assert loaded.path == good
+
+
+def test_damaged_index_is_detected_and_rebuilt(corpus_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    first = Assistant.open(corpus_copy, index_dir)
+    shutil.rmtree(first.index.path / "bm25")
+    corpus = load_corpus(corpus_copy)
+    tokenizer = make_tokenizer(corpus.catalog)
+    with pytest.raises(IndexNotBuilt, match="damaged"):
+        load_index(index_dir, expected_manifest(corpus, tokenizer, UseEmbedder()))
+    again = Assistant.open(corpus_copy, index_dir)
+    assert again.index.path != first.index.path
+    assert again.ask("乐山试运行多久才能验收？").answerable
+
+
+def test_a_build_without_manifest_is_never_served(corpus_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build = build_index(corpus_copy, index_dir, make_tokenizer(load_corpus(corpus_copy).catalog), UseEmbedder())
+    (build / "manifest.json").unlink()
+    with pytest.raises(IndexNotBuilt):
+        load_index(index_dir)
+
+
+def test_vectors_in_chroma_are_the_embedder_s(assistant):
+    got = assistant.index.collection.get(ids=["leshan-2022/第三十一条"], include=["embeddings"])
+    stored = np.asarray(got["embeddings"][0], dtype=np.float32)
+    assert stored.shape == (512,) and abs(float(np.linalg.norm(stored)) - 1.0) < 1e-3
+    assert json.loads((assistant.index.path / "manifest.json").read_text(encoding="utf-8"))["embedder"] == "use-m3"

@@ -1,0 +1,57 @@
+import pytest
+
+from assistant.catalog import load_catalog
+from assistant.index import make_tokenizer
+from assistant.query import Analyzer
+
+from conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    catalog = load_catalog(CORPUS)
+    return Analyzer(catalog, make_tokenizer(catalog), CORPUS / "lexicon")
+
+
+@pytest.mark.parametrize("question,doc_ids", [
+    ("六安试运行多久", ("luan-2021",)),
+    ("六安市的监理门槛", ("luan-2021",)),
+    ("杭州上城区的维保期", ("shangcheng-draft",)),
+    ("上城的申报时间", ("shangcheng-draft",)),
+    ("启东办法第九条怎么说？", ("qidong-2019",)),
+    ("六安和上城的申报截止时间有什么不同？", ("luan-2021", "shangcheng-draft")),
+    ("试运行多久", ()),
+])
+def test_city_routing(analyzer, question, doc_ids):
+    assert analyzer.analyze(question).doc_ids == doc_ids
+
+
+def test_unknown_city_is_noticed(analyzer):
+    a = analyzer.analyze("深圳市政务信息化项目怎么申报？")
+    assert a.doc_ids == () and "深圳市" in a.unknown_places
+
+
+def test_common_words_are_not_places(analyzer):
+    assert analyzer.analyze("验收申请要附哪些东西？").unknown_places == ()
+
+
+@pytest.mark.parametrize("question,ref", [
+    ("第十七条", (17, None, None)),
+    ("第17条", (17, None, None)),
+    ("乐山第三十一条第二款", (31, 2, None)),
+    ("六安第十一条第（五）项", (11, None, 5)),
+])
+def test_article_references(analyzer, question, ref):
+    r = analyzer.analyze(question).article_refs[0]
+    assert (r.number, r.paragraph, r.item) == ref
+
+
+def test_synonyms_bridge_colloquial_words(analyzer):
+    a = analyzer.analyze("开发商要交源码吗，等保和密评谁做")
+    assert {"承建单位", "源代码", "网络安全等级保护", "密码应用安全性评估"} <= set(a.expansions)
+
+
+def test_quantities_and_compare(analyzer):
+    a = analyzer.analyze("三百万的项目六安和乐山分别要不要监理")
+    assert [q.canonical for q in a.quantities] == ["300万元"]
+    assert a.compare and a.doc_ids == ("luan-2021", "leshan-2022")

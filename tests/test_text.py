@@ -1,0 +1,53 @@
+import pytest
+
+from assistant.text import canonical_quantities, find_quantities, fold, int_to_cn, normalize, parse_cn_int
+
+
+@pytest.mark.parametrize("text,value", [
+    ("十七", 17), ("三十一", 31), ("一百零五", 105), ("五十七", 57), ("十", 10), ("二十", 20),
+    ("17", 17), ("两", 2),
+])
+def test_parse_cn_int(text, value):
+    assert parse_cn_int(text) == value
+
+
+@pytest.mark.parametrize("n", [1, 9, 10, 11, 19, 20, 21, 31, 57, 99, 100, 105, 110, 999])
+def test_int_to_cn_round_trips(n):
+    assert parse_cn_int(int_to_cn(n)) == n
+
+
+def test_int_to_cn_labels():
+    assert int_to_cn(10) == "十" and int_to_cn(17) == "十七" and int_to_cn(31) == "三十一"
+
+
+@pytest.mark.parametrize("text", ["500万元", "五百万", "5,000,000元", "500万", "五百万元", "5000000元"])
+def test_money_forms_share_one_canonical_spelling(text):
+    assert canonical_quantities(text) == ["500万元"]
+
+
+@pytest.mark.parametrize("text,canon", [
+    ("三个月", ["3个月"]), ("3 个月", ["3个月"]), ("30天", ["30天"]), ("15%", ["15%"]),
+    ("百分之十五", ["15%"]), ("两年", ["2年"]), ("5个工作日", ["5个工作日"]), ("八十万", ["80万元"]),
+    ("1,200,000元", ["120万元"]), ("一千万元", ["1000万元"]), ("半年内", ["6个月"]),
+])
+def test_quantity_canonical_forms(text, canon):
+    assert canonical_quantities(text) == canon
+
+
+def test_range_shares_its_unit():
+    assert [q.canonical for q in find_quantities("项目投入运行后 12 至 24 个月内")] == ["12个月", "24个月"]
+
+
+def test_ordinals_and_year_of_plan_are_not_quantities():
+    assert find_quantities("依照第三十一条的规定") == []
+    assert find_quantities("提前做好下一年度电子政务项目谋划") == []
+
+
+def test_dates_are_dates():
+    kinds = {q.canonical: q.kind for q in find_quantities("于每年7月底前，每月20日前，2021年8月6日")}
+    assert kinds["7月底"] == "date" and kinds["20日"] == "date" and kinds["2021年"] == "date"
+
+
+def test_normalize_folds_width_and_space():
+    assert normalize("（含 投资概算,下同）") == normalize("(含投资概算，下同)".replace("，", ","))
+    assert fold(" a \n b\tc　d ") == "abcd"

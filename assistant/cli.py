@@ -177,6 +177,50 @@ def ingest(path: Path, city: str = typer.Option(..., "--city", help="城市，�
                "运行 regassist index 更新索引。")
 
 
+@app.command("eval")
+def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默认 evals/cases.yaml）"),
+             out: Path = typer.Option(None, "--out", help="报告目录（默认 evals/）"),
+             gate: bool = typer.Option(False, "--gate", help="低于 evals/thresholds.yaml 中的门槛时以退出码 1 结束"),
+             verbose: bool = typer.Option(False, "--verbose", "-v", help="列出失败的用例")):
+    """运行评测集：检索 hit@k/MRR、引用与关键词准确率、拒答准确率、跨城市污染，写出报告。"""
+    import time
+
+    import yaml
+
+    from .evals import load_cases, render_report, retrieval_only, run, table, thresholds_failed
+
+    s = _settings()
+    root = s.corpus_dir.parent
+    cases_path = cases or root / "evals" / "cases.yaml"
+    out_dir = out or root / "evals"
+    a = _assistant(s)
+    started = time.perf_counter()
+    all_cases = load_cases(cases_path)
+    report = run(a, all_cases)
+    ablations = [retrieval_only(a, all_cases, mode, routing, f"{mode.value}, routing {'on' if routing else 'off'}")
+                 for mode in Mode for routing in (True, False)]
+    metrics = report.metrics()
+    command = "regassist eval"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.md").write_text(render_report(report, ablations, command), encoding="utf-8")
+    (out_dir / "report.json").write_text(json.dumps(
+        {"metrics": metrics, "ablations": ablations, "by_kind": report.by(lambda r: [r.case.kind]),
+         "failures": [r.case.id for r in report.failures()]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo(table({"assistant": metrics}, tuple(metrics)))
+    typer.echo("")
+    typer.echo(table({x["name"]: x for x in ablations}, ("cases", "hit@1", "hit@5", "mrr")))
+    typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；报告：{out_dir / 'report.md'}")
+    if verbose:
+        for r in report.failures():
+            typer.echo(f"失败 {r.case.id} {r.case.q}")
+    if gate:
+        thresholds = yaml.safe_load((cases_path.parent / "thresholds.yaml").read_text(encoding="utf-8"))
+        failed = thresholds_failed(metrics, thresholds)
+        if failed:
+            _fail("评测低于门槛：" + "；".join(failed))
+        typer.echo("评测门槛：全部达到。")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()

@@ -97,8 +97,7 @@ class Assistant:
             log.info("building index: %s", exc)
             build_index(corpus_dir, index_dir, tokenizer, emb, progress=progress or (lambda *a: None))
             index = load_index(index_dir, expected)
-        # The build carries its own lexicon copy: tokenise queries exactly like the corpus.
-        tokenizer = make_tokenizer(index.corpus.catalog)
+        # The manifest matched, so the build's lexicon is this one: the same tokenizer serves.
         return cls(index, tokenizer, emb, options, today)
 
     # -- search ---------------------------------------------------------------------------

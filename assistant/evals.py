@@ -108,11 +108,17 @@ def contamination(case: Case, answer: Answer) -> bool:
     return bool(case.cities) and any(c.doc_id not in case.cities for c in answer.citations)
 
 
-def unbacked_numbers(answer: Answer) -> list[str]:
-    """Quantities in the answer that no cited clause contains."""
+def unbacked_numbers(answer: Answer, catalog=None) -> list[str]:
+    """Quantities in the answer that no cited clause contains. Dates from the catalog entry of a
+    cited document (issue date, valid-until) count as backed: they are its metadata."""
     cited = set()
     for c in answer.citations:
         cited |= set(canonical_quantities(c.text))
+        if catalog is not None:
+            meta = catalog.get(c.doc_id)
+            for d in (meta.issue_date, meta.effective_date, meta.valid_until):
+                if d is not None:
+                    cited |= set(canonical_quantities(f"{d.year}年{d.month}月{d.day}日"))
     return [q for q in canonical_quantities(answer.answer) if q not in cited]
 
 
@@ -179,7 +185,8 @@ def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
         case=case, rank=first_rank(case, hits), answerable=answer.answerable,
         cited_ok=cited_evidence(case, answer) if not case.refuse else not answer.citations,
         keywords_ok=has_keywords(case, answer), forbidden_ok=no_forbidden(case, answer),
-        contaminated=contamination(case, answer), unbacked=unbacked_numbers(answer), ms=ms)
+        contaminated=contamination(case, answer),
+        unbacked=unbacked_numbers(answer, assistant.corpus.catalog), ms=ms)
 
 
 def run(assistant, cases: list[Case], name: str = "default") -> Report:
@@ -202,3 +209,88 @@ def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, nam
             "hit@1": sum(1 for r in ranks if r == 1) / n,
             "hit@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
             "mrr": sum(1 / r for r in ranks if r) / n}
+
+
+# -- report -----------------------------------------------------------------------------------
+
+METRIC_ORDER = ("cases", "hit@1", "hit@5", "mrr", "citation_acc", "keyword_acc", "refusal_acc",
+                "contamination", "unbacked_numbers", "p50_ms")
+
+
+def fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    return str(value)
+
+
+def table(rows: dict[str, dict], columns: tuple[str, ...]) -> str:
+    head = "| | " + " | ".join(columns) + " |"
+    sep = "|---|" + "---|" * len(columns)
+    body = [f"| {name} | " + " | ".join(fmt(m.get(c, "")) for c in columns) + " |"
+            for name, m in rows.items()]
+    return "\n".join([head, sep, *body])
+
+
+def render_report(report: Report, ablations: list[dict], command: str) -> str:
+    overall = report.metrics()
+    lines = [
+        "# Evaluation report",
+        "",
+        f"Produced by `{command}` over `evals/cases.yaml` ({overall['cases']} cases), through the same",
+        "`Assistant.search` / `Assistant.ask` code path that the CLI and API use.",
+        "",
+        "## Overall",
+        "",
+        table({"assistant": overall}, METRIC_ORDER),
+        "",
+        "- hit@k / MRR: an expected clause among the top k of `search` (cases with expected clauses).",
+        "- citation_acc: every evidence string appears in a cited clause.",
+        "- keyword_acc: the answer contains every expected keyword (one variant per group) and no forbidden string.",
+        "- refusal_acc: `answerable` is false exactly for the cases marked `refuse`.",
+        "- contamination: share of cases citing a city the question did not ask about.",
+        "- unbacked_numbers: quantities in answers that no cited clause contains (extractive answers quote, so this counts parser/lead artefacts).",
+        "",
+        "## Retrieval ablations",
+        "",
+        table({a["name"]: a for a in ablations}, ("cases", "hit@1", "hit@5", "mrr")),
+        "",
+        "## By kind",
+        "",
+        table(report.by(lambda r: [r.case.kind]), METRIC_ORDER),
+        "",
+        "## By document",
+        "",
+        table(report.by(lambda r: [a.split("/")[0] for a in r.case.articles] or ["(none)"]), METRIC_ORDER),
+        "",
+        "## Failing cases",
+        "",
+    ]
+    fails = report.failures()
+    if not fails:
+        lines.append("None.")
+    for r in fails:
+        why = []
+        if r.answerable == r.case.refuse:
+            why.append("should refuse" if r.case.refuse else "refused")
+        elif not r.case.refuse:
+            if not r.cited_ok:
+                why.append("evidence not cited")
+            if not r.keywords_ok:
+                why.append("keyword missing")
+        if r.contaminated:
+            why.append("other city cited")
+        lines.append(f"- `{r.case.id}` {r.case.q} — {', '.join(why)} (rank {r.rank})")
+    return "\n".join(lines) + "\n"
+
+
+def thresholds_failed(metrics: dict, thresholds: dict) -> list[str]:
+    """Metrics under their committed minimum (or over, for the `max_` ones)."""
+    failed = []
+    for key, bound in thresholds.items():
+        if key.startswith("max_"):
+            name = key[4:]
+            if metrics.get(name, 0) > bound:
+                failed.append(f"{name} = {fmt(metrics.get(name))} > {bound}")
+        elif metrics.get(key, 0) < bound:
+            failed.append(f"{key} = {fmt(metrics.get(key))} < {bound}")
+    return failed

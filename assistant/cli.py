@@ -197,8 +197,9 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     started = time.perf_counter()
     all_cases = load_cases(cases_path)
     report = run(a, all_cases)
-    ablations = [retrieval_only(a, all_cases, mode, routing, f"{mode.value}, routing {'on' if routing else 'off'}")
-                 for mode in Mode for routing in (True, False)]
+    ablations = [retrieval_only(a, all_cases, mode, routing, f"{mode.value}, routing {'on' if routing else 'off'}"
+                                + ("" if rerank else ", no rerank"), rerank=rerank)
+                 for mode in Mode for routing in (True, False) for rerank in (True, False)]
     metrics = report.metrics()
     command = "regassist eval"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -223,6 +224,7 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
     app()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import Answer, Citation, cite, refusal, sentences, status_note, where
+from .answer import Answer, Citation, cite, refusal, status_note, where
 from .catalog import LEXICON_DIR
 from .corpus import Corpus
 from .embed import Embedder, make_embedder
@@ -22,7 +23,7 @@ from .corpus import load_corpus
 from .model import DocMeta, Hit, Part
 from .query import Analyzer, QueryAnalysis
 from .retrieve import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked
-from .text import int_to_cn
+from .text import fold, int_to_cn, normalize
 from .tokenize import Tokenizer, is_common_noun
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,13 @@ MAX_CITATIONS = 4
 # Weight of a (non-noun) question word the corpus never uses, as a share of the rarest word's IDF.
 OOV_WEIGHT = 0.3
 _LIST_ITEMS = 10
+PHRASE_BONUS = 0.3
+SYNONYM_CREDIT = 0.7  # a synonym or the pieces of a compound match a question word this much
+RERANK_DEPTH = 8
+SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
+OTHER_CITY_FIT = 0.8  # with no city named, cite another city at this share of the best fit
+_SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
+_LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best sentences
 _CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
 _ITEM_START = re.compile(r"^(?:[-–•]\s*)?(?:[（(][零〇一二三四五六七八九十]+[)）]|\d+[.．、])")
 _LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
@@ -48,6 +56,8 @@ class Options:
     # BM25 by ~12 points of hit@5; as a light tie-breaker (0.1) it adds ~0.5 point of hit@1 and
     # hit@5; from 0.2 up it pulls hit@1 down (evals/report.md, "dense weight" table).
     dense_weight: float = 0.1
+    # Re-order the first RERANK_DEPTH candidates by how well their best 款/项 fits the question.
+    rerank: bool = True
 
 
 class Assistant:
@@ -124,10 +134,10 @@ class Assistant:
         return found
 
     def search(self, query: str, k: int = 5, city: str | None = None, mode: Mode | None = None,
-               routing: bool | None = None) -> list[Hit]:
+               routing: bool | None = None, rerank: bool | None = None) -> list[Hit]:
         analysis = self.analyzer.analyze(query)
         doc_ids = self._scope(analysis, city, routing)
-        hits = self._search(analysis, k, doc_ids, mode or self.options.mode)
+        hits = self._search(analysis, k, doc_ids, mode or self.options.mode, rerank)
         referenced_clauses = self._referenced(analysis, doc_ids)
         if len(referenced_clauses) > 1:
             # Several clauses named at once (附件4): the question's other words pick the order.
@@ -159,22 +169,37 @@ class Assistant:
         routing = self.options.routing if routing is None else routing
         return analysis.doc_ids if routing else ()
 
-    def _search(self, analysis: QueryAnalysis, k: int, doc_ids: tuple[str, ...], mode: Mode) -> list[Hit]:
+    def _search(self, analysis: QueryAnalysis, k: int, doc_ids: tuple[str, ...], mode: Mode,
+                rerank: bool | None = None) -> list[Hit]:
         retriever = self.retriever(mode)
+        rerank = self.options.rerank if rerank is None else rerank
         if len(doc_ids) > 1 or (analysis.compare and not doc_ids):
             # Every city asked about gets its own list, so none is crowded out; interleave them.
             scope = doc_ids or tuple(self.corpus.documents)
-            per_city = [retriever.search(analysis.search_text, k, (d,)) for d in scope]
-            merged: Ranked = []
+            depth = max(k, RERANK_DEPTH)
+            per_city = [self._rerank(analysis, self._hits(retriever.search(analysis.search_text, depth, (d,))), rerank)
+                        for d in scope]
+            merged: list[Hit] = []
             for rank in range(k):
                 merged += [lst[rank] for lst in per_city if rank < len(lst)]
-            return self._hits(merged[: max(k, len(scope))])
-        return self._hits(retriever.search(analysis.search_text, k, doc_ids))
+            return merged[: max(k, len(scope))]
+        depth = max(k, RERANK_DEPTH)
+        return self._rerank(analysis, self._hits(retriever.search(analysis.search_text, depth, doc_ids)), rerank)[:k]
 
     # -- relevance ------------------------------------------------------------------------
 
     def _tokens_of(self, clause_id: str) -> frozenset[str]:
         return frozenset(self.tokenizer.tokens(self.corpus.by_id(clause_id).text))
+
+    @staticmethod
+    def _credit(word: str, alts: frozenset[str], pieces: frozenset[str], have: set[str] | frozenset[str]) -> float:
+        """How fully a text matches one question word: the word itself or a synonym counts in
+        full; its pieces alone (招标 for 招标采购) count for the share of pieces present."""
+        if word in have:
+            return 1.0
+        if (alts - pieces - {word}) & have:
+            return SYNONYM_CREDIT
+        return SYNONYM_CREDIT * len(pieces & have) / len(pieces) if pieces else 0.0
 
     def _question_terms(self, analysis: QueryAnalysis) -> list[tuple[str, float, frozenset[str]]]:
         """(word, weight, tokens that count as a match for it). A colloquial word matches its
@@ -274,59 +299,97 @@ class Assistant:
         return self._compose(question, analysis, chosen)
 
     def _choose(self, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:
-        """The best clause per city (two when the runner-up is close), cities in rank order."""
+        """The clauses to cite: per city, the best one and a runner-up whose best 款/项 fits the
+        question nearly as well (SECOND_FIT); with no city named, only the cities whose best
+        clause fits nearly as well as the overall best (OTHER_CITY_FIT)."""
+        score = self._scorer(analysis)
+        fit = {h.clause.id: self._fit(score, h.clause) for h in hits}
         by_doc: dict[str, list[Hit]] = {}
         for h in hits:
             by_doc.setdefault(h.meta.doc_id, []).append(h)
         chosen: list[Hit] = []
-        single = len(by_doc) == 1 or (doc_ids and len(doc_ids) == 1)
+        single = len(by_doc) == 1 or len(doc_ids) == 1
         for doc_hits in by_doc.values():
-            chosen.append(doc_hits[0])
-            if single and len(doc_hits) > 1 and doc_hits[1].score >= 0.85 * doc_hits[0].score:
+            first = doc_hits[0]
+            chosen.append(first)
+            if single and len(doc_hits) > 1 and fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]:
                 chosen.append(doc_hits[1])
         if not (analysis.compare or doc_ids):
-            # No city named: keep the cities whose best clause is close to the overall best.
-            best = chosen[0].score
-            chosen = [h for h in chosen if h.score >= 0.5 * best]
+            best = max(fit[h.clause.id] for h in chosen)
+            chosen = [h for h in chosen if fit[h.clause.id] >= OTHER_CITY_FIT * best]
         return chosen[:MAX_CITATIONS]
 
-    def _lead(self, analysis: QueryAnalysis, clause: Part) -> tuple[str, list[str]]:
-        """The label of the 款 that answers (or the clause label) and the sentences to lead with."""
+    def _scorer(self, analysis: QueryAnalysis):
+        """text → how well it answers the question: words matched (by weight, with partial credit
+        for pieces), synonyms a little, and a phrase the user echoes a bonus per character."""
         terms = self._question_terms(analysis)
-        extra = set()
+        extra: set[str] = set()
         for e in analysis.expansions:
             extra |= set(self.tokenizer.tokens(e))
-        scored = []
+        extra -= {a for _, _, alts in terms for a in alts}  # expansions of a stopword (多久 → #个月)
+        pieces = {word: frozenset(p for p in self.tokenizer.tokens(word) if p != word) for word, _, _ in terms}
+        question = normalize(analysis.topic)
+
+        def score(text: str) -> float:
+            toks = set(self.tokenizer.tokens(text))
+            norm = normalize(text)
+            run = SequenceMatcher(None, question, norm, autojunk=False).find_longest_match(
+                0, len(question), 0, len(norm)).size
+            return (sum(w * self._credit(word, alts, pieces[word], toks) for word, w, alts in terms)
+                    + 0.3 * sum(self._idf.get(t, 0.0) for t in extra & toks)
+                    + PHRASE_BONUS * max(0, run - 3))
+
+        return score
+
+    def _fit(self, score, clause: Part) -> float:
+        """The best score of any 款 or 项 of the clause (or of the clause when it has none)."""
+        texts = [p.text for p in clause.paragraphs] + [i.text for p in clause.paragraphs for i in p.items]
+        return max((score(t) for t in texts), default=score(clause.text))
+
+    def _rerank(self, analysis: QueryAnalysis, hits: list[Hit], enabled: bool = True) -> list[Hit]:
+        """Re-order the first RERANK_DEPTH hits by how well their best 款/项 fits the question."""
+        if not enabled or len(hits) < 2:
+            return hits
+        score = self._scorer(analysis)
+        head = hits[:RERANK_DEPTH]
+        fits = {h.clause.id: self._fit(score, h.clause) for h in head}
+        order = sorted(range(len(head)), key=lambda i: (-fits[head[i].clause.id], i))
+        return [head[i] for i in order] + hits[RERANK_DEPTH:]
+
+    def _lead(self, analysis: QueryAnalysis, clause: Part) -> tuple[str, list[str]]:
+        """The label of the part that answers (款 or 项, else the clause) and the text to lead with.
+
+        Short clauses are quoted whole. Otherwise the best-matching 款 or 项 is found: an item comes
+        with the sentence that introduces it, a sentence that announces a list comes with the
+        list, and a long 款 is cut to its best sentences."""
+        score = self._scorer(analysis)
         body = _LABEL_PREFIX.sub("", clause.text, count=1)
-        parts = sentences(body)
-        for i, sent in enumerate(parts):
-            toks = set(self.tokenizer.tokens(sent))
-            score = sum(w for _, w, alts in terms if alts & toks)
-            score += 0.3 * sum(self._idf.get(t, 0.0) for t in extra & toks)
-            scored.append((score, i, sent))
-        if not scored:
-            return clause.label, [clause.text]
-        best = max(scored)
-        ranked = sorted((s for s in scored if s[0] >= 0.7 * best[0] and s[0] > 0), key=lambda s: -s[0])
-        picked = ranked[:2] or [best]
-        order = sorted(picked, key=lambda s: s[1])
-        lead = [s[2] for s in order]
-        first = order[0][1]
-        if _ITEM_START.match(lead[0]) and first > 0:
-            # An item alone ("（三）总投资不超过500万元的。") needs the sentence that introduces it.
-            intro = next((parts[j] for j in range(first - 1, -1, -1) if not _ITEM_START.match(parts[j])), None)
-            if intro:
-                lead.insert(0, intro)
-        if lead[-1].endswith(("：", ":")):
-            # The sentence announces a list: the list is the answer.
-            following = parts[order[-1][1] + 1:]
-            lead += following[:_LIST_ITEMS]
-        label = clause.label
-        for para in clause.paragraphs:
-            if lead[0].rstrip("。；;") in para.text or any(lead[0].rstrip("。；;") in it.text for it in para.items):
-                label = para.label
-                break
-        return label, lead
+        paragraphs = clause.paragraphs
+        if len(fold(body)) <= _SHORT_CLAUSE or not paragraphs:
+            label = paragraphs[0].label if len(paragraphs) == 1 else clause.label
+            return label, [body]
+        segments = []  # (score, paragraph index, item index or -1)
+        for pi, para in enumerate(paragraphs):
+            segments.append((score(para.text), pi, -1))
+            for ii, item in enumerate(para.items):
+                segments.append((score(item.text), pi, ii))
+        best = max(segments, key=lambda s: (s[0], -s[1], -s[2]))
+        para = paragraphs[best[1]]
+        intro = _LABEL_PREFIX.sub("", para.text, count=1)
+        if best[2] >= 0:
+            items = [s for s in segments if s[1] == best[1] and s[2] >= 0 and s[0] >= 0.7 * best[0]]
+            items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])
+            label = para.items[best[2]].label if len(items) == 1 else para.label
+            return label, [intro] + [para.items[s[2]].text for s in items]
+        if para.items and intro.rstrip().endswith(("：", ":")):
+            return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
+        if len(fold(intro)) <= _LONG_PARAGRAPH:
+            return para.label, [intro]
+        parts = [x.strip() for x in re.split(r"(?<=[。！？!?])", intro) if x.strip()]
+        scored = sorted(((score(x), i) for i, x in enumerate(parts)), reverse=True)
+        top = scored[0][0]
+        keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
+        return para.label, [parts[i] for i in keep]
 
     def _compose(self, question: str, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
         lines: list[str] = []

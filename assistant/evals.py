@@ -135,6 +135,7 @@ class CaseResult:
     contaminated: bool
     unbacked: list[str]
     ms: float
+    n_citations: int = 0
 
 
 @dataclass
@@ -160,6 +161,8 @@ class Report:
         m["refusal_acc"] = sum((not r.answerable) == r.case.refuse for r in rs) / max(len(rs), 1)
         m["contamination"] = sum(r.contaminated for r in rs) / max(len(rs), 1)
         m["unbacked_numbers"] = sum(len(r.unbacked) for r in rs)
+        answered = [r for r in rs if r.answerable]
+        m["citations_per_answer"] = sum(r.n_citations for r in answered) / max(len(answered), 1)
         m["p50_ms"] = sorted(r.ms for r in rs)[len(rs) // 2] if rs else 0.0
         return m
 
@@ -186,7 +189,8 @@ def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
         cited_ok=cited_evidence(case, answer) if not case.refuse else not answer.citations,
         keywords_ok=has_keywords(case, answer), forbidden_ok=no_forbidden(case, answer),
         contaminated=contamination(case, answer),
-        unbacked=unbacked_numbers(answer, assistant.corpus.catalog), ms=ms)
+        unbacked=unbacked_numbers(answer, assistant.corpus.catalog), ms=ms,
+        n_citations=len(answer.citations))
 
 
 def run(assistant, cases: list[Case], name: str = "default") -> Report:
@@ -196,13 +200,14 @@ def run(assistant, cases: list[Case], name: str = "default") -> Report:
     return report
 
 
-def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, name: str = "") -> dict:
+def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, name: str = "",
+                   rerank: bool = True) -> dict:
     """hit@1 / hit@5 / MRR of one retrieval configuration (for ablations)."""
     ranks = []
     for case in cases:
         if case.refuse or not case.articles:
             continue
-        hits = assistant.search(case.q, k=5, mode=mode, routing=routing)
+        hits = assistant.search(case.q, k=5, mode=mode, routing=routing, rerank=rerank)
         ranks.append(first_rank(case, hits))
     n = max(len(ranks), 1)
     return {"name": name, "cases": len(ranks),
@@ -214,7 +219,7 @@ def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, nam
 # -- report -----------------------------------------------------------------------------------
 
 METRIC_ORDER = ("cases", "hit@1", "hit@5", "mrr", "citation_acc", "keyword_acc", "refusal_acc",
-                "contamination", "unbacked_numbers", "p50_ms")
+                "contamination", "unbacked_numbers", "citations_per_answer", "p50_ms")
 
 
 def fmt(value) -> str:
@@ -248,7 +253,8 @@ def render_report(report: Report, ablations: list[dict], command: str) -> str:
         "- keyword_acc: the answer contains every expected keyword (one variant per group) and no forbidden string.",
         "- refusal_acc: `answerable` is false exactly for the cases marked `refuse`.",
         "- contamination: share of cases citing a city the question did not ask about.",
-        "- unbacked_numbers: quantities in answers that no cited clause contains (extractive answers quote, so this counts parser/lead artefacts).",
+        "- unbacked_numbers: quantities in answers that no cited clause (or the cited document's catalog dates) contains.",
+        "- citations_per_answer: mean number of clauses cited by an answered question (fewer is more precise).",
         "",
         "## Retrieval ablations",
         "",

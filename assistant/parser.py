@@ -148,7 +148,12 @@ class _Builder:
             raise ParseError(f"{self.meta.file}: duplicate clause label {label}")
         self.labels.add(label)
         text = "\n".join(ln.text for ln in o.lines)
-        paragraphs = _paragraphs(label, o.lines, self.numbered) if o.kind is PartKind.ARTICLE else ()
+        if o.kind is PartKind.ARTICLE:
+            paragraphs = _paragraphs(label, o.lines, self.numbered)
+        elif o.kind is PartKind.ATTACHMENT_SECTION:
+            paragraphs = _paragraphs(label, o.lines, numbered=False)
+        else:
+            paragraphs = ()
         self.parts.append(Part(
             doc_id=self.meta.doc_id, kind=o.kind, label=label, text=text, ordinal=len(self.parts),
             chapter=o.chapter, section=o.section, inferred=o.inferred, paragraphs=paragraphs))

@@ -200,6 +200,9 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     ablations = [retrieval_only(a, all_cases, mode, routing, f"{mode.value}, routing {'on' if routing else 'off'}"
                                 + ("" if rerank else ", no rerank"), rerank=rerank)
                  for mode in Mode for routing in (True, False) for rerank in (True, False)]
+    for weight in (0.1, 0.3, 0.5, 1.0):
+        variant = a.with_options(dense_weight=weight)
+        ablations.append(retrieval_only(variant, all_cases, Mode.HYBRID, True, f"hybrid, dense weight {weight}"))
     metrics = report.metrics()
     command = "regassist eval"
     out_dir.mkdir(parents=True, exist_ok=True)

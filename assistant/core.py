@@ -44,6 +44,14 @@ OTHER_CITY_FIT = 0.8  # with no city named, cite another city at this share of t
 _SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
 _LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best sentences
 _CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
+# A question about the document itself, and the clauses that answer it.
+_DOCUMENT_Q = re.compile(r"(办法|这个文件|该文件|本文件|这份文件).{0,8}(生效|施行|有效期|有效吗|还有效|废止|失效|过期|"
+                         r"现行|征求意见|印发|什么时候(发布|出台|实施|开始))")
+_DOCUMENT_CLAUSE = re.compile(r"施行|实施。|有效期|同时废止")
+
+
+def _cn_date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 _ITEM_START = re.compile(r"^(?:[-–•]\s*)?(?:[（(][零〇一二三四五六七八九十]+[)）]|\d+[.．、])")
 _LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
 
@@ -290,6 +298,10 @@ class Assistant:
             answer = self._lookup(analysis, doc_ids)
             if answer is not None:
                 return answer
+        if _DOCUMENT_Q.search(analysis.question):
+            answer = self._document_answer(analysis, doc_ids)
+            if answer is not None:
+                return answer
         foreign = self.foreign_terms(analysis)
         if foreign:
             terms = "、".join(f"“{t}”" for t in foreign)
@@ -312,11 +324,12 @@ class Assistant:
         for h in hits:
             by_doc.setdefault(h.meta.doc_id, []).append(h)
         chosen: list[Hit] = []
-        single = len(by_doc) == 1 or len(doc_ids) == 1
+        # Room for a runner-up per city: one city, or a comparison of two (MAX_CITATIONS = 4).
+        room = len(by_doc) == 1 or len(doc_ids) == 1 or (analysis.compare and len(by_doc) <= 2)
         for doc_hits in by_doc.values():
             first = doc_hits[0]
             chosen.append(first)
-            if single and len(doc_hits) > 1 and fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]:
+            if room and len(doc_hits) > 1 and fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]:
                 chosen.append(doc_hits[1])
         if not (analysis.compare or doc_ids):
             best = max(fit[h.clause.id] for h in chosen)
@@ -463,6 +476,36 @@ class Assistant:
                 notes.append(note)
         text = header + "\n\n".join(blocks) + ("\n\n" + "\n".join(notes) if notes else "")
         citations = [cite(meta, clause) for meta, clause, _ in found]
+        return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
+
+    def _document_answer(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> Answer | None:
+        """Questions about a document itself (在不在施行, 有效期, 废止了什么): the catalog's record,
+        and the document's own clause on entry into force, validity or repeal."""
+        docs = [self.corpus.documents[d] for d in (doc_ids or tuple(self.corpus.documents))]
+        lines, notes, citations = [], [], []
+        for doc in docs:
+            clauses = [c for c in doc.clauses if _DOCUMENT_CLAUSE.search(c.text)]
+            if not clauses:
+                continue
+            clause = clauses[-1]  # the final provisions carry 施行 / 有效期 / 废止
+            meta = doc.meta
+            facts = [f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")]
+            if meta.issue_date:
+                facts.append(f"{meta.issuer or ''}{_cn_date(meta.issue_date)}印发")
+            facts.append(f"状态：{meta.status.value}")
+            if meta.valid_until:
+                facts.append(f"有效期至{_cn_date(meta.valid_until)}")
+            if meta.repeals:
+                facts.append("同时废止" + "、".join(f"《{r}》" for r in meta.repeals))
+            prefix = f"【{meta.city}】" if len(docs) > 1 else ""
+            lines.append(f"{prefix}{'，'.join(facts)}。依据{where(meta, clause.label)}：“{_LABEL_PREFIX.sub('', clause.text, count=1)}”")
+            citations.append(cite(meta, clause))
+            note = status_note(meta, self.today)
+            if note and note not in notes and "有效期至" not in note:  # validity is already said
+                notes.append(note)
+        if not citations:
+            return None
+        text = "\n".join(lines + ([""] + notes if notes else []))
         return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
 
     # -- show -----------------------------------------------------------------------------

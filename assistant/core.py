@@ -18,7 +18,7 @@ from .catalog import LEXICON_DIR
 from .corpus import Corpus
 from .embed import Embedder, make_embedder
 from .errors import IndexNotBuilt, NotFound
-from .index import Index, Progress, build_index, expected_manifest, load_index, make_tokenizer
+from .index import Index, Progress, build_index, expected_manifest, indexed_text, load_index, make_tokenizer
 from .corpus import load_corpus
 from .model import DocMeta, Hit, Part
 from .query import Analyzer, QueryAnalysis
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MIN_COVERAGE = 0.4
 MIN_MATCHED_IDF = 2.0
 MAX_CITATIONS = 4
+FOREIGN_MIN_COVERAGE = 0.6
 # Weight of a (non-noun) question word the corpus never uses, as a share of the rarest word's IDF.
 OOV_WEIGHT = 0.3
 _LIST_ITEMS = 10
@@ -48,6 +49,9 @@ _CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
 _DOCUMENT_Q = re.compile(r"(办法|这个文件|该文件|本文件|这份文件).{0,8}(生效|施行|有效期|有效吗|还有效|废止|失效|过期|"
                          r"现行|征求意见|印发|什么时候(发布|出台|实施|开始))")
 _DOCUMENT_CLAUSE = re.compile(r"施行|实施。|有效期|同时废止")
+_BASIS_Q = re.compile(r"(制定|出台|定)(这个|本|该)?(办法)?的?(目的|依据|根据)|(依据|根据)(哪些|什么|哪个)(文件|规定|上位)|"
+                      r"上位(文件|法)|(这个|本|该)办法.{0,6}(依据|根据|目的)")
+_BASIS_CLAUSE = re.compile(r"制定本办法")
 
 
 def _cn_date(d) -> str:
@@ -201,7 +205,8 @@ class Assistant:
     # -- relevance ------------------------------------------------------------------------
 
     def _tokens_of(self, clause_id: str) -> frozenset[str]:
-        return frozenset(self.tokenizer.tokens(self.corpus.by_id(clause_id).text))
+        # With its chapter and section titles: an attachment section is about its attachment.
+        return frozenset(self.tokenizer.tokens(indexed_text(self.corpus.by_id(clause_id))))
 
     @staticmethod
     def _credit(word: str, alts: frozenset[str], pieces: frozenset[str], have: set[str] | frozenset[str]) -> float:
@@ -240,6 +245,14 @@ class Assistant:
             if len(word) == 1:
                 weight *= 0.5  # single characters (费, 批, 钱) are weak evidence either way
             terms.append((word, weight, frozenset(alts)))
+        # A lexicon key made only of stopwords (指的是, 多久) still asks for something: its
+        # expansions (所称/是指, any duration) become a term of their own.
+        covered = {w for w, _, _ in terms}
+        for key, tokens in self._synonym_tokens.items():
+            if key in analysis.topic and not any(key in w or w in key for w in covered) and tokens:
+                known = [self._idf[t] for t in tokens if t in self._idf]
+                if known:
+                    terms.append((key, max(known), frozenset(tokens)))
         return terms
 
     def foreign_terms(self, analysis: QueryAnalysis) -> list[str]:
@@ -271,8 +284,15 @@ class Assistant:
         matched = sum(w for _, w, alts in terms if alts & have)
         return matched / total, matched
 
-    def _relevant(self, analysis: QueryAnalysis, hit: Hit) -> bool:
+    def _relevant(self, analysis: QueryAnalysis, hit: Hit, foreign: list[str] = ()) -> bool:
+        """The relevance gate. A noun no document uses (护照, 著作权) weighs as much as the rarest
+        corpus word and raises the bar to FOREIGN_MIN_COVERAGE: the clause must answer the rest
+        of the question well for the answer to stand."""
         coverage, matched = self.relevance(analysis, hit.clause)
+        if foreign:
+            total = matched / max(coverage, 1e-9) + len(foreign) * (self._max_idf - self._oov_weight)
+            coverage = matched / total
+            return coverage >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
         return coverage >= MIN_COVERAGE and matched >= MIN_MATCHED_IDF
 
     # -- ask ------------------------------------------------------------------------------
@@ -299,16 +319,20 @@ class Assistant:
             if answer is not None:
                 return answer
         if _DOCUMENT_Q.search(analysis.question):
-            answer = self._document_answer(analysis, doc_ids)
+            answer = self._document_answer(analysis, doc_ids, _DOCUMENT_CLAUSE, facts=True)
+            if answer is not None:
+                return answer
+        if _BASIS_Q.search(analysis.question):
+            answer = self._document_answer(analysis, doc_ids, _BASIS_CLAUSE, facts=False)
             if answer is not None:
                 return answer
         foreign = self.foreign_terms(analysis)
-        if foreign:
-            terms = "、".join(f"“{t}”" for t in foreign)
-            return refusal(question, f"所收录的办法均未涉及{terms}，无法据此回答。", covered)
         scope = doc_ids if self.options.routing else ()
         hits = self._search(analysis, 5, scope, self.options.mode)
-        relevant = [h for h in hits if self._relevant(analysis, h)]
+        relevant = [h for h in hits if self._relevant(analysis, h, foreign)]
+        if not relevant and foreign:
+            terms = "、".join(f"“{t}”" for t in foreign)
+            return refusal(question, f"所收录的办法均未涉及{terms}，无法据此回答。", covered)
         if not relevant:
             return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
         chosen = self._choose(relevant, analysis, doc_ids)
@@ -359,9 +383,11 @@ class Assistant:
         return score
 
     def _fit(self, score, clause: Part) -> float:
-        """The best score of any 款 or 项 of the clause (or of the clause when it has none)."""
+        """The best score of any 款 or 项 of the clause (or of the clause when it has none), each
+        read with the clause's chapter and section titles (附件3's 可行性研究报告编制要求)."""
+        heads = indexed_text(clause)[: -len(clause.text)] if clause.text else ""
         texts = [p.text for p in clause.paragraphs] + [i.text for p in clause.paragraphs for i in p.items]
-        return max((score(t) for t in texts), default=score(clause.text))
+        return max((score(heads + t) for t in texts), default=score(heads + clause.text))
 
     def _rerank(self, analysis: QueryAnalysis, hits: list[Hit], enabled: bool = True) -> list[Hit]:
         """Re-order the first RERANK_DEPTH hits by how well their best 款/项 fits the question."""
@@ -478,27 +504,32 @@ class Assistant:
         citations = [cite(meta, clause) for meta, clause, _ in found]
         return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
 
-    def _document_answer(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> Answer | None:
-        """Questions about a document itself (在不在施行, 有效期, 废止了什么): the catalog's record,
-        and the document's own clause on entry into force, validity or repeal."""
+    def _document_answer(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...], clause_pattern: re.Pattern,
+                         facts: bool) -> Answer | None:
+        """Questions about a document itself — in force? valid until? what it repeals (facts=True:
+        the catalog's record with the final provisions), or its purpose and legal basis (the
+        clause that says 制定本办法)."""
         docs = [self.corpus.documents[d] for d in (doc_ids or tuple(self.corpus.documents))]
         lines, notes, citations = [], [], []
         for doc in docs:
-            clauses = [c for c in doc.clauses if _DOCUMENT_CLAUSE.search(c.text)]
+            clauses = [c for c in doc.clauses if clause_pattern.search(c.text)]
             if not clauses:
                 continue
-            clause = clauses[-1]  # the final provisions carry 施行 / 有效期 / 废止
+            # final provisions carry 施行 / 有效期 / 废止; the first clause says why and on what basis
+            clause = clauses[-1] if facts else clauses[0]
             meta = doc.meta
-            facts = [f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")]
-            if meta.issue_date:
-                facts.append(f"{meta.issuer or ''}{_cn_date(meta.issue_date)}印发")
-            facts.append(f"状态：{meta.status.value}")
-            if meta.valid_until:
-                facts.append(f"有效期至{_cn_date(meta.valid_until)}")
-            if meta.repeals:
-                facts.append("同时废止" + "、".join(f"《{r}》" for r in meta.repeals))
+            said = [f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")]
+            if facts:
+                if meta.issue_date:
+                    said.append(f"{meta.issuer or ''}{_cn_date(meta.issue_date)}印发")
+                said.append(f"状态：{meta.status.value}")
+                if meta.valid_until:
+                    said.append(f"有效期至{_cn_date(meta.valid_until)}")
+                if meta.repeals:
+                    said.append("同时废止" + "、".join(f"《{r}》" for r in meta.repeals))
             prefix = f"【{meta.city}】" if len(docs) > 1 else ""
-            lines.append(f"{prefix}{'，'.join(facts)}。依据{where(meta, clause.label)}：“{_LABEL_PREFIX.sub('', clause.text, count=1)}”")
+            quote = f"{where(meta, clause.label)}：“{_LABEL_PREFIX.sub('', clause.text, count=1)}”"
+            lines.append(f"{prefix}{'，'.join(said)}。依据{quote}" if facts else f"{prefix}根据{quote}")
             citations.append(cite(meta, clause))
             note = status_note(meta, self.today)
             if note and note not in notes and "有效期至" not in note:  # validity is already said

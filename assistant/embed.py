@@ -115,8 +115,10 @@ class SentenceTransformerEmbedder:
                     except ImportError as exc:
                         raise EmbedderUnavailable(
                             "pip install 'regassist[st]' to use sentence-transformers models") from exc
+                    local = Path(self.model_name).expanduser().is_dir()
                     try:
-                        self._model = SentenceTransformer(self.model_name, device="cpu")
+                        # A local folder never touches a model hub, whatever the environment says.
+                        self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=local)
                     except Exception as exc:
                         raise EmbedderUnavailable(
                             f"cannot load sentence-transformers model {self.model_name!r}: {exc}. "

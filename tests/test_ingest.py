@@ -71,3 +71,36 @@ def test_unsupported_type_says_what_works(tmp_path):
     src.write_bytes(b"\x00\x01")
     with pytest.raises(IngestError, match=r"\.txt, \.docx or \.pdf"):
         extract(src)
+
+
+def test_pdf_text_layer_is_read(corpus_copy, tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CID font: no font file needed
+    path = tmp_path / "mouxian.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    y = 800
+    for line in SAMPLE.splitlines():
+        c.drawString(40, y, line)
+        y -= 18
+    c.save()
+    entry = ingest(path, corpus_copy, city="某某市", doc_id="mouxian-pdf")
+    assert entry["encoding"] == "pdf"
+    text = (corpus_copy / "mouxian-pdf.txt").read_text(encoding="utf-8")
+    assert "第三条 项目建设完成后，应当开展不少于2个月的试运行。" in text
+
+
+def test_pdf_without_text_layer_says_to_ocr(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path))
+    c.rect(50, 50, 100, 100)  # drawing only, no text
+    c.save()
+    with pytest.raises(IngestError, match="no text layer"):
+        extract(path)

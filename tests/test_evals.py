@@ -1,5 +1,6 @@
 """The evaluation set is data; it must stay true to the corpus and cover it."""
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -26,3 +27,53 @@ def test_the_set_is_large_and_varied():
     per_doc = Counter(a.split("/")[0] for c in cases for a in c.articles)
     assert all(per_doc[d] >= 30 for d in DOC_IDS)
     assert sum(c.refuse for c in cases) >= 15
+
+
+def _small_set(tmp_path, thresholds: str):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("""cases:
+- id: a
+  kind: fact
+  q: 乐山试运行多久才能验收？
+  cities: [leshan-2022]
+  articles: [leshan-2022/第三十一条]
+  evidence: [经 3 个月试运行正常后]
+  keywords: [[3 个月]]
+- id: b
+  kind: refuse
+  q: 深圳市电子政务项目怎么申报？
+  refuse: true
+""", encoding="utf-8")
+    (tmp_path / "thresholds.yaml").write_text(thresholds, encoding="utf-8")
+    return cases
+
+
+def test_eval_gate_fails_under_a_threshold_and_passes_over_it(tmp_path, index_dir, assistant, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("REGASSIST_CORPUS", str(CORPUS))
+    monkeypatch.setenv("REGASSIST_INDEX_DIR", str(index_dir))
+    runner = CliRunner()
+    out = tmp_path / "out"
+    cases = _small_set(tmp_path, "hit@5: 1.0\nrefusal_acc: 1.0\nmax_contamination: 0.0\n")
+    ok = runner.invoke(app, ["eval", "--cases", str(cases), "--out", str(out), "--gate"])
+    assert ok.exit_code == 0, ok.output
+    assert "全部达到" in ok.output
+    assert (out / "report.md").is_file() and (out / "report.png").stat().st_size > 10_000
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["metrics"]["refusal_acc"] == 1.0 and report["baselines"]
+    # a floor above what is measured must fail the run (exit 1), naming the metric
+    _small_set(tmp_path, "hit@5: 1.0\ncitations_per_answer: 9.0\n")
+    bad = runner.invoke(app, ["eval", "--cases", str(cases), "--out", str(out), "--gate"])
+    assert bad.exit_code == 1 and "citations_per_answer" in bad.output
+
+
+def test_thresholds_failed_reads_floors_and_ceilings():
+    from assistant.evals import thresholds_failed
+
+    metrics = {"hit@5": 0.96, "contamination": 0.01}
+    assert thresholds_failed(metrics, {"hit@5": 0.97}) == ["hit@5 = 0.960 < 0.97"]
+    assert thresholds_failed(metrics, {"max_contamination": 0.0}) == ["contamination = 0.010 > 0.0"]
+    assert thresholds_failed(metrics, {"hit@5": 0.95, "max_contamination": 0.05}) == []

@@ -40,6 +40,7 @@ _LIST_ITEMS = 10
 PHRASE_BONUS = 0.3
 SYNONYM_CREDIT = 0.7  # a synonym or the pieces of a compound match a question word this much
 RERANK_DEPTH = 8
+PER_CITY_POOL = 60  # with no city named: candidates taken over all cities, then split by city
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
 _SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
@@ -53,6 +54,14 @@ _DOCUMENT_CLAUSE = re.compile(r"施行|实施。|有效期|同时废止")
 _BASIS_Q = re.compile(r"(制定|出台|定)(这个|本|该)?(办法)?的?(目的|依据|根据)|(依据|根据)(哪些|什么|哪个)(文件|规定|上位)|"
                       r"上位(文件|法)|(这个|本|该)办法.{0,6}(依据|根据|目的)")
 _BASIS_CLAUSE = re.compile(r"制定本办法")
+
+
+def _interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
+    """First of every list, then second of every list, … up to rank k."""
+    merged: list[Hit] = []
+    for rank in range(k):
+        merged += [lst[rank] for lst in lists if rank < len(lst)]
+    return merged
 
 
 def _cn_date(d) -> str:
@@ -190,17 +199,20 @@ class Assistant:
                 rerank: bool | None = None, per_city: bool = False) -> list[Hit]:
         retriever = self.retriever(mode)
         rerank = self.options.rerank if rerank is None else rerank
-        if len(doc_ids) > 1 or (not doc_ids and (analysis.compare or per_city)):
-            # Every city asked about gets its own list, so none is crowded out; interleave them.
-            scope = doc_ids or tuple(self.corpus.documents)
-            depth = max(k, RERANK_DEPTH)
-            per_city = [self._rerank(analysis, self._hits(retriever.search(analysis.search_text, depth, (d,))), rerank)
-                        for d in scope]
-            merged: list[Hit] = []
-            for rank in range(k):
-                merged += [lst[rank] for lst in per_city if rank < len(lst)]
-            return merged[: max(k, len(scope))]
         depth = max(k, RERANK_DEPTH)
+        if len(doc_ids) > 1:
+            # Every city asked about gets its own list, so none is crowded out.
+            lists = [self._rerank(analysis, self._hits(retriever.search(analysis.search_text, depth, (d,))), rerank)
+                     for d in doc_ids]
+            return _interleave(lists, k)[: max(k, len(doc_ids))]
+        if not doc_ids and (analysis.compare or per_city):
+            # No city named: one deep list over all cities, split by city (so a corpus of hundreds
+            # of cities costs one search, not hundreds), each city's share reranked on its own.
+            by_doc: dict[str, list[Hit]] = {}
+            for hit in self._hits(retriever.search(analysis.search_text, PER_CITY_POOL, ())):
+                by_doc.setdefault(hit.meta.doc_id, []).append(hit)
+            lists = [self._rerank(analysis, hits[:depth], rerank) for hits in by_doc.values()]
+            return _interleave(lists, k)[: max(k, len(lists))]
         return self._rerank(analysis, self._hits(retriever.search(analysis.search_text, depth, doc_ids)), rerank)[:k]
 
     # -- relevance ------------------------------------------------------------------------

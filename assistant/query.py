@@ -23,6 +23,10 @@ _GENERIC_PLACES = {"中国", "全国", "国家", "本市", "我市", "我区", "
                    "市级", "省级", "区级", "县级", "市里", "区里", "省里", "当地", "本地", "中央"}
 
 
+def _alternation(words: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
 @dataclass(frozen=True)
 class ArticleRef:
     number: int
@@ -61,38 +65,42 @@ class Analyzer:
         if path is not None and path.is_file():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             self.synonyms = {str(k): [str(v) for v in vs] for k, vs in data.items()}
-        self._names = sorted(((name, m.doc_id, m.city) for m in catalog.docs for name in m.names),
-                             key=lambda t: len(t[0]), reverse=True)
+        names = sorted(((name, m.doc_id, m.city) for m in catalog.docs for name in m.names),
+                       key=lambda t: len(t[0]), reverse=True)
+        self._name_to_doc: dict[str, list[tuple[str, str]]] = {}
+        for name, doc_id, city in names:
+            self._name_to_doc.setdefault(name, []).append((doc_id, city))
+        # One pattern for every name, longest first: at each position the longest name wins
+        # (杭州市上城区 before 上城), and a corpus of hundreds of cities costs one scan.
+        self._name_pattern = _alternation([n for n, _, _ in names])
         regions: dict[str, list[str]] = {}
         for m in catalog.docs:
             for region in (m.province, m.parent):
                 if region:
                     for spelling in {region, region.rstrip("省市")}:
                         regions.setdefault(spelling, []).append(m.doc_id)
-        self._regions = sorted(regions.items(), key=lambda t: len(t[0]), reverse=True)
+        self._regions = dict(regions)
+        self._region_pattern = _alternation(sorted(regions, key=len, reverse=True))
 
     def analyze(self, question: str) -> QueryAnalysis:
         q = question.strip()
         covered = [False] * len(q)
         doc_ids: list[str] = []
         cities: list[str] = []
-        for name, doc_id, city in self._names:
-            for m in re.finditer(re.escape(name), q):
-                if any(covered[m.start():m.end()]):
-                    continue
-                covered[m.start():m.end()] = [True] * (m.end() - m.start())
+        for m in self._name_pattern.finditer(q) if self._name_pattern else ():
+            covered[m.start():m.end()] = [True] * (m.end() - m.start())
+            for doc_id, city in self._name_to_doc[m.group(0)]:
                 if doc_id not in doc_ids:
                     doc_ids.append(doc_id)
                     cities.append(city)
         regions: list[str] = []
         region_docs: list[str] = []
-        for name, ids in self._regions:
-            for m in re.finditer(re.escape(name), q):
-                if any(covered[m.start():m.end()]):
-                    continue
-                covered[m.start():m.end()] = [True] * (m.end() - m.start())
-                regions.append(name)
-                region_docs += [d for d in ids if d not in region_docs]
+        for m in self._region_pattern.finditer(q) if self._region_pattern else ():
+            if any(covered[m.start():m.end()]):
+                continue
+            covered[m.start():m.end()] = [True] * (m.end() - m.start())
+            regions.append(m.group(0))
+            region_docs += [d for d in self._regions[m.group(0)] if d not in region_docs]
         unknown = []
         for place in self.tokenizer.place_names(q):
             start = q.find(place)

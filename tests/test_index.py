@@ -50,7 +50,8 @@ def test_corpus_change_rebuilds_the_index(corpus_copy, tmp_path):
 
 
 class _FailingEmbedder(UseEmbedder):
-    """The real embedder, made to fail halfway through a build (a crash mid-build)."""
+    """The real embedder, made to fail once the build is under way (a crash mid-build: the BM25
+    part is already written)."""
 
     def __init__(self):
         super().__init__()
@@ -58,7 +59,7 @@ class _FailingEmbedder(UseEmbedder):
 
     def embed(self, texts):
         self.calls += 1
-        if self.calls == 2:
+        if self.calls == 1:
             raise RuntimeError("simulated crash while embedding")
         return super().embed(texts)
 

@@ -15,6 +15,7 @@ from .model import DocMeta, Status
 
 CATALOG_FILE = "catalog.yaml"
 LEXICON_DIR = "lexicon"
+RULES_DIR = "rules"
 REQUIRED = ("doc_id", "file", "city", "title", "status")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE_FIELDS = ("issue_date", "effective_date", "valid_until")
@@ -38,12 +39,12 @@ class Catalog:
         return self.root / meta.file
 
     def fingerprint(self) -> str:
-        """Hash of everything an index is built from: catalog, texts and lexicon files."""
+        """Hash of everything a build is made from: catalog, texts, lexicon and rule files."""
         h = hashlib.sha256()
         files = [self.root / CATALOG_FILE] + [self.path(m) for m in self.docs]
-        lexicon = self.root / LEXICON_DIR
-        if lexicon.is_dir():
-            files += sorted(p for p in lexicon.rglob("*") if p.is_file())
+        for folder in (LEXICON_DIR, RULES_DIR):
+            if (self.root / folder).is_dir():
+                files += sorted(p for p in (self.root / folder).rglob("*") if p.is_file())
         for path in files:
             h.update(str(path.relative_to(self.root)).encode())
             h.update(path.read_bytes())

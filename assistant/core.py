@@ -16,12 +16,14 @@ import numpy as np
 from .answer import Answer, Citation, cite, refusal, status_note, where
 from .catalog import LEXICON_DIR
 from .corpus import Corpus
+from .engine import Conclusion, Facts, check, extract_facts, guard
 from .embed import Embedder, make_embedder
 from .errors import IndexNotBuilt, NotFound
 from .index import Index, Progress, build_index, expected_manifest, indexed_text, load_index, make_tokenizer
 from .corpus import load_corpus
 from .model import DocMeta, Hit, Part
 from .query import Analyzer, QueryAnalysis
+from .rules import load_rules
 from .retrieve import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked
 from .text import fold, int_to_cn, normalize
 from .tokenize import Tokenizer, is_common_noun
@@ -95,6 +97,7 @@ class Assistant:
         corpus_text = "".join(d.source for d in self.corpus.documents.values())
         self.analyzer = Analyzer(self.corpus.catalog, tokenizer, lexicon if lexicon.is_dir() else None,
                                  corpus_text)
+        self.rules = load_rules(self.corpus)
         self.bm25 = Bm25Retriever(index, tokenizer)
         self.dense = DenseRetriever(index, embedder) if embedder is not None and index.collection is not None else None
         self.hybrid = (HybridRetriever(self.bm25, self.dense, weights=(1.0, options.dense_weight))
@@ -313,6 +316,30 @@ class Assistant:
     # -- ask ------------------------------------------------------------------------------
 
     def ask(self, question: str, city: str | None = None) -> Answer:
+        """Answer a question: cited clauses, rule computations for a concrete project, and the
+        guard's findings in `checks` (every quantity of the answer checked against its sources)."""
+        answer = self._answer(question, city)
+        if answer.answerable:
+            answer.checks += guard(answer.answer, [c.text for c in answer.citations],
+                                   computed=tuple(c["computation"] for c in answer.checks if c.get("type") == "rule"),
+                                   also=tuple(self._catalog_dates(c.doc_id) for c in answer.citations))
+        return answer
+
+    def check(self, city: str | None, facts: Facts, question: str = "") -> list[Conclusion]:
+        """The rule engine for a concrete project: every rule of the city's document (all cities
+        when none is given) whose topic the question mentions — or every rule, without a question."""
+        doc_ids = self.resolve_city(city) if city else tuple(self.corpus.documents)
+        if question:
+            return check(self.rules, doc_ids, facts, question)
+        topics = " ".join(t for r in self.rules.for_docs(doc_ids) for t in r.topics)
+        return check(self.rules, doc_ids, facts, topics)
+
+    def _catalog_dates(self, doc_id: str) -> str:
+        meta = self.corpus.documents[doc_id].meta
+        return " ".join(f"{d.year}年{d.month}月{d.day}日" for d in (meta.issue_date, meta.effective_date,
+                                                                 meta.valid_until) if d)
+
+    def _answer(self, question: str, city: str | None) -> Answer:
         analysis = self.analyzer.analyze(question)
         covered = list(self.corpus.catalog.docs)
         if city:
@@ -353,7 +380,10 @@ class Assistant:
         if not relevant:
             return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
         chosen = self._choose(relevant, analysis, doc_ids)
-        return self._compose(question, analysis, chosen)
+        facts = extract_facts(question, list(analysis.quantities))
+        rule_docs = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in chosen))
+        conclusions = check(self.rules, rule_docs, facts, analysis.question)
+        return self._compose(question, analysis, chosen, conclusions)
 
     def _choose(self, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:
         """The clauses to cite: per city, the best one and a runner-up whose best 款/项 fits the
@@ -451,16 +481,27 @@ class Assistant:
         keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
         return para.label, [parts[i] for i in keep]
 
-    def _compose(self, question: str, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
+    def _compose(self, question: str, analysis: QueryAnalysis, hits: list[Hit],
+                 conclusions: list[Conclusion] = ()) -> Answer:
         lines: list[str] = []
         notes: list[str] = []
         citations: list[Citation] = []
-        several = len({h.meta.doc_id for h in hits}) > 1
+        several = len({h.meta.doc_id for h in hits} | {c.rule.doc_id for c in conclusions}) > 1
+        for c in conclusions:
+            # Rule results lead: the computation by code, on the number the text gives.
+            meta = self.corpus.documents[c.rule.doc_id].meta
+            prefix = f"【{meta.city}·计算】" if several or not analysis.doc_ids else "【计算】"
+            lines.append(f"{prefix}{c.computation}：{c.text}。（{where(meta, c.rule.article)}：“{c.rule.quote}”）")
+            for label in (c.rule.article, *c.rule.refers):
+                clause = self.corpus.clause(c.rule.doc_id, label)
+                if all(x.doc_id != meta.doc_id or x.article != clause.label for x in citations):
+                    citations.append(cite(meta, clause))
         for hit in hits:
             label, lead = self._lead(analysis, hit.clause)
             prefix = f"【{hit.meta.city}】" if several or not analysis.doc_ids else ""
             lines.append(f"{prefix}根据{where(hit.meta, label)}：“{''.join(lead)}”")
-            citations.append(cite(hit.meta, hit.clause))
+            if all(x.doc_id != hit.meta.doc_id or x.article != hit.clause.label for x in citations):
+                citations.append(cite(hit.meta, hit.clause))
             note = status_note(hit.meta, self.today)
             if note and note not in notes:
                 notes.append(note)
@@ -473,7 +514,8 @@ class Assistant:
         if analysis.regions:
             notes.append(f"语料库中没有{'、'.join(analysis.regions)}本级的办法，以上为其辖区内已收录的文件。")
         text = "\n".join(lines + ([""] + notes if notes else []))
-        return Answer(question=question, answer=text, answerable=True, citations=citations)
+        return Answer(question=question, answer=text, answerable=True, citations=citations,
+                      checks=[c.to_json() for c in conclusions])
 
     def _lookup(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> Answer | None:
         """第X条 / 第X条第Y款 / 附件N: answered by direct lookup, verbatim."""

@@ -109,9 +109,13 @@ def contamination(case: Case, answer: Answer) -> bool:
 
 
 def unbacked_numbers(answer: Answer, catalog=None) -> list[str]:
-    """Quantities in the answer that no cited clause contains. Dates from the catalog entry of a
-    cited document (issue date, valid-until) count as backed: they are its metadata."""
+    """Quantities in the answer that no cited clause contains and no rule computation (in `checks`)
+    produced. Dates from the catalog entry of a cited document (issue date, valid-until) count as
+    backed: they are its metadata."""
     cited = set()
+    for check in answer.checks:
+        if check.get("type") == "rule":
+            cited |= set(canonical_quantities(check.get("computation", "")))
     for c in answer.citations:
         cited |= set(canonical_quantities(c.text))
         if catalog is not None:

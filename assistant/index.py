@@ -25,7 +25,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings
 
-from .catalog import CATALOG_FILE, LEXICON_DIR, Catalog
+from .catalog import CATALOG_FILE, LEXICON_DIR, RULES_DIR, Catalog
 from .corpus import Corpus, load_corpus
 from .embed import Embedder
 from .errors import IndexNotBuilt
@@ -298,8 +298,9 @@ def _copy_corpus(corpus: Corpus, dest: Path) -> None:
         target = dest / meta.file
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src / meta.file, target)
-    if (src / LEXICON_DIR).is_dir():
-        shutil.copytree(src / LEXICON_DIR, dest / LEXICON_DIR)
+    for folder in (LEXICON_DIR, RULES_DIR):
+        if (src / folder).is_dir():
+            shutil.copytree(src / folder, dest / folder)
 
 
 def _swap(index_dir: Path, name: str) -> None:

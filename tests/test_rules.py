@@ -1,0 +1,114 @@
+"""Rules as data, the engine's arithmetic at the boundaries the text draws, and the number guard."""
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.engine import Facts, evaluate, extract_facts, guard
+from assistant.rules import RuleError, load_rules
+from assistant.text import find_quantities
+
+from conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_rules(load_corpus(CORPUS))
+
+
+def rule(book, rule_id):
+    return next(r for r in book.rules if r.id == rule_id)
+
+
+def test_every_rule_rests_on_a_quote_in_its_article(book):
+    corpus = load_corpus(CORPUS)
+    assert len(book.rules) >= 30
+    for r in book.rules:
+        assert r.quote.replace(" ", "") in corpus.clause(r.doc_id, r.article).text.replace(" ", "")
+
+
+def test_every_number_bearing_clause_has_a_rule_or_a_stated_exception(book):
+    corpus = load_corpus(CORPUS)
+    covered = {(r.doc_id, r.article) for r in book.rules}
+    uncovered = [c.id for c in corpus.clauses
+                 if (find_quantities(c.text) or "半年" in c.text) and (c.doc_id, c.label) not in covered
+                 and c.label not in book.exceptions.get(c.doc_id, {})]
+    assert uncovered == []
+
+
+def test_a_quote_not_in_its_article_fails_loudly_naming_the_rule(corpus_copy):
+    path = corpus_copy / "rules" / "luan-2021.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("开展不低于1个月的试运行", "开展不低于3个月的试运行"),
+                    encoding="utf-8")
+    with pytest.raises(RuleError, match="luan-trial-1m: quote not found"):
+        load_rules(load_corpus(corpus_copy))
+
+
+@pytest.mark.parametrize("amount,holds", [(99, False), (100, True), (101, True)])
+def test_supervision_threshold_at_100_wan(book, amount, holds):
+    c = evaluate(rule(book, "luan-supervision-100"), Facts(amount=amount))
+    assert c.holds is holds
+    assert c.text.startswith("原则上须引入监理") is holds
+    assert ("不强制" in c.text) is not holds
+
+
+@pytest.mark.parametrize("amount,above,below", [(499, False, True), (500, True, False), (501, True, False)])
+def test_luan_500_wan_paths(book, amount, above, below):
+    up = evaluate(rule(book, "luan-proposal-500-above"), Facts(amount=amount))
+    down = evaluate(rule(book, "luan-proposal-500-below"), Facts(amount=amount))
+    assert (up is not None) is above and (down is not None) is below
+
+
+@pytest.mark.parametrize("amount,holds", [(499, True), (500, True), (501, False)])
+def test_leshan_merge_up_to_500_wan(book, amount, holds):
+    assert evaluate(rule(book, "leshan-merge-500"), Facts(amount=amount)).holds is holds
+
+
+@pytest.mark.parametrize("ratio,holds", [(15.0, True), (15.1, False), (14.9, True)])
+def test_leshan_adjustment_15_percent(book, ratio, holds):
+    assert evaluate(rule(book, "leshan-adjust-15"), Facts(amount=1000, change_ratio=ratio)).holds is holds
+
+
+def test_adjustment_computed_from_two_amounts(book):
+    facts = extract_facts("乐山市批复总投资1000万元的项目，调整资金200万元，能自行调整后报备吗？")
+    assert (facts.amount, facts.change, facts.change_ratio) == (1000, 200, 20)
+    c = evaluate(rule(book, "leshan-adjust-15"), facts)
+    assert not c.holds and c.computation == "200万元 ÷ 1000万元 = 20% > 15%"
+
+
+@pytest.mark.parametrize("question,amount", [
+    ("八十万的项目", 80), ("一千万元的项目", 1000), ("1,200,000元的项目", 120), ("三百万", 300), ("1.5亿元的项目", 15000),
+])
+def test_amounts_in_any_spelling(question, amount):
+    assert extract_facts(question).amount == amount
+
+
+def test_share_and_date_computations(book):
+    c = evaluate(rule(book, "sc-security-budget-5pct"), Facts(amount=200))
+    assert c.computation == "200万元 × 5% = 10万元"
+    d = evaluate(rule(book, "sc-procurement-6m"), extract_facts("2024年8月31日立项发文的项目"))
+    assert d.computation == "2024年8月31日 + 6个月 = 2025年2月28日"
+
+
+def test_guard_flags_a_planted_wrong_number_and_passes_the_right_one():
+    clause = load_corpus(CORPUS).clause("luan-2021", "第十九条").text
+    wrong = guard("六安市项目试运行3个月后即可申请验收。", [clause])
+    assert wrong == [{"type": "guard", "quantity": "3个月", "normalized": "3个月", "status": "unbacked",
+                      "sources_say": ["1个月"]}]
+    assert guard("六安市项目试运行不低于1个月（一个月）。", [clause]) == []
+    assert guard("合计10万元。", [clause], computed=("200万元 × 5% = 10万元",)) == []
+
+
+def test_ask_leads_with_the_computation(assistant):
+    a = assistant.ask("乐山市批复总投资1000万元的项目，调整资金200万元，能自行调整后报备吗？")
+    rules = [c for c in a.checks if c["type"] == "rule"]
+    assert rules and rules[0]["holds"] is False and "20% > 15%" in rules[0]["computation"]
+    assert a.answer.startswith("【计算】200万元 ÷ 1000万元 = 20% > 15%")
+    assert {c.article for c in a.citations} >= {"第二十九条", "第二十八条"}
+    assert [c for c in a.checks if c["type"] == "guard"] == []
+
+
+def test_check_api_for_a_project(assistant):
+    out = assistant.check("六安", Facts(amount=80))
+    by_rule = {c.rule.id: c for c in out}
+    assert by_rule["luan-supervision-100"].holds is False
+    assert "luan-proposal-500-below" in by_rule and "luan-proposal-500-above" not in by_rule

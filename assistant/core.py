@@ -23,7 +23,7 @@ from .index import Index, Progress, build_index, expected_manifest, indexed_text
 from .corpus import load_corpus
 from .model import DocMeta, Hit, Part
 from .query import Analyzer, QueryAnalysis
-from .rules import load_rules
+from .rules import load_rules, load_stages
 from .retrieve import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked
 from .text import fold, int_to_cn, normalize
 from .tokenize import Tokenizer, is_common_noun
@@ -47,7 +47,13 @@ SECOND_FIT = 0.7      # cite a second clause of the same document at this share 
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
 _SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
 _LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best sentences
-_COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 以上 以内 不到 至少 达到 不足 少于 多于 不少于 不低于".split())
+_COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 以上 以内 不到 至少 达到 不足 少于 多于 不少于 不低于 "
+                         "不满 未满 未达到 及以上 及以下".split())
+# "500万以下项目需要什么材料？", "全流程自查": a checklist across the lifecycle (with an amount, or
+# when the whole process is asked for).
+_CHECKLIST_Q = re.compile(r"(需要|要)(准备|交|提交)?(什么|哪些)(材料|资料|手续|程序|流程)|全流程|全过程|整个流程|自查|要走哪些")
+_CHECKLIST_ALL = re.compile(r"全流程|全过程|整个流程|自查|从申报到")
+_CHECKLIST_CHARS = 150
 _CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
 # A question about the document itself, and the clauses that answer it.
 _DOCUMENT_Q = re.compile(r"(办法|这个文件|该文件|本文件|这份文件).{0,8}(生效|施行|有效期|有效吗|还有效|废止|失效|过期|"
@@ -167,6 +173,15 @@ class Assistant:
         analysis = self.analyzer.analyze(query)
         doc_ids = self._scope(analysis, city, routing)
         hits = self._search(analysis, k, doc_ids, mode or self.options.mode, rerank)
+        if doc_ids:
+            # A clause whose quantitative rule the question's project falls under governs it.
+            facts = extract_facts(query, list(analysis.quantities))
+            governing = [self.corpus.by_id(c.rule.clause_id) for c in check(self.rules, doc_ids, facts, analysis.question)]
+            if governing:
+                ids = {c.id for c in governing}
+                lead = [Hit(clause=c, meta=self.corpus.documents[c.doc_id].meta, score=1.0)
+                        for c in dict.fromkeys(governing)]
+                hits = (lead + [h for h in hits if h.clause.id not in ids])[:max(k, len(lead))]
         referenced_clauses = self._referenced(analysis, doc_ids)
         if len(referenced_clauses) > 1:
             # Several clauses named at once (附件4): the question's other words pick the order.
@@ -368,21 +383,31 @@ class Assistant:
             answer = self._document_answer(analysis, doc_ids, _BASIS_CLAUSE, facts=False)
             if answer is not None:
                 return answer
+        if _CHECKLIST_Q.search(analysis.question) and (analysis.quantities or _CHECKLIST_ALL.search(analysis.question)):
+            answer = self.checklist(question, doc_ids)
+            if answer is not None:
+                return answer
         foreign = self.foreign_terms(analysis)
         scope = doc_ids if self.options.routing else ()
         # With no city named, every city is searched on its own: the answer shows each city's
         # rule that fits (labelled), rather than one city's rule as if it were everyone's.
         hits = self._search(analysis, 5, scope, self.options.mode, per_city=self.options.routing)
         relevant = [h for h in hits if self._relevant(analysis, h, foreign)]
+        facts = extract_facts(question, list(analysis.quantities))
+        rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
+        conclusions = check(self.rules, rule_scope, facts, analysis.question) if doc_ids else []
+        if not relevant and conclusions:
+            # The rule engine recognised the project and a provision it falls under: answer with it.
+            relevant = [h for h in hits if h.clause.id in {c.rule.clause_id for c in conclusions}] or hits[:1]
         if not relevant and foreign:
             terms = "、".join(f"“{t}”" for t in foreign)
             return refusal(question, f"所收录的办法均未涉及{terms}，无法据此回答。", covered)
         if not relevant:
             return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
         chosen = self._choose(relevant, analysis, doc_ids)
-        facts = extract_facts(question, list(analysis.quantities))
-        rule_docs = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in chosen))
-        conclusions = check(self.rules, rule_docs, facts, analysis.question)
+        if not doc_ids:
+            conclusions = check(self.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts,
+                                analysis.question)
         return self._compose(question, analysis, chosen, conclusions)
 
     def _choose(self, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:
@@ -597,6 +622,47 @@ class Assistant:
             return None
         text = "\n".join(lines + ([""] + notes if notes else []))
         return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
+
+    def checklist(self, question: str, doc_ids: tuple[str, ...] = ()) -> Answer | None:
+        """The whole lifecycle for a project, per city (each city side by side when none is named):
+        申报 → 审查 → 立项 → 采购 → 建设 → 验收 → 运维 → 评价, each item with its clause, the rule
+        results for the project's amount, and the time limits that apply."""
+        stages = load_stages(self.corpus.catalog.root)
+        if not stages:
+            return None
+        facts = extract_facts(question)
+        docs = doc_ids or tuple(self.corpus.documents)
+        lines, notes, citations, checks = [], [], [], []
+        for doc_id in docs:
+            meta = self.corpus.documents[doc_id].meta
+            block = [f"【{meta.city}】《{meta.title}》"]
+            for c in check(self.rules, (doc_id,), facts, " ".join(t for r in self.rules.for_docs((doc_id,))
+                                                                   for t in r.topics)):
+                block.append(f"· 计算：{c.computation}：{c.text}（{c.rule.article}）")
+                checks.append(c.to_json())
+                citations.append(cite(meta, self.corpus.clause(doc_id, c.rule.article)))
+            for stage, query in stages:
+                stage_analysis = self.analyzer.analyze(query)
+                hits = self._search(stage_analysis, 1, (doc_id,), self.options.mode)
+                if not hits or hits[0].score <= 0:
+                    block.append(f"· {stage}：该文件未作规定")
+                    continue
+                label, lead = self._lead(stage_analysis, hits[0].clause)
+                text = "".join(lead)
+                text = text if len(text) <= _CHECKLIST_CHARS else text[:_CHECKLIST_CHARS] + "……"
+                block.append(f"· {stage}（{label}）：{text}")
+                citations.append(cite(meta, hits[0].clause))
+            timed = [r for r in self.rules.for_docs((doc_id,)) if r.kind in ("deadline", "duration") and r.statement]
+            if timed:
+                block.append("· 时限：" + "；".join(f"{r.statement}（{r.article}）" for r in timed))
+                citations += [cite(meta, self.corpus.clause(doc_id, r.article)) for r in timed]
+            lines.append("\n".join(block))
+            note = status_note(meta, self.today)
+            if note and note not in notes:
+                notes.append(note)
+        unique = list({(c.doc_id, c.article): c for c in citations}.values())
+        text = "\n\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
+        return Answer(question=question, answer=text, answerable=True, citations=unique, checks=checks)
 
     # -- show -----------------------------------------------------------------------------
 

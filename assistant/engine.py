@@ -18,16 +18,20 @@ _SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 @dataclass(frozen=True)
 class Facts:
-    """What a question says about a concrete project (amounts in 万元, ratios in %)."""
+    """What a question says about a concrete project (amounts in 万元, ratios in %). An amount
+    given as a bound ("500万以下", "100万以上") is a range: `amount` is its boundary and
+    `amount_range` the interval (lo, hi, lo_included, hi_included)."""
 
     amount: float | None = None
     change: float | None = None
     change_ratio: float | None = None
     approval_date: date | None = None
+    amount_range: tuple[float, float, bool, bool] | None = None
 
     @property
     def empty(self) -> bool:
-        return self.amount is None and self.change_ratio is None and self.approval_date is None
+        return (self.amount is None and self.change_ratio is None and self.approval_date is None
+                and self.amount_range is None)
 
 
 def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Facts:
@@ -35,6 +39,12 @@ def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Fa
     "2024年3月1日立项" → approval date."""
     quantities = find_quantities(question) if quantities is None else list(quantities)
     money = [q.value for q in quantities if q.kind == "money"]
+    bound = None
+    for q in quantities:
+        if q.kind == "money":
+            after = question[q.end:q.end + 4] if q.end <= len(question) else ""
+            before = question[max(0, q.start - 3):q.start]
+            bound = _bound(q.value, before, after) or bound
     percents = [q.value for q in quantities if q.kind == "percent"]
     amount = change = ratio = None
     if _CHANGE.search(question):
@@ -55,7 +65,67 @@ def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Fa
             when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             when = None
+    if bound is not None and change is None and ratio is None:
+        return Facts(amount=amount, approval_date=when, amount_range=bound)
     return Facts(amount=amount, change=change, change_ratio=ratio, approval_date=when)
+
+
+# Statutory reading (民法典第1259条): 以上、以下、以内 include the number; 不满、超过 do not.
+_BELOW_INCL = ("及以下", "以下", "以内", "之内", "内")
+_BELOW_EXCL = ("不满", "不到", "低于", "小于", "少于", "未达到", "未满")
+_ABOVE_INCL = ("及以上", "以上")
+_ABOVE_EXCL = ("超过", "高于", "大于", "多于")
+
+
+def _bound(value: float, before: str, after: str) -> tuple[float, float, bool, bool] | None:
+    if any(before.endswith(w) for w in _BELOW_EXCL):
+        return (0.0, value, True, False)
+    if any(before.endswith(w) for w in _ABOVE_EXCL):
+        return (value, float("inf"), False, False)
+    if before.endswith(("不超过", "不高于", "最多")):
+        return (0.0, value, True, True)
+    if before.endswith(("不低于", "至少", "达到")):
+        return (value, float("inf"), True, False)
+    if any(after.startswith(w) for w in _BELOW_INCL):
+        return (0.0, value, True, True)
+    if any(after.startswith(w) for w in _ABOVE_INCL):
+        return (value, float("inf"), True, False)
+    return None
+
+
+def _range_vs(rng: tuple[float, float, bool, bool], op: str, x: float) -> str:
+    """'all' | 'none' | 'boundary' (only the end point meets the rule) | 'mixed'."""
+    lo, hi, lo_in, hi_in = rng
+    # the rule's set of amounts, as an interval
+    rule = {">=": (x, float("inf"), True, False), ">": (x, float("inf"), False, False),
+            "<=": (0.0, x, True, True), "<": (0.0, x, True, False), "==": (x, x, True, True)}[op]
+    r_lo, r_hi, r_lo_in, r_hi_in = rule
+    inside_lo = lo > r_lo or (lo == r_lo and (r_lo_in or not lo_in))
+    inside_hi = hi < r_hi or (hi == r_hi and (r_hi_in or not hi_in))
+    if inside_lo and inside_hi:
+        return "all"
+    o_lo, o_hi = max(lo, r_lo), min(hi, r_hi)
+    if o_lo > o_hi:
+        return "none"
+    if o_lo == o_hi:
+        closed = ((o_lo > lo or lo_in) and (o_hi < hi or hi_in) and (o_lo > r_lo or r_lo_in)
+                  and (o_hi < r_hi or r_hi_in))
+        return "boundary" if closed else "none"
+    return "mixed"
+
+
+def _only_endpoint_outside(rng: tuple[float, float, bool, bool], op: str, x: float) -> bool:
+    """The user's range leaves the rule's range only at the shared boundary (…以下 includes X,
+    the rule's "<X" does not)."""
+    lo, hi, lo_in, hi_in = rng
+    return (op == "<" and hi == x and hi_in) or (op == ">" and lo == x and lo_in)
+
+
+def _range_text(rng: tuple[float, float, bool, bool]) -> str:
+    lo, hi, lo_in, hi_in = rng
+    if hi == float("inf"):
+        return f"{_wan(lo)}{'及' if lo_in else ''}以上" if lo_in else f"超过{_wan(lo)}"
+    return f"{_wan(hi)}以下" if hi_in else f"不满{_wan(hi)}"
 
 
 @dataclass(frozen=True)
@@ -95,6 +165,22 @@ def _add_months(d: date, months: int) -> date:
 def evaluate(rule: Rule, facts: Facts) -> Conclusion | None:
     """The rule applied to the facts, computed; None when the facts say nothing it applies to."""
     op = rule.comparator or ">="
+    if rule.applies_to == "amount" and facts.amount_range is not None:
+        fit = _range_vs(facts.amount_range, op, rule.value)
+        stated = _range_text(facts.amount_range)
+        threshold = f"{_SYMBOL[op]} {_wan(rule.value)}"
+        if fit == "all":
+            return Conclusion(rule, True, f"{stated} 均 {threshold}", rule.then) if rule.then else None
+        if fit == "none":
+            return (Conclusion(rule, False, f"{stated} 均不满足 {threshold}", rule.otherwise)
+                    if rule.otherwise else None)
+        if fit == "boundary":
+            return None  # only the end point itself meets it: the neighbouring rule says the rest
+        if fit == "mixed" and _only_endpoint_outside(facts.amount_range, op, rule.value):
+            # "500万以下" against the text's own "500万元以下": the user names the text's category.
+            return Conclusion(rule, True, f"{stated} 即 {threshold}", rule.then) if rule.then else None
+        return Conclusion(rule, False, f"{stated} 跨越 {threshold}",
+                          f"取决于具体金额：{threshold}的，{rule.then}" if rule.then else "取决于具体金额")
     if rule.applies_to == "amount" and facts.amount is not None:
         holds = _compare(facts.amount, op, rule.value)
         sign = _SYMBOL[op] if holds else _SYMBOL[_negate(op)]
@@ -111,6 +197,8 @@ def evaluate(rule: Rule, facts: Facts) -> Conclusion | None:
             computation = f"{ratio} {sign} {_pct(rule.value)}"
         text = rule.then if holds else rule.otherwise
         return Conclusion(rule, holds, computation, text, values=(ratio,)) if text else None
+    if rule.applies_to == "amount_share" and facts.amount_range is not None:
+        return Conclusion(rule, True, f"{_range_text(facts.amount_range)} × {_pct(rule.value)}", rule.then)
     if rule.applies_to == "amount_share" and facts.amount is not None:
         minimum = facts.amount * rule.value / 100
         computation = f"{_wan(facts.amount)} × {_pct(rule.value)} = {_wan(round(minimum, 4))}"

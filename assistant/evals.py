@@ -31,6 +31,7 @@ class Case:
     keywords: tuple[tuple[str, ...], ...] = ()
     forbidden: tuple[str, ...] = ()
     refuse: bool = False
+    rules: tuple[tuple[str, bool], ...] = ()  # (rule id, expected result) the answer's checks must show
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -43,7 +44,8 @@ def load_cases(path: Path) -> list[Case]:
             cities=tuple(raw.get("cities") or ()), articles=tuple(raw.get("articles") or ()),
             evidence=tuple(raw.get("evidence") or ()),
             keywords=tuple(tuple(str(v) for v in group) for group in raw.get("keywords") or ()),
-            forbidden=tuple(raw.get("forbidden") or ()), refuse=bool(raw.get("refuse", False)))
+            forbidden=tuple(raw.get("forbidden") or ()), refuse=bool(raw.get("refuse", False)),
+            rules=tuple((str(r["id"]), bool(r["holds"])) for r in raw.get("rules") or ()))
         if case.kind not in KINDS:
             raise ValueError(f"{case.id}: unknown kind {case.kind!r}; allowed: {', '.join(KINDS)}")
         if case.id in seen:
@@ -103,6 +105,12 @@ def no_forbidden(case: Case, answer: Answer) -> bool:
     return not any(normalize(f) in text for f in case.forbidden)
 
 
+def rules_right(case: Case, answer: Answer) -> bool:
+    """Every expected rule was applied, with the expected result."""
+    got = {c["rule"]: c["holds"] for c in answer.checks if c.get("type") == "rule"}
+    return all(got.get(rule_id) is holds for rule_id, holds in case.rules)
+
+
 def contamination(case: Case, answer: Answer) -> bool:
     """A citation from a city the question did not ask about."""
     return bool(case.cities) and any(c.doc_id not in case.cities for c in answer.citations)
@@ -140,6 +148,7 @@ class CaseResult:
     unbacked: list[str]
     ms: float
     n_citations: int = 0
+    rules_ok: bool | None = None
 
 
 @dataclass
@@ -165,6 +174,9 @@ class Report:
         m["refusal_acc"] = sum((not r.answerable) == r.case.refuse for r in rs) / max(len(rs), 1)
         m["contamination"] = sum(r.contaminated for r in rs) / max(len(rs), 1)
         m["unbacked_numbers"] = sum(len(r.unbacked) for r in rs)
+        ruled = [r for r in rs if r.rules_ok is not None]
+        if ruled:
+            m["rule_acc"] = sum(r.rules_ok for r in ruled) / len(ruled)
         answered = [r for r in rs if r.answerable]
         m["citations_per_answer"] = sum(r.n_citations for r in answered) / max(len(answered), 1)
         m["p50_ms"] = sorted(r.ms for r in rs)[len(rs) // 2] if rs else 0.0
@@ -180,7 +192,7 @@ class Report:
     def failures(self) -> list[CaseResult]:
         return [r for r in self.results
                 if (r.answerable == r.case.refuse) or (not r.case.refuse and not (r.cited_ok and r.keywords_ok))
-                or r.contaminated]
+                or r.contaminated or r.rules_ok is False]
 
 
 def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
@@ -194,7 +206,7 @@ def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
         keywords_ok=has_keywords(case, answer), forbidden_ok=no_forbidden(case, answer),
         contaminated=contamination(case, answer),
         unbacked=unbacked_numbers(answer, assistant.corpus.catalog), ms=ms,
-        n_citations=len(answer.citations))
+        n_citations=len(answer.citations), rules_ok=rules_right(case, answer) if case.rules else None)
 
 
 def run(assistant, cases: list[Case], name: str = "default") -> Report:
@@ -222,7 +234,7 @@ def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, nam
 
 # -- report -----------------------------------------------------------------------------------
 
-METRIC_ORDER = ("cases", "hit@1", "hit@5", "mrr", "citation_acc", "keyword_acc", "refusal_acc",
+METRIC_ORDER = ("cases", "hit@1", "hit@5", "mrr", "citation_acc", "keyword_acc", "rule_acc", "refusal_acc",
                 "contamination", "unbacked_numbers", "citations_per_answer", "p50_ms")
 
 
@@ -258,6 +270,7 @@ def render_report(report: Report, ablations: list[dict], command: str, baselines
         "- refusal_acc: `answerable` is false exactly for the cases marked `refuse`.",
         "- contamination: share of cases citing a city the question did not ask about.",
         "- unbacked_numbers: quantities in answers that no cited clause (or the cited document's catalog dates) contains.",
+        "- rule_acc: cases with a concrete project whose answer applied each expected rule with the expected result.",
         "- citations_per_answer: mean number of clauses cited by an answered question (fewer is more precise).",
         "",
         "## Retrieval ablations",
@@ -298,6 +311,8 @@ def render_report(report: Report, ablations: list[dict], command: str, baselines
                 why.append("keyword missing")
         if r.contaminated:
             why.append("other city cited")
+        if r.rules_ok is False:
+            why.append("rule not applied as expected")
         lines.append(f"- `{r.case.id}` {r.case.q} — {', '.join(why)} (rank {r.rank})")
     return "\n".join(lines) + "\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import RULES_DIR
+from .catalog import CHECKLIST_FILE, RULES_DIR
 from .corpus import Corpus
 from .errors import CatalogError
 from .text import normalize
@@ -109,3 +109,15 @@ def _parse(raw: dict, doc_id: str, where: str) -> Rule:
         unit=str(quantity["unit"]), upper=float(quantity["upper"]) if "upper" in quantity else None,
         applies_to=applies_to, comparator=comparator, then=raw.get("then"), otherwise=raw.get("otherwise"),
         statement=raw.get("statement"), refers=tuple(str(r) for r in raw.get("refers") or ()))
+
+
+def load_stages(root: Path) -> list[tuple[str, str]]:
+    """(stage, query) pairs of the lifecycle checklist, from corpus/checklist.yaml (empty if absent)."""
+    path = root / CHECKLIST_FILE
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        return [(str(s["stage"]), str(s["query"])) for s in data.get("stages") or []]
+    except (KeyError, TypeError) as exc:
+        raise RuleError(f"{path}: each stage needs 'stage' and 'query' ({exc})") from exc

@@ -112,3 +112,35 @@ def test_check_api_for_a_project(assistant):
     by_rule = {c.rule.id: c for c in out}
     assert by_rule["luan-supervision-100"].holds is False
     assert "luan-proposal-500-below" in by_rule and "luan-proposal-500-above" not in by_rule
+
+
+@pytest.mark.parametrize("question,rule_id,holds,present", [
+    ("500万以下的项目", "luan-proposal-500-below", True, True),    # the text's own category
+    ("500万以下的项目", "luan-proposal-500-above", None, False),   # only the end point would meet it
+    ("500万以下的项目", "leshan-merge-500", True, True),
+    ("500万以下的项目", "luan-supervision-100", False, True),      # spans 100万: depends on the amount
+    ("不满100万的项目", "luan-supervision-100", False, True),
+    ("100万以上的项目", "luan-supervision-100", True, True),
+    ("超过500万的项目", "leshan-merge-500", False, True),
+])
+def test_amounts_given_as_bounds(book, question, rule_id, holds, present):
+    c = evaluate(rule(book, rule_id), extract_facts(question))
+    assert (c is not None) is present
+    if present:
+        assert c.holds is holds
+    if rule_id == "luan-supervision-100" and question.startswith("500万以下"):
+        assert c.text.startswith("取决于具体金额")
+
+
+def test_checklist_per_city_for_a_project_amount(assistant):
+    a = assistant.ask("500万以下项目需要什么材料？")
+    assert a.answerable
+    for city in ("【六安市】", "【乐山市】", "【上城区】", "【启东市】"):
+        assert city in a.answer
+    for stage in ("· 申报", "· 验收", "· 运维"):
+        assert stage in a.answer
+    rules = {c["rule"]: c for c in a.checks if c["type"] == "rule"}
+    assert rules["luan-proposal-500-below"]["holds"] and "luan-proposal-500-above" not in rules
+    assert rules["leshan-merge-500"]["holds"]
+    assert {c.doc_id for c in a.citations} == {"luan-2021", "leshan-2022", "shangcheng-draft", "qidong-2019"}
+    assert [c for c in a.checks if c["type"] == "guard"] == []

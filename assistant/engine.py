@@ -27,6 +27,9 @@ class Facts:
     change_ratio: float | None = None
     approval_date: date | None = None
     amount_range: tuple[float, float, bool, bool] | None = None
+    new_build: bool | None = None      # 新建 (True) / 升级、改造、扩建、续建 (False) / not said (None)
+    software: bool = False             # 软件开发
+    classified: bool = False           # 涉密
 
     @property
     def empty(self) -> bool:
@@ -65,9 +68,16 @@ def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Fa
             when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             when = None
+    kind = dict(new_build=True if _NEW.search(question) else False if _UPGRADE.search(question) else None,
+                software=bool(_SOFTWARE.search(question)), classified="涉密" in question)
     if bound is not None and change is None and ratio is None:
-        return Facts(amount=amount, approval_date=when, amount_range=bound)
-    return Facts(amount=amount, change=change, change_ratio=ratio, approval_date=when)
+        return Facts(amount=amount, approval_date=when, amount_range=bound, **kind)
+    return Facts(amount=amount, change=change, change_ratio=ratio, approval_date=when, **kind)
+
+
+_NEW = re.compile(r"新建")
+_UPGRADE = re.compile(r"升级|改造|扩建|改建|续建|迭代")
+_SOFTWARE = re.compile(r"软件开发|开发类|定制开发")
 
 
 # Statutory reading (民法典第1259条): 以上、以下、以内 include the number; 不满、超过 do not.
@@ -164,6 +174,16 @@ def _add_months(d: date, months: int) -> date:
 
 def evaluate(rule: Rule, facts: Facts) -> Conclusion | None:
     """The rule applied to the facts, computed; None when the facts say nothing it applies to."""
+    if rule.only_if == "new_build" and facts.new_build is False:
+        return Conclusion(rule, False, "升级改造项目 ≠ 新建项目", f"本条只对新建项目作出规定（{rule.quote}）")
+    conclusion = _evaluate(rule, facts)
+    if conclusion is not None and rule.only_if == "new_build" and facts.new_build is None:
+        conclusion = Conclusion(conclusion.rule, conclusion.holds, conclusion.computation,
+                                conclusion.text + "（本条针对新建项目）", conclusion.values)
+    return conclusion
+
+
+def _evaluate(rule: Rule, facts: Facts) -> Conclusion | None:
     op = rule.comparator or ">="
     if rule.applies_to == "amount" and facts.amount_range is not None:
         fit = _range_vs(facts.amount_range, op, rule.value)

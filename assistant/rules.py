@@ -39,6 +39,7 @@ class Rule:
     otherwise: str | None = None
     statement: str | None = None
     refers: tuple[str, ...] = ()  # other articles its conclusion relies on (cited with it)
+    only_if: str | None = None    # a project condition the provision is limited to (new_build)
 
     @property
     def clause_id(self) -> str:
@@ -108,7 +109,17 @@ def _parse(raw: dict, doc_id: str, where: str) -> Rule:
         topics=tuple(str(t) for t in raw.get("topics") or ()), value=float(quantity["value"]),
         unit=str(quantity["unit"]), upper=float(quantity["upper"]) if "upper" in quantity else None,
         applies_to=applies_to, comparator=comparator, then=raw.get("then"), otherwise=raw.get("otherwise"),
-        statement=raw.get("statement"), refers=tuple(str(r) for r in raw.get("refers") or ()))
+        statement=raw.get("statement"), refers=tuple(str(r) for r in raw.get("refers") or ()),
+        only_if=_condition(raw.get("only_if"), rule_id, where))
+
+
+CONDITIONS = frozenset({"new_build"})
+
+
+def _condition(value, rule_id: str, where: str) -> str | None:
+    if value is not None and value not in CONDITIONS:
+        raise RuleError(f"{where}: rule {rule_id}: only_if {value!r} is not one of {', '.join(sorted(CONDITIONS))}")
+    return value
 
 
 def load_stages(root: Path) -> list[tuple[str, str]]:

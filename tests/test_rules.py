@@ -144,3 +144,15 @@ def test_checklist_per_city_for_a_project_amount(assistant):
     assert rules["leshan-merge-500"]["holds"]
     assert {c.doc_id for c in a.citations} == {"luan-2021", "leshan-2022", "shangcheng-draft", "qidong-2019"}
     assert [c for c in a.checks if c["type"] == "guard"] == []
+
+
+def test_project_kind_limits_a_new_build_rule(book):
+    r = rule(book, "sc-security-budget-5pct")
+    new = evaluate(r, extract_facts("上城一个200万的新建项目"))
+    assert new.holds and new.computation == "200万元 × 5% = 10万元" and "针对新建" not in new.text
+    upgrade = evaluate(r, extract_facts("上城一个200万的升级改造项目"))
+    assert upgrade.holds is False and "只对新建项目" in upgrade.text
+    unsaid = evaluate(r, extract_facts("上城一个200万的项目"))
+    assert unsaid.holds and unsaid.text.endswith("（本条针对新建项目）")
+    facts = extract_facts("六安一个软件开发类涉密项目")
+    assert facts.software and facts.classified and facts.new_build is None

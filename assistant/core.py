@@ -335,7 +335,7 @@ class Assistant:
         guard's findings in `checks` (every quantity of the answer checked against its sources)."""
         answer = self._answer(question, city)
         if answer.answerable:
-            answer.checks += guard(answer.answer, [c.text for c in answer.citations],
+            answer.checks += guard(answer.answer, [(f"{c.doc_id}/{c.article}", c.text) for c in answer.citations],
                                    computed=tuple(c["computation"] for c in answer.checks if c.get("type") == "rule"),
                                    also=tuple(self._catalog_dates(c.doc_id) for c in answer.citations))
         return answer

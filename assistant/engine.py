@@ -252,18 +252,22 @@ def check(book: RuleBook, doc_ids, facts: Facts, question: str) -> list[Conclusi
     return out
 
 
-def guard(answer: str, sources: list[str], computed: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> list[dict]:
-    """Every quantity in `answer` must be in a source text (a cited clause, catalog metadata) or
-    come from a computation; anything else is reported, with what the sources say instead."""
+def guard(answer: str, sources: list[tuple[str, str]], computed: tuple[str, ...] = (),
+          also: tuple[str, ...] = ()) -> list[dict]:
+    """Every quantity in `answer` must be in a source — (clause id, text) of a cited clause — or in
+    catalog metadata (`also`), or come from a rule computation (`computed`). Anything else is
+    reported with the cited clauses that state a quantity of the same unit (what the text says)."""
     backed = set(canonical_quantities(" ".join(computed)))
-    for text in [*sources, *also]:
+    for _, text in sources:
         backed |= set(canonical_quantities(text))
-    source_quantities = [q for text in sources for q in find_quantities(text)]
+    for text in also:
+        backed |= set(canonical_quantities(text))
     findings = []
     for q in find_quantities(answer):
         if q.canonical in backed:
             continue
-        said = sorted({s.canonical for s in source_quantities if s.unit == q.unit})
+        contradicted = [{"clause": clause_id, "says": s.canonical}
+                        for clause_id, text in sources for s in find_quantities(text) if s.unit == q.unit]
         findings.append({"type": "guard", "quantity": q.text, "normalized": q.canonical, "status": "unbacked",
-                         "sources_say": said})
+                         "contradicted_by": list({(c["clause"], c["says"]): c for c in contradicted}.values())})
     return findings

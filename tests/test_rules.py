@@ -90,12 +90,12 @@ def test_share_and_date_computations(book):
 
 
 def test_guard_flags_a_planted_wrong_number_and_passes_the_right_one():
-    clause = load_corpus(CORPUS).clause("luan-2021", "第十九条").text
-    wrong = guard("六安市项目试运行3个月后即可申请验收。", [clause])
+    clause = [("luan-2021/第十九条", load_corpus(CORPUS).clause("luan-2021", "第十九条").text)]
+    wrong = guard("六安市项目试运行3个月后即可申请验收。", clause)
     assert wrong == [{"type": "guard", "quantity": "3个月", "normalized": "3个月", "status": "unbacked",
-                      "sources_say": ["1个月"]}]
-    assert guard("六安市项目试运行不低于1个月（一个月）。", [clause]) == []
-    assert guard("合计10万元。", [clause], computed=("200万元 × 5% = 10万元",)) == []
+                      "contradicted_by": [{"clause": "luan-2021/第十九条", "says": "1个月"}]}]
+    assert guard("六安市项目试运行不低于1个月（一个月）。", clause) == []
+    assert guard("合计10万元。", clause, computed=("200万元 × 5% = 10万元",)) == []
 
 
 def test_ask_leads_with_the_computation(assistant):

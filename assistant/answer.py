@@ -3,13 +3,11 @@ the document's status — or say plainly that the corpus does not cover the ques
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .model import DocMeta, Part, Status
 
-_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 
 
 @dataclass(frozen=True)
@@ -43,10 +41,6 @@ class Answer:
 def cite(meta: DocMeta, clause: Part) -> Citation:
     return Citation(doc_id=meta.doc_id, city=meta.city, title=meta.title, article=clause.label,
                     text=clause.text)
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
 def status_note(meta: DocMeta, today: date) -> str | None:

@@ -74,7 +74,6 @@ def _interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
 
 def _cn_date(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
-_ITEM_START = re.compile(r"^(?:[-–•]\s*)?(?:[（(][零〇一二三四五六七八九十]+[)）]|\d+[.．、])")
 _LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
 
 

@@ -111,19 +111,6 @@ class Document:
     def clauses(self) -> tuple[Part, ...]:
         return tuple(p for p in self.parts if p.is_clause)
 
-    def chapters(self) -> list[tuple[Part | None, list[Part]]]:
-        """The tree view: (chapter heading, its clauses) in order; attachments come last with None."""
-        tree: list[tuple[Part | None, list[Part]]] = []
-        for part in self.parts:
-            if part.kind is PartKind.CHAPTER:
-                tree.append((part, []))
-            elif part.is_clause:
-                if part.kind is PartKind.ATTACHMENT_SECTION or not tree:
-                    if not tree or tree[-1][0] is not None:
-                        tree.append((None, []))
-                tree[-1][1].append(part)
-        return tree
-
 
 @dataclass(frozen=True)
 class Hit:

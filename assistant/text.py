@@ -135,12 +135,6 @@ def _money_wan(number: float, unit: str) -> float:
     return number / 10_000  # 元
 
 
-def _cn_with_wan(raw: str) -> float | None:
-    """Chinese numerals may contain 万 inside a money amount: 一千二百万 is caught by the regex
-    as 一千二百 + 万, so no inner 万 handling is needed here; kept as a hook for clarity."""
-    return parse_number(raw)
-
-
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text` (NFKC-normalised first), in order.
 
@@ -161,7 +155,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if unit in ("条", "章", "款", "项"):
             continue  # structural references, not quantities
         numbers = [m.group("n1")] + ([m.group("n2")] if m.group("n2") else [])
-        values = [_cn_with_wan(n) for n in numbers]
+        values = [parse_number(n) for n in numbers]  # 一千二百万 arrives as 一千二百 + 万
         if any(v is None for v in values):
             continue
         if all(ch in CN_NUMERAL_CHARS for ch in numbers[0]) and unit in ("个", "日", "月") \

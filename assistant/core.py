@@ -195,6 +195,17 @@ class Assistant:
             hits = (referenced + [h for h in hits if h.clause.id not in ids])[:max(k, len(referenced))]
         return hits
 
+    def _order_by_question(self, analysis: QueryAnalysis, parts: list[Part]) -> list[Part]:
+        """The sections of a referenced attachment: all in order when the question only names it
+        ("启东附件4"), else the two that fit the rest of the question best ("附件4验收条件有哪些")."""
+        rest = [w for w, _, _ in self._question_terms(analysis) if w not in ("附件",) and not w.isdigit()]
+        if len(parts) < 2 or not rest:
+            return parts
+        score = self._scorer(analysis)
+        ranked = sorted(parts, key=lambda c: -self._fit(score, c))
+        best = self._fit(score, ranked[0])
+        return [c for c in ranked[:2] if self._fit(score, c) >= 0.8 * best] if best > 0 else parts
+
     def _referenced(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Part]:
         docs = [self.corpus.documents[d] for d in (doc_ids or tuple(self.corpus.documents))]
         out: list[Part] = []
@@ -562,8 +573,12 @@ class Assistant:
                 found.append((doc.meta, clause, shown))
         for number in analysis.attachment_refs:
             for doc in docs:
-                parts = [c for c in doc.clauses if c.label.startswith(f"附件{number}")]
+                parts = [c for c in doc.clauses if c.label.split("·")[0] == f"附件{number}"]
+                parts = self._order_by_question(analysis, parts)
                 found += [(doc.meta, c, c.label) for c in parts]
+                if not parts:
+                    have = sorted({c.label.split("·")[0] for c in doc.clauses if c.label.startswith("附件")})
+                    missing.append(f"《{doc.meta.title}》没有附件{number}" + (f"（有{'、'.join(have)}）" if have else "（无附件）"))
         if not found:
             if missing and doc_ids:
                 return refusal(analysis.question, "；".join(missing) + "。", list(self.corpus.catalog.docs))

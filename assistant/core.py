@@ -103,6 +103,7 @@ class Assistant:
         self.analyzer = Analyzer(self.corpus.catalog, tokenizer, lexicon if lexicon.is_dir() else None,
                                  corpus_text)
         self.rules = load_rules(self.corpus)
+        self.stages = load_stages(self.corpus)
         self.bm25 = Bm25Retriever(index, tokenizer)
         self.dense = DenseRetriever(index, embedder) if embedder is not None and index.collection is not None else None
         self.hybrid = (HybridRetriever(self.bm25, self.dense, weights=(1.0, options.dense_weight))
@@ -641,7 +642,7 @@ class Assistant:
         """The whole lifecycle for a project, per city (each city side by side when none is named):
         申报 → 审查 → 立项 → 采购 → 建设 → 验收 → 运维 → 评价, each item with its clause, the rule
         results for the project's amount, and the time limits that apply."""
-        stages = load_stages(self.corpus.catalog.root)
+        stages = self.stages
         if not stages:
             return None
         facts = extract_facts(question)
@@ -655,17 +656,21 @@ class Assistant:
                 block.append(f"· 计算：{c.computation}：{c.text}（{c.rule.article}）")
                 checks.append(c.to_json())
                 citations.append(cite(meta, self.corpus.clause(doc_id, c.rule.article)))
-            for stage, query in stages:
-                stage_analysis = self.analyzer.analyze(query)
-                hits = self._search(stage_analysis, 1, (doc_id,), self.options.mode)
-                if not hits or hits[0].score <= 0:
-                    block.append(f"· {stage}：该文件未作规定")
+            for stage in stages:
+                stage_analysis = self.analyzer.analyze(stage.query)
+                clauses = [self.corpus.clause(doc_id, label) for label in stage.clauses.get(doc_id, ())]
+                if not clauses:
+                    hits = self._search(stage_analysis, 1, (doc_id,), self.options.mode)
+                    clauses = [h.clause for h in hits if h.score > 0][:1]
+                if not clauses:
+                    block.append(f"· {stage.name}：该文件未作规定")
                     continue
-                label, lead = self._lead(stage_analysis, hits[0].clause)
-                text = "".join(lead)
-                text = text if len(text) <= _CHECKLIST_CHARS else text[:_CHECKLIST_CHARS] + "……"
-                block.append(f"· {stage}（{label}）：{text}")
-                citations.append(cite(meta, hits[0].clause))
+                for clause in clauses:
+                    label, lead = self._lead(stage_analysis, clause)
+                    text = "".join(lead)
+                    text = text if len(text) <= _CHECKLIST_CHARS else text[:_CHECKLIST_CHARS] + "……"
+                    block.append(f"· {stage.name}（{label}）：{text}")
+                    citations.append(cite(meta, clause))
             timed = [r for r in self.rules.for_docs((doc_id,)) if r.kind in ("deadline", "duration") and r.statement]
             if timed:
                 block.append("· 时限：" + "；".join(f"{r.statement}（{r.article}）" for r in timed))

@@ -122,13 +122,31 @@ def _condition(value, rule_id: str, where: str) -> str | None:
     return value
 
 
-def load_stages(root: Path) -> list[tuple[str, str]]:
-    """(stage, query) pairs of the lifecycle checklist, from corpus/checklist.yaml (empty if absent)."""
-    path = root / CHECKLIST_FILE
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    query: str
+    clauses: dict[str, tuple[str, ...]]  # doc_id → curated clause labels
+
+
+def load_stages(corpus: Corpus) -> list[Stage]:
+    """The lifecycle checklist (corpus/checklist.yaml; empty if absent), its labels checked."""
+    path = corpus.catalog.root / CHECKLIST_FILE
     if not path.is_file():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        return [(str(s["stage"]), str(s["query"])) for s in data.get("stages") or []]
-    except (KeyError, TypeError) as exc:
-        raise RuleError(f"{path}: each stage needs 'stage' and 'query' ({exc})") from exc
+    stages = []
+    for raw in data.get("stages") or []:
+        try:
+            stage = Stage(str(raw["stage"]), str(raw["query"]),
+                          {str(d): tuple(str(x) for x in labels) for d, labels in (raw.get("clauses") or {}).items()})
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise RuleError(f"{path.name}: each stage needs 'stage' and 'query' ({exc})") from exc
+        for doc_id, labels in stage.clauses.items():
+            doc = corpus.documents.get(doc_id)
+            known = {c.label for c in doc.clauses} if doc else set()
+            for label in labels:
+                if label not in known:
+                    raise RuleError(f"{path.name}: stage {stage.name}: {doc_id} has no clause {label}")
+        stages.append(stage)
+    return stages

@@ -156,3 +156,14 @@ def test_project_kind_limits_a_new_build_rule(book):
     assert unsaid.holds and unsaid.text.endswith("（本条针对新建项目）")
     facts = extract_facts("六安一个软件开发类涉密项目")
     assert facts.software and facts.classified and facts.new_build is None
+
+
+def test_checklist_labels_are_checked_against_the_corpus(corpus_copy):
+    from assistant.rules import load_stages
+
+    assert [s.name for s in load_stages(load_corpus(CORPUS))] == ["申报", "审查", "立项", "采购", "建设", "验收", "运维", "评价"]
+    path = corpus_copy / "checklist.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("luan-2021: [第二十一条]", "luan-2021: [第九十条]"),
+                    encoding="utf-8")
+    with pytest.raises(RuleError, match="运维: luan-2021 has no clause 第九十条"):
+        load_stages(load_corpus(corpus_copy))

@@ -54,6 +54,18 @@ _COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 �
 _CHECKLIST_Q = re.compile(r"(需要|要)(准备|交|提交)?(什么|哪些)(材料|资料|手续|程序|流程)|全流程|全过程|整个流程|自查|要走哪些")
 _CHECKLIST_ALL = re.compile(r"全流程|全过程|整个流程|自查|从申报到")
 _CHECKLIST_CHARS = 150
+# Words that name one stage of the lifecycle: a question naming one is about that stage.
+_STAGE_WORDS = ("申报", "审查", "评审", "论证", "立项", "审批", "采购", "招标", "监理", "合同", "验收", "试运行",
+                "运维", "维护", "绩效", "评价")
+
+
+def _wants_checklist(analysis: QueryAnalysis) -> bool:
+    """The whole lifecycle is asked for ("全流程", "自查"), or the materials/steps for a project of
+    some amount without naming one stage ("500万以下项目需要什么材料？")."""
+    q = analysis.question
+    if _CHECKLIST_ALL.search(q):
+        return True
+    return bool(_CHECKLIST_Q.search(q) and analysis.quantities and not any(w in q for w in _STAGE_WORDS))
 _CITY_LEVEL = re.compile(r"本级|市级|省级|全市|全省")
 # A question about the document itself, and the clauses that answer it.
 _DOCUMENT_Q = re.compile(r"(办法|这个文件|该文件|本文件|这份文件).{0,8}(生效|施行|有效期|有效吗|还有效|废止|失效|过期|"
@@ -394,7 +406,7 @@ class Assistant:
             answer = self._document_answer(analysis, doc_ids, _BASIS_CLAUSE, facts=False)
             if answer is not None:
                 return answer
-        if _CHECKLIST_Q.search(analysis.question) and (analysis.quantities or _CHECKLIST_ALL.search(analysis.question)):
+        if _wants_checklist(analysis):
             answer = self.checklist(question, doc_ids)
             if answer is not None:
                 return answer

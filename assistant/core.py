@@ -21,7 +21,7 @@ from .embed import Embedder, make_embedder
 from .errors import IndexNotBuilt, NotFound
 from .index import Index, Progress, build_index, expected_manifest, indexed_text, load_index, make_tokenizer
 from .corpus import load_corpus
-from .model import DocMeta, Hit, Part
+from .model import DocMeta, Hit, Part, PartKind
 from .query import Analyzer, QueryAnalysis
 from .rules import load_rules, load_stages
 from .retrieve import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked
@@ -54,6 +54,8 @@ _COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 �
 _CHECKLIST_Q = re.compile(r"(需要|要)(准备|交|提交)?(什么|哪些)(材料|资料|手续|程序|流程)|全流程|全过程|整个流程|自查|要走哪些")
 _CHECKLIST_ALL = re.compile(r"全流程|全过程|整个流程|自查|从申报到")
 _CHECKLIST_CHARS = 150
+_OUTLINE_FRAME = frozenset({"内容", "章节", "部分", "包括", "编写", "编制", "要求"})
+_OUTLINE_Q = re.compile(r"(写|包括|包含|编制|有)(哪些|什么)(内容|章节|部分)?|(哪些|什么)(内容|章节)|编写要求|编制要求")
 # Words that name one stage of the lifecycle: a question naming one is about that stage.
 _STAGE_WORDS = ("申报", "审查", "评审", "论证", "立项", "审批", "采购", "招标", "监理", "合同", "验收", "试运行",
                 "运维", "维护", "绩效", "评价")
@@ -427,6 +429,9 @@ class Assistant:
             return refusal(question, f"所收录的办法均未涉及{terms}，无法据此回答。", covered)
         if not relevant:
             return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
+        outline = self._outline(analysis, relevant)
+        if outline is not None:
+            return outline
         chosen = self._choose(relevant, analysis, doc_ids)
         if not doc_ids:
             conclusions = check(self.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts,
@@ -649,6 +654,30 @@ class Assistant:
             return None
         text = "\n".join(lines + ([""] + notes if notes else []))
         return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
+
+    def _outline(self, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
+        """"建议书要写哪些内容" when the best clause is a section of an attachment that *is* that
+        outline (启东 附件2 建议书编写要求): the answer is the attachment's list of sections."""
+        if not hits or not _OUTLINE_Q.search(analysis.question):
+            return None
+        top = hits[0].clause
+        if top.kind is not PartKind.ATTACHMENT_SECTION or not top.section:
+            return None
+        title = normalize(top.section)
+        asked = [(w, alts) for w, _, alts in self._question_terms(analysis) if len(w) >= 2]
+        in_title = [w for w, alts in asked if any(a in title for a in (alts | {w}) if len(a) >= 2)]
+        specific = [w for w, _ in asked if w not in in_title and w not in _OUTLINE_FRAME]
+        if not in_title or specific:
+            return None  # the question asks about one part ("投资估算那一章", "按需提供"): answer that part
+        attachment = top.label.split("·")[0]
+        doc = self.corpus.documents[top.doc_id]
+        sections = [c for c in doc.clauses if c.label.split("·")[0] == attachment]
+        heads = "；".join(c.label.split("·", 1)[1] if "·" in c.label else c.label for c in sections)
+        text = (f"根据《{doc.meta.title}》{attachment}《{top.section}》，应包括：{heads}。"
+                f"各部分的具体要求见所引各节原文。")
+        note = status_note(doc.meta, self.today)
+        return Answer(question=analysis.question, answer=text + (f"\n\n{note}" if note else ""),
+                      answerable=True, citations=[cite(doc.meta, c) for c in sections])
 
     def checklist(self, question: str, doc_ids: tuple[str, ...] = ()) -> Answer | None:
         """The whole lifecycle for a project, per city (each city side by side when none is named):

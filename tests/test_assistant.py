@@ -157,3 +157,11 @@ def test_attachment_lookups(assistant):
 def test_odd_input_is_refused_not_crashed(assistant, question):
     a = assistant.ask(question)
     assert a.answerable is False and a.citations == []
+
+
+def test_an_outline_question_gets_the_whole_outline(assistant):
+    a = assistant.ask("启东项目建议书要写哪些内容")
+    assert [c.article for c in a.citations][:2] == ["附件2·一、项目概述", "附件2·二、项目的意义与必要性"]
+    assert "八、效益分析" in a.answer and len(a.citations) == 9
+    one = assistant.ask("启东可研报告里投资估算那一章包括什么")
+    assert one.citations[0].article == "附件3·第十章投资估算和资金来源" and len(one.citations) <= 2

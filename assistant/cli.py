@@ -68,16 +68,16 @@ def _dump(data) -> None:
 @app.command()
 def index(force: bool = typer.Option(False, "--force", help="即使索引是最新的也重建")):
     """构建（或更新）索引：解析 corpus/ 中的办法，写入 Chroma 与 BM25。"""
-    from .corpus import load_corpus
+    from .catalog import load_catalog
     from .embed import make_embedder
     from .index import build_index, expected_manifest, load_index, make_tokenizer
 
     s = _settings()
     try:
-        corpus = load_corpus(s.corpus_dir)
-        tokenizer = make_tokenizer(corpus.catalog)
+        catalog = load_catalog(s.corpus_dir)
+        tokenizer = make_tokenizer(catalog)
         embedder = make_embedder(s.embedder)
-        expected = expected_manifest(corpus, tokenizer, embedder)
+        expected = expected_manifest(catalog, tokenizer, embedder)
         if not force:
             try:
                 idx = load_index(s.index_dir, expected)

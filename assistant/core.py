@@ -20,7 +20,7 @@ from .engine import Conclusion, Facts, check, extract_facts, guard
 from .embed import Embedder, make_embedder
 from .errors import IndexNotBuilt, NotFound
 from .index import Index, Progress, build_index, expected_manifest, indexed_text, load_index, make_tokenizer
-from .corpus import load_corpus
+from .catalog import load_catalog
 from .model import DocMeta, Hit, Part, PartKind
 from .query import Analyzer, QueryAnalysis
 from .rules import load_rules, load_stages
@@ -130,6 +130,8 @@ class Assistant:
         self._max_idf = max(self._idf.values()) if self._idf else 1.0
         self._oov_weight = OOV_WEIGHT * self._max_idf
         self._clause_tokens = lru_cache(maxsize=200_000)(self._tokens_of)
+        # The gate, reranker and lead all weigh the same question: work it out once per analysis.
+        self._question_terms = lru_cache(maxsize=1024)(self._question_terms_of)
         self._synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
                                 for key, values in self.analyzer.synonyms.items()}
 
@@ -145,9 +147,9 @@ class Assistant:
              today: date | None = None) -> "Assistant":
         """Load the index for `corpus_dir`, building it first when missing or stale (rebuild=True)."""
         emb = make_embedder(embedder)
-        corpus = load_corpus(corpus_dir)
-        tokenizer = make_tokenizer(corpus.catalog)
-        expected = expected_manifest(corpus, tokenizer, emb)
+        catalog = load_catalog(corpus_dir)
+        tokenizer = make_tokenizer(catalog)
+        expected = expected_manifest(catalog, tokenizer, emb)
         try:
             index = load_index(index_dir, expected)
         except IndexNotBuilt as exc:
@@ -274,7 +276,7 @@ class Assistant:
             return SYNONYM_CREDIT
         return SYNONYM_CREDIT * len(pieces & have) / len(pieces) if pieces else 0.0
 
-    def _question_terms(self, analysis: QueryAnalysis) -> list[tuple[str, float, frozenset[str]]]:
+    def _question_terms_of(self, analysis: QueryAnalysis) -> tuple[tuple[str, float, frozenset[str]], ...]:
         """(word, weight, tokens that count as a match for it). A colloquial word matches its
         synonyms (开发商 → 承建单位); a compound matches its parts (数据三清单 → 三清单)."""
         place_words = {n for m in self.corpus.catalog.docs for n in m.names} | set(analysis.regions)
@@ -311,7 +313,7 @@ class Assistant:
                 known = [self._idf[t] for t in tokens if t in self._idf]
                 if known:
                     terms.append((key, max(known), frozenset(tokens)))
-        return terms
+        return tuple(terms)
 
     def foreign_terms(self, analysis: QueryAnalysis) -> list[str]:
         """Nouns of the question that no document uses, by any spelling the lexicon knows

@@ -25,7 +25,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings
 
-from .catalog import CATALOG_FILE, CHECKLIST_FILE, LEXICON_DIR, RULES_DIR, Catalog
+from .catalog import CATALOG_FILE, CHECKLIST_FILE, LEXICON_DIR, RULES_DIR, Catalog, load_catalog
 from .corpus import Corpus, load_corpus
 from .embed import Embedder
 from .errors import IndexNotBuilt
@@ -85,10 +85,11 @@ def passages(clauses: list[Part]) -> tuple[list[str], list[int]]:
     return texts, rows
 
 
-def expected_manifest(corpus: Corpus, tokenizer: Tokenizer, embedder: Embedder | None) -> dict:
+def expected_manifest(catalog: Catalog, tokenizer: Tokenizer, embedder: Embedder | None) -> dict:
+    """What a build must have been made from to be served: the catalog alone tells (no parsing)."""
     return {
         "schema": SCHEMA_VERSION,
-        "corpus_hash": corpus.catalog.fingerprint(),
+        "corpus_hash": catalog.fingerprint(),
         "tokenizer": tokenizer.settings(),
         "embedder": embedder.name if embedder is not None else None,
     }
@@ -177,15 +178,15 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
         timings[stage] = round(now - clock, 3)
         clock = now
 
-    corpus = load_corpus(corpus_dir)
+    catalog = load_catalog(corpus_dir)
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     name = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{name}"
     tmp.mkdir()
     try:
-        _copy_corpus(corpus, tmp / "corpus")
-        corpus = load_corpus(tmp / "corpus")  # index exactly what the build will serve
+        _copy_corpus(catalog, tmp / "corpus")
+        corpus = load_corpus(tmp / "corpus")  # parse once: exactly what the build will serve
         clauses = corpus.clauses
         texts = [indexed_text(c) for c in clauses]
         passage_texts, _ = passages(clauses)
@@ -215,7 +216,7 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
                 progress("embed", min(start + batch, len(clauses)), len(clauses))
             lap("embed")
 
-        manifest = expected_manifest(corpus, tokenizer, embedder) | {
+        manifest = expected_manifest(corpus.catalog, tokenizer, embedder) | {
             "clauses": len(clauses),
             "passages": len(passage_texts),
             "bm25": {"k1": bm25.k1, "b": bm25.b, "method": bm25.method},
@@ -290,11 +291,11 @@ def _metadata(corpus: Corpus, clause: Part) -> dict:
     }
 
 
-def _copy_corpus(corpus: Corpus, dest: Path) -> None:
-    src = corpus.catalog.root
+def _copy_corpus(catalog: Catalog, dest: Path) -> None:
+    src = catalog.root
     dest.mkdir(parents=True)
     shutil.copy2(src / CATALOG_FILE, dest / CATALOG_FILE)
-    for meta in corpus.catalog.docs:
+    for meta in catalog.docs:
         target = dest / meta.file
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src / meta.file, target)

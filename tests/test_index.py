@@ -73,7 +73,7 @@ def test_a_crash_mid_build_leaves_the_previous_build_in_use(corpus_copy, tmp_pat
         build_index(corpus_copy, index_dir, tokenizer, _FailingEmbedder())
     assert current_build(index_dir) == good
     assert not [p for p in (index_dir / "builds").iterdir() if p.name.startswith(".tmp-")]
-    loaded = load_index(index_dir, expected_manifest(corpus, tokenizer, UseEmbedder()))
+    loaded = load_index(index_dir, expected_manifest(corpus.catalog, tokenizer, UseEmbedder()))
     assert loaded.path == good
 
 
@@ -84,7 +84,7 @@ def test_damaged_index_is_detected_and_rebuilt(corpus_copy, tmp_path):
     corpus = load_corpus(corpus_copy)
     tokenizer = make_tokenizer(corpus.catalog)
     with pytest.raises(IndexNotBuilt, match="damaged"):
-        load_index(index_dir, expected_manifest(corpus, tokenizer, UseEmbedder()))
+        load_index(index_dir, expected_manifest(corpus.catalog, tokenizer, UseEmbedder()))
     again = Assistant.open(corpus_copy, index_dir)
     assert again.index.path != first.index.path
     assert again.ask("乐山试运行多久才能验收？").answerable

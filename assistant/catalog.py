@@ -17,6 +17,8 @@ CATALOG_FILE = "catalog.yaml"
 LEXICON_DIR = "lexicon"
 RULES_DIR = "rules"
 CHECKLIST_FILE = "checklist.yaml"
+TOPICS_FILE = "topics.yaml"  # comparison topics (城市对比)
+MAP_FILES = (CHECKLIST_FILE, TOPICS_FILE)  # topic → clause maps, part of a build
 REQUIRED = ("doc_id", "file", "city", "title", "status")
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE_FIELDS = ("issue_date", "effective_date", "valid_until")
@@ -43,8 +45,7 @@ class Catalog:
         """Hash of everything a build is made from: catalog, texts, lexicon and rule files."""
         h = hashlib.sha256()
         files = [self.root / CATALOG_FILE] + [self.path(m) for m in self.docs]
-        if (self.root / CHECKLIST_FILE).is_file():
-            files.append(self.root / CHECKLIST_FILE)
+        files += [self.root / name for name in MAP_FILES if (self.root / name).is_file()]
         for folder in (LEXICON_DIR, RULES_DIR):
             if (self.root / folder).is_dir():
                 files += sorted(p for p in (self.root / folder).rglob("*") if p.is_file())

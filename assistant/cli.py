@@ -233,6 +233,32 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
         typer.echo("评测门槛：全部达到。")
 
 
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（对外提供服务时用 0.0.0.0）"),
+          port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),
+          ui: bool = typer.Option(True, "--ui/--no-ui", help="同时提供网页界面（/ui）"),
+          workers: int = typer.Option(1, "--workers", min=1, max=64, help="进程数（>1 时仅提供 /api 接口）")):
+    """启动 HTTP 服务：/api 接口、/docs 接口文档、/ui 网页界面。"""
+    import uvicorn
+
+    from .api import limit_blas_threads
+
+    limit_blas_threads()  # inherited by the worker processes through the environment
+    s = _settings()
+    a = _assistant(s)  # builds the index first when needed, once, before any worker starts
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    if workers > 1:
+        typer.echo(f"启动 {workers} 个进程（仅 /api 接口；网页界面需单进程）：{base}/docs", err=True)
+        uvicorn.run("assistant.api:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    from .api import create_app
+
+    app_ = create_app(a, with_ui=ui)
+    typer.echo(f"服务已启动：{base}/ui/ （网页界面）  {base}/docs （接口文档）  按 Ctrl+C 停止", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import

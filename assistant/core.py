@@ -130,6 +130,10 @@ class Assistant:
         self._max_idf = max(self._idf.values()) if self._idf else 1.0
         self._oov_weight = OOV_WEIGHT * self._max_idf
         self._clause_tokens = lru_cache(maxsize=200_000)(self._tokens_of)
+        # Texts scored against questions are the corpus's own 款/项/sentences: tokenise and
+        # normalise each once (thread-safe: lru_cache locks its bookkeeping).
+        self._text_tokens = lru_cache(maxsize=200_000)(lambda text: frozenset(tokenizer.tokens(text)))
+        self._normalized = lru_cache(maxsize=200_000)(normalize)
         # The gate, reranker and lead all weigh the same question: work it out once per analysis.
         self._question_terms = lru_cache(maxsize=1024)(self._question_terms_of)
         self._synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
@@ -355,6 +359,29 @@ class Assistant:
             return coverage >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
         return coverage >= MIN_COVERAGE and matched >= MIN_MATCHED_IDF
 
+    def best_clauses(self, query: str, doc_id: str, k: int = 2) -> list[tuple[Part, str, str]]:
+        """A document's clauses that answer `query` — (clause, label of the part that answers, its
+        lead text) — the best one and up to k-1 runners-up that fit nearly as well; empty when no
+        clause passes the relevance gate (the document has no provision on it)."""
+        analysis = self.analyzer.analyze(query)
+        hits = [h for h in self._search(analysis, max(k, 2), (doc_id,), self.options.mode)
+                if self._relevant(analysis, h)]
+        if not hits:
+            return []
+        score = self._scorer(analysis)
+        best = self._fit(score, hits[0].clause)
+        kept = [hits[0]] + [h for h in hits[1:k] if self._fit(score, h.clause) >= SECOND_FIT * best]
+        out = []
+        for hit in kept:
+            label, lead = self._lead(analysis, hit.clause)
+            out.append((hit.clause, label, "".join(lead)))
+        return out
+
+    def lead(self, query: str, clause: Part) -> tuple[str, str]:
+        """The part of `clause` that answers `query`: (its label, its text)."""
+        label, lead = self._lead(self.analyzer.analyze(query), clause)
+        return label, "".join(lead)
+
     # -- ask ------------------------------------------------------------------------------
 
     def ask(self, question: str, city: str | None = None) -> Answer:
@@ -472,12 +499,16 @@ class Assistant:
         extra -= {a for _, _, alts in terms for a in alts}  # expansions of a stopword (多久 → #个月)
         pieces = {word: frozenset(p for p in self.tokenizer.tokens(word) if p != word) for word, _, _ in terms}
         question = normalize(analysis.topic)
+        # The question is indexed once (SequenceMatcher indexes its second sequence); each text
+        # is then matched against it — the longest common run is the same either way round.
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(question)
 
         def score(text: str) -> float:
-            toks = set(self.tokenizer.tokens(text))
-            norm = normalize(text)
-            run = SequenceMatcher(None, question, norm, autojunk=False).find_longest_match(
-                0, len(question), 0, len(norm)).size
+            toks = self._text_tokens(text)
+            norm = self._normalized(text)
+            matcher.set_seq1(norm)
+            run = matcher.find_longest_match(0, len(norm), 0, len(question)).size
             return (sum(w * self._credit(word, alts, pieces[word], toks) for word, w, alts in terms)
                     + 0.3 * sum(self._idf.get(t, 0.0) for t in extra & toks)
                     + PHRASE_BONUS * max(0, run - 3))
@@ -681,14 +712,14 @@ class Assistant:
         return Answer(question=analysis.question, answer=text + (f"\n\n{note}" if note else ""),
                       answerable=True, citations=[cite(doc.meta, c) for c in sections])
 
-    def checklist(self, question: str, doc_ids: tuple[str, ...] = ()) -> Answer | None:
+    def checklist(self, question: str, doc_ids: tuple[str, ...] = (), facts: Facts | None = None) -> Answer | None:
         """The whole lifecycle for a project, per city (each city side by side when none is named):
         申报 → 审查 → 立项 → 采购 → 建设 → 验收 → 运维 → 评价, each item with its clause, the rule
         results for the project's amount, and the time limits that apply."""
         stages = self.stages
         if not stages:
             return None
-        facts = extract_facts(question)
+        facts = extract_facts(question) if facts is None else facts
         docs = doc_ids or tuple(self.corpus.documents)
         lines, notes, citations, checks = [], [], [], []
         for doc_id in docs:

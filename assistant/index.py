@@ -25,7 +25,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings
 
-from .catalog import CATALOG_FILE, CHECKLIST_FILE, LEXICON_DIR, RULES_DIR, Catalog, load_catalog
+from .catalog import CATALOG_FILE, LEXICON_DIR, MAP_FILES, RULES_DIR, Catalog, load_catalog
 from .corpus import Corpus, load_corpus
 from .embed import Embedder
 from .errors import IndexNotBuilt
@@ -302,8 +302,9 @@ def _copy_corpus(catalog: Catalog, dest: Path) -> None:
     for folder in (LEXICON_DIR, RULES_DIR):
         if (src / folder).is_dir():
             shutil.copytree(src / folder, dest / folder)
-    if (src / CHECKLIST_FILE).is_file():
-        shutil.copy2(src / CHECKLIST_FILE, dest / CHECKLIST_FILE)
+    for name in MAP_FILES:
+        if (src / name).is_file():
+            shutil.copy2(src / name, dest / name)
 
 
 def _swap(index_dir: Path, name: str) -> None:

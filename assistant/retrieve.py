@@ -18,6 +18,7 @@ from .tokenize import Tokenizer
 RRF_K = 60
 # A query limited to this many documents is scored exactly over their vectors (see DenseRetriever).
 EXACT_DOCUMENTS = 8
+QUERY_CACHE = 4096  # query vectors kept (a USE-m3 query vector is 2 KB; ~2 ms to compute)
 # Share of BM25 score that quantities stated in a question (500万元, 3个月) contribute; see
 # Bm25Retriever.scores.
 QUANTITY_WEIGHT = 0.5
@@ -94,6 +95,7 @@ class DenseRetriever:
         self._vectors: "OrderedDict[str, tuple[np.ndarray, np.ndarray]]" = OrderedDict()
         self._cached_documents = cached_documents
         self._lock = threading.Lock()
+        self._queries: "OrderedDict[str, np.ndarray]" = OrderedDict()
 
     def _doc_vectors(self, doc_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(clause rows, vectors) of one document."""
@@ -110,8 +112,24 @@ class DenseRetriever:
                 self._vectors.popitem(last=False)
         return rows, vectors
 
-    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's vector; the last QUERY_CACHE queries' are kept (questions repeat: the
+        same FAQ asked by many 项目单位, a UI re-run, the compare topics)."""
+        with self._lock:
+            vector = self._queries.get(query)
+            if vector is not None:
+                self._queries.move_to_end(query)
+                return vector
         vector = np.asarray(self.embedder.embed([query]), dtype=np.float32)
+        vector.setflags(write=False)
+        with self._lock:
+            self._queries[query] = vector
+            while len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
+
+    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
+        vector = self._query_vector(query)
         if doc_ids and len(doc_ids) <= EXACT_DOCUMENTS:
             parts = [self._doc_vectors(d) for d in doc_ids]
             rows = np.concatenate([r for r, _ in parts])

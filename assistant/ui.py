@@ -1,0 +1,254 @@
+"""Gradio UI: `create_ui(assistant) -> gr.Blocks`, mounted by the API at /ui. Four tabs — 问答,
+条款查阅, 城市对比, 项目自查 — each callback calls one core function and formats its result."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+import gradio as gr
+
+from .answer import Answer, status_note
+from .compare import Comparer
+from .core import Assistant
+from .errors import NotFound, RegassistError
+from .selfcheck import ProjectKind, parse_amount, project_facts, self_check
+
+ALL_CITIES = "全部城市"
+MAX_QUESTION = 2000
+
+CSS = """
+table.compare { border-collapse: collapse; width: 100%; font-size: 14px; }
+table.compare th, table.compare td { border: 1px solid #d0d7de; padding: 6px 8px; vertical-align: top; text-align: left; }
+table.compare thead th { background: #f3f6f9; }
+table.compare tbody th { background: #fafbfc; white-space: nowrap; }
+table.compare mark { background: #ffe58f; padding: 0 2px; }
+table.compare .none { color: #8c959f; font-style: italic; }
+table.compare .finding + .finding { margin-top: 6px; border-top: 1px dashed #d0d7de; padding-top: 6px; }
+.note { color: #9a6700; }
+"""
+
+
+def _clause_link(doc_id: str, label: str) -> str:
+    return f"?doc={quote(doc_id)}&article={quote(label)}"
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer, then each citation (expandable to the full clause), rule computations and the
+    guard's findings — Markdown for the chat."""
+    out = [html.escape(answer.answer).replace("\n", "<br>")]
+    if answer.citations:
+        out.append("<br><b>引用条款</b>")
+        for c in answer.citations:
+            body = html.escape(c.text).replace("\n", "<br>")
+            out.append(f"<details><summary>《{html.escape(c.title)}》{html.escape(c.article)}（{html.escape(c.city)}）"
+                       f"</summary><div class='clause'>{body}<br>"
+                       f"<a href='{_clause_link(c.doc_id, c.article)}' target='_blank'>在条款查阅中打开</a></div></details>")
+    rules = [c for c in answer.checks if c.get("type") == "rule"]
+    if rules:
+        out.append("<br><b>规则计算</b>")
+        out += [f"· {html.escape(c['computation'])}：{html.escape(c['conclusion'])}（{html.escape(c['article'])}）"
+                for c in rules]
+    unbacked = [c for c in answer.checks if c.get("type") == "guard"]
+    if unbacked:
+        out.append("<br><b>⚠ 数字核对</b>")
+        out += [f"· “{html.escape(c['quantity'])}”未见于所引条款" for c in unbacked]
+    if not answer.answerable:
+        out.append("<br><i>语料库未覆盖该问题，未作推测。</i>")
+    return "<br>".join(out)
+
+
+def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
+    try:
+        meta, clause = assistant.show(doc_id, label)
+    except NotFound as exc:
+        return f"**{exc}**"
+    where = " · ".join(x for x in (clause.chapter, clause.section) if x)
+    note = status_note(meta, assistant.today)
+    lines = [f"### 《{meta.title}》{clause.label}", f"{meta.city}" + (f" · {where}" if where else "")]
+    if note:
+        lines.append(f"> {note}")
+    lines.append("")
+    lines += [p.text.replace("\n", "  \n") for p in clause.paragraphs] or [clause.text]
+    lines.append("")
+    lines.append(f"直达链接：[/ui/{_clause_link(doc_id, clause.label)}](/ui/{_clause_link(doc_id, clause.label)})"
+                 f" · 接口：`/api/articles/{doc_id}/{clause.label}`")
+    return "\n\n".join(lines)
+
+
+def create_ui(assistant: Assistant, comparer: Comparer | None = None) -> gr.Blocks:
+    comparer = comparer or Comparer(assistant)
+    docs = list(assistant.corpus.documents.values())
+    cities = [d.meta.city for d in docs]
+    doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]
+
+    def chapters_of(doc_id: str) -> list[str]:
+        doc = assistant.corpus.documents[doc_id]
+        return list(dict.fromkeys(c.chapter or "（无章）" for c in doc.clauses))
+
+    def labels_of(doc_id: str, chapter: str | None) -> list[str]:
+        doc = assistant.corpus.documents[doc_id]
+        return [c.label for c in doc.clauses if chapter is None or (c.chapter or "（无章）") == chapter]
+
+    # -- callbacks -----------------------------------------------------------------------
+
+    def ask(question: str, city: str, history: list):
+        question = (question or "").strip()
+        if not question:
+            return "", history
+        if len(question) > MAX_QUESTION:
+            reply = f"问题过长：最多 {MAX_QUESTION} 个字符。"
+        else:
+            answer = assistant.ask(question, city=None if city in (None, "", ALL_CITIES) else city)
+            reply = format_answer(answer)
+        return "", history + [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+    def pick_doc(doc_id: str):
+        chapters = chapters_of(doc_id)
+        labels = labels_of(doc_id, chapters[0])
+        return (gr.update(choices=chapters, value=chapters[0]), gr.update(choices=labels, value=labels[0]),
+                _clause_markdown(assistant, doc_id, labels[0]))
+
+    def pick_chapter(doc_id: str, chapter: str):
+        labels = labels_of(doc_id, chapter)
+        return gr.update(choices=labels, value=labels[0] if labels else None), (
+            _clause_markdown(assistant, doc_id, labels[0]) if labels else "")
+
+    def pick_clause(doc_id: str, label: str):
+        return _clause_markdown(assistant, doc_id, label) if label else ""
+
+    def find(query: str, doc_id: str):
+        query = (query or "").strip()
+        if not query:
+            return "请输入检索词。"
+        meta = assistant.corpus.documents[doc_id].meta
+        hits = assistant.search(query[:MAX_QUESTION], k=8, city=meta.city)
+        rows = [f"{i}. [{h.clause.label}](/ui/{_clause_link(h.meta.doc_id, h.clause.label)})："
+                f"{h.clause.text[:80].replace(chr(10), ' ')}…" for i, h in enumerate(hits, 1)]
+        return "\n".join(rows) or "没有找到相关条款。"
+
+    def open_link(request: gr.Request):
+        """/ui/?doc=luan-2021&article=第九条 opens that clause in 条款查阅."""
+        params = dict(request.query_params) if request else {}
+        doc_id = params.get("doc")
+        if doc_id not in assistant.corpus.documents:
+            doc_id = docs[0].doc_id
+            label = None
+        else:
+            label = params.get("article")
+        try:
+            clause = assistant.corpus.clause(doc_id, label) if label else assistant.corpus.documents[doc_id].clauses[0]
+        except NotFound:
+            clause = assistant.corpus.documents[doc_id].clauses[0]
+        chapter = clause.chapter or "（无章）"
+        tab = gr.update(selected="browse") if label else gr.update()
+        return (doc_id, gr.update(choices=chapters_of(doc_id), value=chapter),
+                gr.update(choices=labels_of(doc_id, chapter), value=clause.label),
+                _clause_markdown(assistant, doc_id, clause.label), tab)
+
+    def compare(topics: list[str], chosen: list[str], question: str):
+        question = (question or "").strip()[:MAX_QUESTION]
+        if not chosen:
+            return "<p class='note'>请至少选择一个城市。</p>", None, None
+        try:
+            result = comparer.compare(topics=None if question else (topics or None),
+                                      question=question or None, cities=chosen)
+        except RegassistError as exc:
+            return f"<p class='note'>{html.escape(str(exc))}</p>", None, None
+        folder = Path(tempfile.mkdtemp(prefix="regassist-compare-"))
+        csv_path, md_path = folder / "城市对比.csv", folder / "城市对比.md"
+        csv_path.write_text("\ufeff" + result.to_csv(), encoding="utf-8")
+        md_path.write_text(result.to_markdown(), encoding="utf-8")
+        header = ""
+        if result.matched == "question":
+            header = "<p class='note'>该问题未对应到预设主题，以下为各城市检索到的最相关条款。</p>"
+        return header + result.to_html(), str(csv_path), str(md_path)
+
+    def check(city: str, amount: str, kind: str, software: bool, classified: bool):
+        try:
+            value = parse_amount(amount)
+            facts = project_facts(value, ProjectKind.parse(kind), software, classified)
+            results = self_check(assistant, city, facts)
+        except (ValueError, RegassistError) as exc:
+            return f"**{exc}**"
+        out = []
+        for r in results:
+            out.append(f"## {r.city}：《{r.title}》")
+            out += [f"> {n}" for n in r.notes]
+            if r.conclusions:
+                out.append("**规则计算**")
+                out += [f"- {c.computation}：{c.text}（{c.rule.article}：“{c.rule.quote}”）" for c in r.conclusions]
+            elif value is None:
+                out.append("*未填写金额：以下为全流程清单，金额相关规则未计算。*")
+            if r.checklist:
+                out.append("**全流程清单**")
+                body = r.checklist.answer.split("\n")
+                out += [f"- {line[2:]}" if line.startswith("· ") else line for line in body[1:] if line.strip()]
+                out.append("**引用条款**：" + "、".join(
+                    f"[{c.article}](/ui/{_clause_link(c.doc_id, c.article)})" for c in r.checklist.citations))
+        return "\n\n".join(out)
+
+    # -- layout --------------------------------------------------------------------------
+
+    with gr.Blocks(title="regassist 政务信息化项目管理办法问答") as ui:
+        gr.Markdown("## regassist · 政务信息化项目管理办法问答\n"
+                    "收录：" + "、".join(f"{d.meta.city}《{d.meta.title}》（{d.meta.status.value}）" for d in docs))
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="ask"):
+                chat = gr.Chatbot(label="问答", height=460, sanitize_html=True, elem_id="chat",
+                                  buttons=["copy"], feedback_options=None)
+                with gr.Row():
+                    question = gr.Textbox(label="问题", placeholder="例如：乐山试运行多久才能验收？", scale=5,
+                                          max_lines=4, elem_id="question")
+                    city = gr.Dropdown([ALL_CITIES] + cities, value=ALL_CITIES, label="城市", scale=1)
+                ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
+                gr.Examples(["乐山试运行多久才能验收？", "500万以下项目需要什么材料？", "开发商验收时要交源代码吗",
+                             "六安等保测评费用谁出"], inputs=question, label="示例")
+                ask_button.click(ask, [question, city, chat], [question, chat])
+                question.submit(ask, [question, city, chat], [question, chat])
+            with gr.Tab("条款查阅", id="browse"):
+                with gr.Row():
+                    doc = gr.Dropdown(doc_choices, value=docs[0].doc_id, label="文件", scale=3)
+                    first_chapters = chapters_of(docs[0].doc_id)
+                    chapter = gr.Dropdown(first_chapters, value=first_chapters[0], label="章", scale=2)
+                    first_labels = labels_of(docs[0].doc_id, first_chapters[0])
+                    label = gr.Dropdown(first_labels, value=first_labels[0], label="条款", scale=2)
+                clause_view = gr.Markdown(_clause_markdown(assistant, docs[0].doc_id, first_labels[0]),
+                                          elem_id="clause")
+                with gr.Row():
+                    query = gr.Textbox(label="在本文件中检索", placeholder="例如：监理、验收资料", scale=5)
+                    find_button = gr.Button("检索", scale=1)
+                found = gr.Markdown()
+                doc.input(pick_doc, doc, [chapter, label, clause_view])
+                chapter.input(pick_chapter, [doc, chapter], [label, clause_view])
+                label.input(pick_clause, [doc, label], clause_view)
+                find_button.click(find, [query, doc], found)
+                query.submit(find, [query, doc], found)
+            with gr.Tab("城市对比", id="compare"):
+                with gr.Row():
+                    topic_box = gr.CheckboxGroup(comparer.topic_names, value=comparer.topic_names, label="主题")
+                with gr.Row():
+                    city_box = gr.CheckboxGroup(cities, value=cities, label="城市", scale=2)
+                    free = gr.Textbox(label="或自由提问（优先）", placeholder="例如：比较各地试运行期限", scale=3)
+                compare_button = gr.Button("对比", variant="primary", elem_id="compare-button")
+                table = gr.HTML(elem_id="compare-table")
+                with gr.Row():
+                    csv_file = gr.File(label="导出 CSV")
+                    md_file = gr.File(label="导出 Markdown")
+                compare_button.click(compare, [topic_box, city_box, free], [table, csv_file, md_file])
+            with gr.Tab("项目自查", id="check"):
+                with gr.Row():
+                    check_city = gr.Dropdown(cities, value=cities[0], label="城市")
+                    amount = gr.Textbox(label="项目金额", placeholder="300（万元）或 三百万、3,000,000元")
+                    kind = gr.Radio([k.value for k in ProjectKind], value=ProjectKind.UNSPECIFIED.value,
+                                    label="项目类型")
+                with gr.Row():
+                    software = gr.Checkbox(label="软件开发类")
+                    classified = gr.Checkbox(label="涉密项目")
+                check_button = gr.Button("生成自查清单", variant="primary", elem_id="check-button")
+                report = gr.Markdown(elem_id="check-report")
+                check_button.click(check, [check_city, amount, kind, software, classified], report)
+        ui.load(open_link, None, [doc, chapter, label, clause_view, tabs])
+    return ui

@@ -1,0 +1,165 @@
+"""Load test of the HTTP API on loopback, bounded in time.
+
+Starts `regassist serve` (the real server, as users start it) on 127.0.0.1, waits for /healthz,
+then runs N client threads, each on its own keep-alive connection, sending GET /api/search (or
+POST /api/ask) with questions cycled from the evaluation set, for a fixed duration. Reports
+requests/s, latency percentiles and errors, writes bench/results/load-<endpoint>.json, and stops
+the server.
+
+    python bench/load.py                       # 8 clients, 30 s, /api/search, 2 workers
+    python bench/load.py --endpoint ask --workers 1 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def questions() -> list[str]:
+    data = yaml.safe_load((REPO / "evals" / "cases.yaml").read_text(encoding="utf-8"))
+    cases = data["cases"] if isinstance(data, dict) else data
+    return [c["q"] for c in cases]
+
+
+def start_server(port: int, workers: int, ui: bool) -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("regassist")
+    cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    cmd += [] if ui else ["--no-ui"]
+    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_server(proc)
+    raise SystemExit("server did not become healthy within 180 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def client(port: int, endpoint: str, qs: list[str], until: float, warm_until: float, out: dict, seed: int) -> None:
+    rng = random.Random(seed)
+    order = qs[:]
+    rng.shuffle(order)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies, errors, i = [], [], 0
+    while True:
+        now = time.perf_counter()
+        if now >= until:
+            break
+        q = order[i % len(order)]
+        i += 1
+        try:
+            if endpoint == "search":
+                conn.request("GET", f"/api/search?q={quote(q)}&k=5")
+            else:
+                body = json.dumps({"question": q}, ensure_ascii=False).encode("utf-8")
+                conn.request("POST", "/api/ask", body=body, headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            resp.read()
+            status = resp.status
+        except (OSError, http.client.HTTPException) as exc:
+            status = repr(exc)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        done = time.perf_counter()
+        if now >= warm_until:
+            latencies.append(done - now)
+            if status != 200:
+                errors.append(str(status))
+    out["latencies"], out["errors"] = latencies, errors
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--endpoint", choices=["search", "ask"], default="search")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=30.0, help="measured duration (after warm-up)")
+    ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--workers", type=int, default=2, help="server processes (regassist serve --workers)")
+    ap.add_argument("--ui", action="store_true", help="serve the UI too (single process only)")
+    args = ap.parse_args()
+
+    port = free_port()
+    print(f"starting regassist serve on 127.0.0.1:{port} ({args.workers} worker(s)) …", file=sys.stderr)
+    proc = start_server(port, args.workers, args.ui)
+    try:
+        qs = questions()
+        start = time.perf_counter()
+        warm_until, until = start + args.warmup, start + args.warmup + args.seconds
+        outs = [{} for _ in range(args.clients)]
+        threads = [threading.Thread(target=client, args=(port, args.endpoint, qs, until, warm_until, outs[i], i))
+                   for i in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=args.warmup + args.seconds + 60)
+    finally:
+        stop_server(proc)
+    latencies = [x for o in outs for x in o.get("latencies", [])]
+    errors = [x for o in outs for x in o.get("errors", [])]
+    result = {
+        "endpoint": f"/api/{args.endpoint}", "clients": args.clients, "workers": args.workers,
+        "seconds": args.seconds, "requests": len(latencies), "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:10],
+        "rps": round(len(latencies) / args.seconds, 1),
+        "p50_ms": round(1000 * percentile(latencies, 50), 2),
+        "p95_ms": round(1000 * percentile(latencies, 95), 2),
+        "p99_ms": round(1000 * percentile(latencies, 99), 2),
+        "max_ms": round(1000 * max(latencies, default=float("nan")), 2),
+        "cpus": os.cpu_count(), "distinct_questions": len(set(qs)),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"load-{args.endpoint}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                                                        encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

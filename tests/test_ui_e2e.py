@@ -1,0 +1,151 @@
+"""The web UI end to end: the real server (API + Gradio at /ui) on loopback, driven in Debian's
+headless Chromium through Playwright. Screenshots of each tab are saved as test artifacts
+(REGASSIST_ARTIFACTS, default test-artifacts/e2e; the README's come from docs/screenshots)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+import uvicorn
+
+from assistant.api import create_app
+
+CHROMIUM = os.environ.get("REGASSIST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("REGASSIST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts" / "e2e"))
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(assistant):
+    """uvicorn serving create_app(assistant, with_ui=True) on 127.0.0.1, stopped after the module."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(assistant, with_ui=True), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        pytest.fail("server did not start within 60 s")
+    yield base
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set REGASSIST_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_root_redirects_to_the_ui(server):
+    r = httpx.get(server + "/", follow_redirects=False)
+    assert r.status_code in (302, 307) and r.headers["location"] == "/ui/"
+
+
+def test_ask_shows_the_answer_and_the_cited_clause(page, server):
+    page.goto(server + "/ui/")
+    page.locator("#question textarea").fill("乐山试运行多久才能验收？")
+    page.locator("#ask-button").click()
+    bot = page.locator("#chat")
+    bot.get_by_text("第三十一条第一款").first.wait_for()
+    assert "3 个月" in bot.inner_text()
+    summary = bot.locator("summary", has_text="第三十一条").first
+    summary.click()  # expand the citation to the full clause
+    bot.get_by_text("验收资料包括项目建设总结").first.wait_for()
+    assert "有效期至2027年6月24日" in bot.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "ask.png"), full_page=True)
+
+
+def test_ask_out_of_corpus_says_not_covered(page, server):
+    page.goto(server + "/ui/")
+    page.locator("#question textarea").fill("北京市政务项目验收要多久？")
+    page.locator("#ask-button").click()
+    page.locator("#chat").get_by_text("语料库未覆盖该问题").wait_for()
+
+
+def test_compare_shows_all_four_cities(page, server):
+    page.goto(server + "/ui/")
+    _tab(page, "城市对比")
+    page.get_by_label("或自由提问（优先）").fill("比较各地试运行期限")
+    page.locator("#compare-button").click()
+    table = page.locator("#compare-table table.compare")
+    table.wait_for()
+    header = table.locator("thead").inner_text()
+    for city in ("六安市", "乐山市", "上城区", "启东市"):
+        assert city in header
+    marks = table.locator("mark").all_inner_texts()
+    assert {"1个月", "3 个月", "30天"} <= set(marks)
+    page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+    # the export links download the same table
+    link = page.locator("a[href*='.csv']").first
+    link.wait_for()
+    href = link.get_attribute("href")
+    csv_text = httpx.get(href if href.startswith("http") else server + href).content.decode("utf-8-sig")
+    assert csv_text.startswith("主题,六安市") and "〔1个月〕" in csv_text
+
+
+def test_browse_opens_a_clause_from_a_direct_link(page, server):
+    page.goto(server + "/ui/?doc=qidong-2019&article=" + quote("第十三条"))
+    clause = page.locator("#clause")
+    clause.get_by_text("启东市电子政务工程建设项目管理暂行办法》第十三条").wait_for()
+    assert "工程监理" in clause.inner_text()
+    page.get_by_label("在本文件中检索").fill("验收")
+    page.get_by_role("button", name="检索", exact=True).click()
+    page.get_by_text("第二十条").first.wait_for()
+    assert "第十三条" in clause.inner_text()  # the linked clause stays open
+    href = page.get_by_role("link", name="第二十条").first.get_attribute("href")  # a result links to its clause
+    page.goto(href if href.startswith("http") else server + href)
+    clause.get_by_text("暂行办法》第二十条").wait_for()
+    page.get_by_label("在本文件中检索").fill("验收")
+    page.get_by_role("button", name="检索", exact=True).click()
+    page.get_by_text("附件4·一、验收时限").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "browse.png"), full_page=True)
+
+
+def test_self_check_lists_cited_rules_for_a_project(page, server):
+    page.goto(server + "/ui/")
+    _tab(page, "项目自查")
+    page.get_by_label("项目金额").fill("三百万")
+    page.get_by_label("新建").check()
+    page.locator("#check-button").click()
+    report = page.locator("#check-report")
+    report.get_by_text("规则计算").wait_for()
+    text = report.inner_text()
+    assert "六安市" in text and "第十六条" in text and "全流程清单" in text
+    page.screenshot(path=str(ARTIFACTS / "check.png"), full_page=True)

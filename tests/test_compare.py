@@ -1,0 +1,96 @@
+"""City comparison: topics as data, figures pulled out, "no provision" said as such."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import yaml
+
+from assistant.compare import NO_PROVISION, Comparer, finding
+from assistant.core import Assistant
+from assistant.rules import RuleError
+
+
+@pytest.fixture(scope="module")
+def comparer(assistant) -> Comparer:
+    return Comparer(assistant)
+
+
+def test_finding_marks_every_figure_in_the_excerpt():
+    f = finding("第四十六条", "第四十六条", "项目投入运行后 12 至 24 个月内，项目单位应开展自评价；超过15%的，半年内报批。",
+                "全文")
+    assert f.figures == ("12 至 24 个月", "15%", "半年")
+    assert [f.excerpt[s:e] for s, e in f.spans] == list(f.figures)
+    assert "，" in f.excerpt  # Chinese punctuation kept as written
+
+
+def test_finding_leaves_ordinals_and_prose_counts_alone():
+    f = finding("第十条", "第十条", "依照第三条，涉及二次开发的，每年开展一次测评，专家3人以上。", "全文")
+    assert f.figures == ("3人",)
+
+
+@pytest.mark.parametrize("question, topics", [
+    ("比较各地试运行期限", ["试运行"]),
+    ("各地的等保和密评要求有什么不同", ["网络安全与密码"]),
+    ("六安和乐山的验收材料有什么区别", ["验收材料"]),
+    ("各城市招标和监理的规定", ["采购", "监理"]),
+    ("各地对专家库怎么管理", []),
+])
+def test_free_questions_map_onto_topics(comparer, question, topics):
+    assert sorted(t.name for t in comparer.match_topics(question)) == sorted(topics)
+
+
+def test_question_naming_cities_compares_those_cities(comparer):
+    result = comparer.compare(question="六安和乐山的验收材料有什么区别")
+    assert [m.doc_id for m in result.docs] == ["luan-2021", "leshan-2022"]
+    assert [r.topic for r in result.rows] == ["验收材料"]
+
+
+def test_unmatched_question_is_answered_per_city_by_retrieval(comparer):
+    result = comparer.compare(question="项目资产归谁所有")
+    assert result.matched == "question" and len(result.rows) == 1
+    cells = {c.doc_id: c for c in result.rows[0].cells}
+    assert cells["luan-2021"].findings[0].article == "第二十二条"
+    assert not cells["qidong-2019"].provided  # 启东 says nothing about it: no clause is borrowed
+    assert all(c.source == "retrieved" for c in cells.values())
+
+
+def test_every_topic_has_a_cell_per_city_and_curated_gaps_stay_empty(comparer):
+    result = comparer.compare()
+    assert [r.topic for r in result.rows] == comparer.topic_names and len(result.rows) >= 15
+    for row in result.rows:
+        assert [c.doc_id for c in row.cells] == ["luan-2021", "leshan-2022", "shangcheng-draft", "qidong-2019"]
+    ip = {c.doc_id: c for c in next(r for r in result.rows if r.topic == "知识产权").cells}
+    assert not ip["luan-2021"].provided and not ip["qidong-2019"].provided
+    rows = {r[0]: r for r in csv.reader(io.StringIO(result.to_csv()))}
+    assert rows["知识产权"][1] == NO_PROVISION and rows["知识产权"][2].startswith("第四十三条")
+
+
+def test_topic_labels_are_checked_against_the_corpus(corpus_copy, index_dir, tmp_path):
+    from assistant.corpus import load_corpus
+    from assistant.rules import load_stages
+
+    path = corpus_copy / "topics.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["topics"][0]["clauses"]["luan-2021"] = ["第九十条"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match="申报时间: luan-2021 has no clause 第九十条"):
+        load_stages(load_corpus(corpus_copy), "topics.yaml", key="topics", name="topic")
+
+
+def test_a_city_without_curated_clauses_is_compared_by_retrieval(corpus_copy, tmp_path):
+    """Adding a city is data: with no entry in topics.yaml its cells come from retrieval, and a
+    topic its document does not treat stays empty rather than borrowing an unrelated clause."""
+    path = corpus_copy / "topics.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for topic in data["topics"]:
+        topic.get("clauses", {}).pop("leshan-2022", None)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    a = Assistant.open(corpus_copy, tmp_path / "index")
+    result = Comparer(a).compare(topics=["试运行", "知识产权"], cities=["乐山"])
+    trial, ip = (r.cells[0] for r in result.rows)
+    assert trial.source == "retrieved" and trial.findings[0].article == "第三十一条"
+    assert "3 个月" in trial.findings[0].figures
+    assert ip.findings[0].article == "第四十三条"

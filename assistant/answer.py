@@ -31,6 +31,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
     mode: str = "extractive"
+    kind: str = "answer"  # answer | checklist: which prompt an LLM rewrites it with
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "answerable": self.answerable,

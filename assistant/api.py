@@ -3,16 +3,17 @@ import). Handlers parse input, call one core function and map domain errors to s
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import date
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 from urllib.parse import quote
 
 from fastapi import Body, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -20,6 +21,7 @@ from .answer import status_note
 from .compare import Comparer
 from .core import Assistant
 from .errors import IndexNotBuilt, NotFound, RegassistError
+from .grounded import Grounded, make_grounded
 from .model import Document, Part
 from .retrieve import Mode
 from .selfcheck import ProjectKind, parse_amount, project_facts, self_check
@@ -161,8 +163,15 @@ def _clause_json(doc: Document, clause: Part, today: date) -> dict:
     }
 
 
-def create_app(assistant: Assistant, with_ui: bool = False) -> FastAPI:
-    """The API (and, with_ui, the Gradio UI at /ui on the same server)."""
+def _sse(events) -> Iterator[str]:
+    for event in events:
+        yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+def create_app(assistant: Assistant, with_ui: bool = False, grounded: Grounded | None = None) -> FastAPI:
+    """The API (and, with_ui, the Gradio UI at /ui on the same server). `grounded` carries the
+    LLM when one is configured; without it answers are extractive."""
+    grounded = grounded or Grounded(assistant)
     app = FastAPI(
         title="regassist",
         description="电子政务/政务信息化项目管理办法问答：条款引用、条款查阅、城市对比、项目自查。",
@@ -206,11 +215,19 @@ def create_app(assistant: Assistant, with_ui: bool = False) -> FastAPI:
         m = assistant.index.manifest
         return {"status": "ok", "index": str(assistant.index.path), "corpus_hash": m.get("corpus_hash"),
                 "embedder": m.get("embedder"), "documents": len(assistant.corpus.documents),
-                "clauses": len(assistant.index.clauses), "mode": assistant.options.mode.value}
+                "clauses": len(assistant.index.clauses), "mode": assistant.options.mode.value,
+                "answers": "llm" if grounded.enabled else "extractive"}
 
-    @app.post("/api/ask", tags=["问答"], summary="提问：返回引用条款的答案")
-    def ask(req: AskRequest) -> dict:
-        return assistant.ask(req.question, city=req.city or None).to_json()
+    @app.post("/api/ask", tags=["问答"], summary="提问：返回引用条款的答案",
+              responses={200: {"content": {"text/event-stream": {}}}})
+    def ask(req: AskRequest,
+            stream: Annotated[bool, Query(description="以 server-sent events 逐段返回（配置了大模型时）；"
+                                                       "最后一个 final 事件带核对后的完整回答")] = False):
+        if stream:
+            return StreamingResponse(_sse(grounded.stream(req.question, city=req.city or None)),
+                                     media_type="text/event-stream",
+                                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return grounded.ask(req.question, city=req.city or None).to_json()
 
     @app.get("/api/search", tags=["问答"], summary="检索条款（最相关的在前）")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="检索词",
@@ -279,7 +296,7 @@ def create_app(assistant: Assistant, with_ui: bool = False) -> FastAPI:
 
         from .ui import CSS, create_ui
 
-        gr.mount_gradio_app(app, create_ui(assistant, comparer), path="/ui", footer_links=[], css=CSS)
+        gr.mount_gradio_app(app, create_ui(assistant, comparer, grounded), path="/ui", footer_links=[], css=CSS)
 
         @app.get("/", include_in_schema=False)
         def home():
@@ -307,4 +324,6 @@ def app_from_env() -> FastAPI:
 
     limit_blas_threads()
     s = Settings.from_env()
-    return create_app(Assistant.open(s.corpus_dir, s.index_dir, s.embedder, Options(mode=s.mode), rebuild=False))
+    assistant = Assistant.open(s.corpus_dir, s.index_dir, s.embedder, Options(mode=s.mode), rebuild=False)
+    return create_app(assistant, grounded=make_grounded(assistant, s))
+

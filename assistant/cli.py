@@ -61,6 +61,16 @@ def _assistant(settings: Settings, mode: Optional[str] = None, rebuild: bool = T
         _fail(str(exc))
 
 
+def _grounded(settings: Settings, assistant):
+    """Answers through the LLM when one is configured (REGASSIST_LLM_BASE_URL), else extractive."""
+    from .grounded import make_grounded
+
+    try:
+        return make_grounded(assistant, settings)
+    except RegassistError as exc:
+        _fail(str(exc))
+
+
 def _dump(data) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -118,8 +128,9 @@ def search(query: str, city: Optional[str] = typer.Option(None, "--city", help="
 def ask(question: str, city: Optional[str] = typer.Option(None, "--city", help="限定城市"),
         as_json: bool = typer.Option(False, "--json", help="输出 JSON")):
     """提问：给出答案与引用条款；语料不涉及时明确说明。"""
-    a = _assistant(_settings())
-    answer = a.ask(question, city=city)
+    s = _settings()
+    a = _assistant(s)
+    answer = _grounded(s, a).ask(question, city=city)
     if as_json:
         _dump(answer.to_json())
         return
@@ -181,14 +192,15 @@ def ingest(path: Path, city: str = typer.Option(..., "--city", help="城市，�
 def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默认 evals/cases.yaml）"),
              out: Path = typer.Option(None, "--out", help="报告目录（默认 evals/）"),
              gate: bool = typer.Option(False, "--gate", help="低于 evals/thresholds.yaml 中的门槛时以退出码 1 结束"),
-             verbose: bool = typer.Option(False, "--verbose", "-v", help="列出失败的用例")):
+             verbose: bool = typer.Option(False, "--verbose", "-v", help="列出失败的用例"),
+             llm: bool = typer.Option(False, "--llm", help="经配置的大模型回答（REGASSIST_LLM_*），报告写入 report-llm.*"),
+             limit: int = typer.Option(0, "--limit", min=0, help="只跑前 N 个用例（0 = 全部）")):
     """运行评测集：检索 hit@k/MRR、引用与关键词准确率、拒答准确率、跨城市污染，写出报告。"""
     import time
 
-    import yaml
 
     from .baselines import compare
-    from .evals import load_cases, render_report, retrieval_only, run, table, thresholds_failed, write_chart
+    from .evals import load_cases, render_report, retrieval_only, run, table, write_chart
 
     s = _settings()
     root = s.corpus_dir.parent
@@ -197,6 +209,13 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     a = _assistant(s)
     started = time.perf_counter()
     all_cases = load_cases(cases_path)
+    if limit:
+        all_cases = all_cases[:limit]
+    if llm:
+        if s.llm is None:
+            _fail("--llm 需要先配置大模型：REGASSIST_LLM_BASE_URL 与 REGASSIST_LLM_MODEL", 2)
+        _eval_llm(s, a, all_cases, out_dir, cases_path, gate, verbose, started)
+        return
     report = run(a, all_cases)
     ablations = [retrieval_only(a, all_cases, mode, routing, f"{mode.value}, routing {'on' if routing else 'off'}"
                                 + ("" if rerank else ", no rerank"), rerank=rerank)
@@ -226,11 +245,44 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
         for r in report.failures():
             typer.echo(f"失败 {r.case.id} {r.case.q}")
     if gate:
-        thresholds = yaml.safe_load((cases_path.parent / "thresholds.yaml").read_text(encoding="utf-8"))
-        failed = thresholds_failed(metrics, thresholds)
-        if failed:
-            _fail("评测低于门槛：" + "；".join(failed))
-        typer.echo("评测门槛：全部达到。")
+        _gate(metrics, cases_path)
+
+
+def _gate(metrics: dict, cases_path: Path) -> None:
+    import yaml
+
+    from .evals import thresholds_failed
+
+    thresholds = yaml.safe_load((cases_path.parent / "thresholds.yaml").read_text(encoding="utf-8"))
+    failed = thresholds_failed(metrics, thresholds)
+    if failed:
+        _fail("评测低于门槛：" + "；".join(failed))
+    typer.echo("评测门槛：全部达到。")
+
+
+def _eval_llm(s: Settings, a, cases, out_dir: Path, cases_path: Path, gate: bool, verbose: bool, started: float):
+    """The same cases and metrics through the LLM (retrieval metrics are those of the extractive
+    run: the model sees the clauses retrieval found)."""
+    import time
+
+    from .evals import render_report, run, table
+
+    grounded = _grounded(s, a)
+    report = run(a, cases, name="llm", ask_fn=grounded.ask)
+    metrics = report.metrics()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    command = f"regassist eval --llm（{s.llm.model}）"
+    (out_dir / "report-llm.md").write_text(render_report(report, [], command), encoding="utf-8")
+    (out_dir / "report-llm.json").write_text(json.dumps(
+        {"model": s.llm.model, "metrics": metrics, "by_kind": report.by(lambda r: [r.case.kind]),
+         "failures": [r.case.id for r in report.failures()]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo(table({f"llm ({s.llm.model})": metrics}, tuple(metrics)))
+    typer.echo(f"\n{len(cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；报告：{out_dir / 'report-llm.md'}")
+    if verbose:
+        for r in report.failures():
+            typer.echo(f"失败 {r.case.id} {r.case.q}")
+    if gate:
+        _gate(metrics, cases_path)
 
 
 @app.command()
@@ -254,7 +306,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
         return
     from .api import create_app
 
-    app_ = create_app(a, with_ui=ui)
+    app_ = create_app(a, with_ui=ui, grounded=_grounded(s, a))
+    if s.llm:
+        typer.echo(f"回答经大模型改写：{s.llm.describe()}（引用与数字逐句核对）", err=True)
     typer.echo(f"服务已启动：{base}/ui/ （网页界面）  {base}/docs （接口文档）  按 Ctrl+C 停止", err=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 

@@ -391,7 +391,7 @@ class Assistant:
         if answer.answerable:
             answer.checks += guard(answer.answer, [(f"{c.doc_id}/{c.article}", c.text) for c in answer.citations],
                                    computed=tuple(c["computation"] for c in answer.checks if c.get("type") == "rule"),
-                                   also=tuple(self._catalog_dates(c.doc_id) for c in answer.citations))
+                                   also=tuple(self.catalog_dates(c.doc_id) for c in answer.citations))
         return answer
 
     def check(self, city: str | None, facts: Facts, question: str = "") -> list[Conclusion]:
@@ -403,7 +403,7 @@ class Assistant:
         topics = " ".join(t for r in self.rules.for_docs(doc_ids) for t in r.topics)
         return check(self.rules, doc_ids, facts, topics)
 
-    def _catalog_dates(self, doc_id: str) -> str:
+    def catalog_dates(self, doc_id: str) -> str:
         meta = self.corpus.documents[doc_id].meta
         return " ".join(f"{d.year}年{d.month}月{d.day}日" for d in (meta.issue_date, meta.effective_date,
                                                                  meta.valid_until) if d)
@@ -755,7 +755,8 @@ class Assistant:
                 notes.append(note)
         unique = list({(c.doc_id, c.article): c for c in citations}.values())
         text = "\n\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
-        return Answer(question=question, answer=text, answerable=True, citations=unique, checks=checks)
+        return Answer(question=question, answer=text, answerable=True, citations=unique, checks=checks,
+                      kind="checklist")
 
     # -- show -----------------------------------------------------------------------------
 

@@ -27,3 +27,7 @@ class NotFound(RegassistError):
 
 class EmbedderUnavailable(RegassistError):
     """The configured embedder cannot be loaded here."""
+
+
+class LlmUnavailable(RegassistError):
+    """The model could not be reached, timed out or answered with an error."""

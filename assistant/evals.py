@@ -149,6 +149,7 @@ class CaseResult:
     ms: float
     n_citations: int = 0
     rules_ok: bool | None = None
+    mode: str = "extractive"
 
 
 @dataclass
@@ -180,6 +181,10 @@ class Report:
         answered = [r for r in rs if r.answerable]
         m["citations_per_answer"] = sum(r.n_citations for r in answered) / max(len(answered), 1)
         m["p50_ms"] = sorted(r.ms for r in rs)[len(rs) // 2] if rs else 0.0
+        if any(r.mode != "extractive" for r in rs):
+            # LLM mode: how many answered questions kept the model's text, how many fell back.
+            m["llm_answers"] = sum(r.mode == "llm" for r in answered) / max(len(answered), 1)
+            m["llm_fallbacks"] = sum(r.mode == "extractive-fallback" for r in answered)
         return m
 
     def by(self, key) -> dict[str, dict[str, float]]:
@@ -195,9 +200,9 @@ class Report:
                 or r.contaminated or r.rules_ok is False]
 
 
-def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
+def run_case(assistant, case: Case, search_fn=None, ask_fn=None) -> CaseResult:
     started = time.perf_counter()
-    answer = assistant.ask(case.q)
+    answer = (ask_fn or assistant.ask)(case.q)
     ms = (time.perf_counter() - started) * 1000
     hits = (search_fn or (lambda q: assistant.search(q, k=5)))(case.q) if case.articles else []
     return CaseResult(
@@ -206,13 +211,15 @@ def run_case(assistant, case: Case, search_fn=None) -> CaseResult:
         keywords_ok=has_keywords(case, answer), forbidden_ok=no_forbidden(case, answer),
         contaminated=contamination(case, answer),
         unbacked=unbacked_numbers(answer, assistant.corpus.catalog), ms=ms,
-        n_citations=len(answer.citations), rules_ok=rules_right(case, answer) if case.rules else None)
+        n_citations=len(answer.citations), rules_ok=rules_right(case, answer) if case.rules else None,
+        mode=answer.mode)
 
 
-def run(assistant, cases: list[Case], name: str = "default") -> Report:
+def run(assistant, cases: list[Case], name: str = "default", ask_fn=None) -> Report:
+    """Every case through `ask_fn` (default `assistant.ask`; the LLM mode passes `Grounded.ask`)."""
     report = Report(name=name)
     for case in cases:
-        report.results.append(run_case(assistant, case))
+        report.results.append(run_case(assistant, case, ask_fn=ask_fn))
     return report
 
 
@@ -235,7 +242,7 @@ def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, nam
 # -- report -----------------------------------------------------------------------------------
 
 METRIC_ORDER = ("cases", "hit@1", "hit@5", "mrr", "citation_acc", "keyword_acc", "rule_acc", "refusal_acc",
-                "contamination", "unbacked_numbers", "citations_per_answer", "p50_ms")
+                "contamination", "unbacked_numbers", "citations_per_answer", "p50_ms", "llm_answers", "llm_fallbacks")
 
 
 def fmt(value) -> str:

@@ -10,10 +10,11 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from .answer import Answer, status_note
+from .answer import Answer, Citation, status_note
 from .compare import Comparer
 from .core import Assistant
 from .errors import NotFound, RegassistError
+from .grounded import MODE_LLM, Grounded
 from .selfcheck import ProjectKind, parse_amount, project_facts, self_check
 
 ALL_CITIES = "全部城市"
@@ -35,6 +36,11 @@ def _clause_link(doc_id: str, label: str) -> str:
     return f"?doc={quote(doc_id)}&article={quote(label)}"
 
 
+def answer_from_json(data: dict) -> Answer:
+    return Answer(question=data["question"], answer=data["answer"], answerable=data["answerable"],
+                  citations=[Citation(**c) for c in data["citations"]], checks=data["checks"], mode=data["mode"])
+
+
 def format_answer(answer: Answer) -> str:
     """The answer, then each citation (expandable to the full clause), rule computations and the
     guard's findings — Markdown for the chat."""
@@ -54,7 +60,19 @@ def format_answer(answer: Answer) -> str:
     unbacked = [c for c in answer.checks if c.get("type") == "guard"]
     if unbacked:
         out.append("<br><b>⚠ 数字核对</b>")
-        out += [f"· “{html.escape(c['quantity'])}”未见于所引条款" for c in unbacked]
+        for c in unbacked:
+            action = {"corrected": f"已按条款改为“{c.get('corrected_to')}”", "removed": "所在句已删除"}.get(
+                c.get("action"), "未见于所引条款")
+            out.append(f"· “{html.escape(c['quantity'])}”与所引条款不符，{html.escape(action)}")
+    cites = [c for c in answer.checks if c.get("type") == "citation"]
+    if cites:
+        out.append("<br><b>⚠ 引用核对</b>")
+        labels = {"invented_id": "引用了未提供的条款编号", "unknown_article": "提到了所给条款之外的条号",
+                  "other_city": "提到了其他城市的规定"}
+        out += [f"· {labels.get(c['status'], c['status'])}（{html.escape(str(c.get('id') or c.get('article') or c.get('city')))}），"
+                f"所在句已删除" for c in cites]
+    if answer.mode == MODE_LLM:
+        out.append("<br><small>由大模型依据所引条款改写，引用与数字已逐句核对。</small>")
     if not answer.answerable:
         out.append("<br><i>语料库未覆盖该问题，未作推测。</i>")
     return "<br>".join(out)
@@ -78,8 +96,9 @@ def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
     return "\n\n".join(lines)
 
 
-def create_ui(assistant: Assistant, comparer: Comparer | None = None) -> gr.Blocks:
+def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None) -> gr.Blocks:
     comparer = comparer or Comparer(assistant)
+    grounded = grounded or Grounded(assistant)
     docs = list(assistant.corpus.documents.values())
     cities = [d.meta.city for d in docs]
     doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]
@@ -95,15 +114,24 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None) -> gr.Bloc
     # -- callbacks -----------------------------------------------------------------------
 
     def ask(question: str, city: str, history: list):
+        """Streams the model's text as it comes (marked unchecked), then replaces it with the
+        checked answer; extractive answers arrive at once."""
         question = (question or "").strip()
         if not question:
-            return "", history
+            yield "", history
+            return
+        history = history + [{"role": "user", "content": question}]
         if len(question) > MAX_QUESTION:
-            reply = f"问题过长：最多 {MAX_QUESTION} 个字符。"
-        else:
-            answer = assistant.ask(question, city=None if city in (None, "", ALL_CITIES) else city)
-            reply = format_answer(answer)
-        return "", history + [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+            yield "", history + [{"role": "assistant", "content": f"问题过长：最多 {MAX_QUESTION} 个字符。"}]
+            return
+        text = ""
+        for event in grounded.stream(question, city=None if city in (None, "", ALL_CITIES) else city):
+            if event["type"] == "token":
+                text += event["text"]
+                draft = html.escape(text).replace("\n", "<br>") + "<br><i>（生成中，完成后将逐句核对条款与数字）</i>"
+                yield "", history + [{"role": "assistant", "content": draft}]
+            else:
+                yield "", history + [{"role": "assistant", "content": format_answer(answer_from_json(event["answer"]))}]
 
     def pick_doc(doc_id: str):
         chapters = chapters_of(doc_id)

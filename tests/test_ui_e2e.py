@@ -9,6 +9,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,11 +31,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(assistant):
-    """uvicorn serving create_app(assistant, with_ui=True) on 127.0.0.1, stopped after the module."""
+@contextmanager
+def _serving(app):
+    """uvicorn serving `app` on 127.0.0.1 in a thread; yields the base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(assistant, with_ui=True), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -48,9 +49,35 @@ def server(assistant):
             time.sleep(0.2)
     else:
         pytest.fail("server did not start within 60 s")
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield base
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(assistant):
+    with _serving(create_app(assistant, with_ui=True)) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def llm_server(assistant):
+    """The same UI answering through a (scripted) OpenAI-compatible model on loopback."""
+    from assistant.config import LlmSettings
+    from assistant.grounded import Grounded
+    from assistant.llm import OpenAIChat
+    from fake_llm import FakeLLM
+
+    fake = FakeLLM().start()
+    chat = OpenAIChat(LlmSettings(base_url=fake.base_url, model="qwen-test", timeout=5))
+    grounded = Grounded(assistant, chat, Path(__file__).resolve().parents[1] / "prompts")
+    try:
+        with _serving(create_app(assistant, with_ui=True, grounded=grounded)) as base:
+            yield base, fake
+    finally:
+        fake.stop()
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +176,17 @@ def test_self_check_lists_cited_rules_for_a_project(page, server):
     text = report.inner_text()
     assert "六安市" in text and "第十六条" in text and "全流程清单" in text
     page.screenshot(path=str(ARTIFACTS / "check.png"), full_page=True)
+
+
+def test_chat_streams_the_model_and_shows_the_checked_answer(page, llm_server):
+    base, fake = llm_server
+    fake.script("六安的电子政务项目建设完成后，要试运行3个月才能申请竣工验收。[C1]")
+    page.goto(base + "/ui/")
+    page.locator("#question textarea").fill("六安的项目试运行要多久？")
+    page.locator("#ask-button").click()
+    bot = page.locator("#chat")
+    bot.get_by_text("由大模型依据所引条款改写").wait_for()
+    text = bot.inner_text()
+    assert "试运行1个月" in text and "〔第十九条〕" in text
+    assert "已按条款改为“1个月”" in text  # the guard's correction is shown
+    page.screenshot(path=str(ARTIFACTS / "ask-llm.png"), full_page=True)

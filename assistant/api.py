@@ -3,6 +3,7 @@ import). Handlers parse input, call one core function and map domain errors to s
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -18,10 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .answer import status_note
-from .compare import Comparer
 from .core import Assistant
-from .errors import IndexNotBuilt, NotFound, RegassistError
-from .grounded import Grounded, make_grounded
+from .errors import IndexNotBuilt, NotFound, RegassistError, VectorStoreUnavailable
+from .grounded import Grounded
+from .security import DOC_ID, InvalidLabel, SecuritySettings, check_label, install_security
+from .serving import Current, Live, make_service, open_live
 from .model import Document, Part
 from .retrieve import Mode
 from .selfcheck import ProjectKind, parse_amount, project_facts, self_check
@@ -168,16 +170,20 @@ def _sse(events) -> Iterator[str]:
         yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
 
 
-def create_app(assistant: Assistant, with_ui: bool = False, grounded: Grounded | None = None) -> FastAPI:
-    """The API (and, with_ui, the Gradio UI at /ui on the same server). `grounded` carries the
-    LLM when one is configured; without it answers are extractive."""
-    grounded = grounded or Grounded(assistant)
+def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: Grounded | None = None,
+               security: SecuritySettings | None = None) -> FastAPI:
+    """The API (and, with_ui, the Gradio UI at /ui on the same server). Give an Assistant, or a
+    `Live` service that swaps in rebuilt indexes. `grounded` carries the LLM when one is
+    configured; without it answers are extractive. `security`: API key, rate limit, body limit,
+    CORS (all off by default)."""
+    live = assistant if isinstance(assistant, Live) else Live(make_service(assistant, grounded))
     app = FastAPI(
         title="regassist",
         description="电子政务/政务信息化项目管理办法问答：条款引用、条款查阅、城市对比、项目自查。",
         version="0.1.0",
     )
-    comparer = Comparer(assistant)
+    security = security or SecuritySettings()
+    install_security(app, security)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -192,6 +198,14 @@ def create_app(assistant: Assistant, with_ui: bool = False, grounded: Grounded |
         if exc.status_code == 405:
             return _error(405, f"{request.url.path} 不支持 {request.method} 请求。接口列表见 /docs")
         return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(InvalidLabel)
+    async def _bad_label(request: Request, exc: InvalidLabel):
+        return _error(422, f"请求参数不合法：label：{exc}", errors=[{"field": "label", "message": str(exc)}])
+
+    @app.exception_handler(VectorStoreUnavailable)
+    async def _no_vectors(request: Request, exc: VectorStoreUnavailable):
+        return _error(503, f"向量库不可用：{exc}")
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
@@ -212,22 +226,29 @@ def create_app(assistant: Assistant, with_ui: bool = False, grounded: Grounded |
 
     @app.get("/healthz", tags=["运维"], summary="健康检查")
     def healthz() -> dict:
-        m = assistant.index.manifest
-        return {"status": "ok", "index": str(assistant.index.path), "corpus_hash": m.get("corpus_hash"),
-                "embedder": m.get("embedder"), "documents": len(assistant.corpus.documents),
-                "clauses": len(assistant.index.clauses), "mode": assistant.options.mode.value,
-                "answers": "llm" if grounded.enabled else "extractive"}
+        svc = live.current()
+        a = svc.assistant
+        m = a.index.manifest
+        hybrid_down = a.hybrid is not None and a.hybrid.dense_failed_at is not None
+        return {"status": "degraded" if hybrid_down else "ok", "index": str(a.index.path),
+                "build": a.index.path.name, "corpus_hash": m.get("corpus_hash"), "embedder": m.get("embedder"),
+                "vector_store": ("unavailable" if hybrid_down else m.get("vector_store", "embedded")),
+                "documents": len(a.corpus.documents), "clauses": len(a.index.clauses),
+                "mode": a.options.mode.value, "answers": "llm" if svc.grounded.enabled else "extractive",
+                "reloads": live.reloads, "reload_error": live.last_error}
 
     @app.post("/api/ask", tags=["问答"], summary="提问：返回引用条款的答案",
               responses={200: {"content": {"text/event-stream": {}}}})
     def ask(req: AskRequest,
             stream: Annotated[bool, Query(description="以 server-sent events 逐段返回（配置了大模型时）；"
                                                        "最后一个 final 事件带核对后的完整回答")] = False):
+        if security.log_questions:
+            log.info("question (%s): %s", req.city or "-", req.question)
         if stream:
-            return StreamingResponse(_sse(grounded.stream(req.question, city=req.city or None)),
+            return StreamingResponse(_sse(live.current().grounded.stream(req.question, city=req.city or None)),
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        return grounded.ask(req.question, city=req.city or None).to_json()
+        return live.current().grounded.ask(req.question, city=req.city or None).to_json()
 
     @app.get("/api/search", tags=["问答"], summary="检索条款（最相关的在前）")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="检索词",
@@ -238,40 +259,44 @@ def create_app(assistant: Assistant, with_ui: bool = False, grounded: Grounded |
         if not q.strip():
             raise RequestValidationError([{"type": "string_too_short", "loc": ("query", "q"), "msg": "",
                                            "input": q}])
-        return [h.to_json() for h in assistant.search(q.strip(), k=k, city=city or None, mode=mode)]
+        return [h.to_json() for h in live.current().assistant.search(q.strip(), k=k, city=city or None, mode=mode)]
 
     @app.get("/api/docs", tags=["条款查阅"], summary="收录的文件（含状态与有效期）")
     def docs() -> list[dict]:
-        return [_doc_json(d, assistant.today) for d in assistant.corpus.documents.values()]
+        a = live.current().assistant
+        return [_doc_json(d, a.today) for d in a.corpus.documents.values()]
 
     @app.get("/api/docs/{doc_id}", tags=["条款查阅"], summary="文件结构：章 → 节 → 条")
-    def doc(doc_id: Annotated[str, PathParam(max_length=100, examples=["luan-2021"])]) -> dict:
-        d = assistant.corpus.document(doc_id)
-        return {**_doc_json(d, assistant.today), "tree": _tree(d)}
+    def doc(doc_id: Annotated[str, PathParam(max_length=100, pattern=DOC_ID, examples=["luan-2021"])]) -> dict:
+        a = live.current().assistant
+        d = a.corpus.document(doc_id)
+        return {**_doc_json(d, a.today), "tree": _tree(d)}
 
     @app.get("/api/articles/{doc_id}/{label}", tags=["条款查阅"], summary="一个条款的原文")
-    def article(doc_id: Annotated[str, PathParam(max_length=100, examples=["leshan-2022"])],
+    def article(doc_id: Annotated[str, PathParam(max_length=100, pattern=DOC_ID, examples=["leshan-2022"])],
                 label: Annotated[str, PathParam(max_length=100, examples=["第三十一条"])]) -> dict:
-        d = assistant.corpus.document(doc_id)
+        a = live.current().assistant
+        d = a.corpus.document(doc_id)
+        check_label(label)
         try:
-            clause = assistant.corpus.clause(doc_id, label)
+            clause = a.corpus.clause(doc_id, label)
         except NotFound as missing:
             try:
-                clause, _ = assistant.corpus.paragraph(doc_id, label)  # 第三十一条第二款 → its article
+                clause, _ = a.corpus.paragraph(doc_id, label)  # 第三十一条第二款 → its article
             except NotFound:
                 raise missing from None
-        return _clause_json(d, clause, assistant.today)
+        return _clause_json(d, clause, a.today)
 
     @app.get("/api/compare/topics", tags=["城市对比"], summary="对比主题")
     def topics() -> list[dict]:
-        return [{"topic": t.name, "aliases": list(t.aliases)} for t in comparer.topics]
+        return [{"topic": t.name, "aliases": list(t.aliases)} for t in live.current().comparer.topics]
 
     @app.post("/api/compare", tags=["城市对比"], summary="城市对比：主题 × 城市",
               responses={200: {"content": {"text/csv": {}, "text/markdown": {}}}})
     def compare(req: Annotated[CompareRequest, Body()],
                 format: Annotated[CompareFormat, Query(description="json / csv / markdown")] = CompareFormat.JSON):
         names = ([req.topic] if req.topic else []) + list(req.topics or [])
-        result = comparer.compare(topics=names or None, question=(req.question or "").strip() or None,
+        result = live.current().comparer.compare(topics=names or None, question=(req.question or "").strip() or None,
                                   cities=req.cities or None)
         if format is CompareFormat.CSV:
             return PlainTextResponse("\ufeff" + result.to_csv(), media_type="text/csv; charset=utf-8",
@@ -289,14 +314,19 @@ def create_app(assistant: Assistant, with_ui: bool = False, grounded: Grounded |
             field = "amount" if "金额" in str(exc) else "project_type"
             return _error(422, f"请求参数不合法：{field}：{exc}", errors=[{"field": field, "message": str(exc)}])
         facts = project_facts(amount, kind, req.software, req.classified, req.change_ratio, req.approval_date)
-        return {"results": [r.to_json() for r in self_check(assistant, req.city, facts)]}
+        return {"results": [r.to_json() for r in self_check(live.current().assistant, req.city, facts)]}
 
     if with_ui:
         import gradio as gr
 
         from .ui import CSS, create_ui
 
-        gr.mount_gradio_app(app, create_ui(assistant, comparer, grounded), path="/ui", footer_links=[], css=CSS)
+        ui = create_ui(Current(live, "assistant"), Current(live, "comparer"), Current(live, "grounded"))
+        key = security.api_key
+        # With an API key the UI asks for it at login (any user name, the key as password).
+        auth = (lambda _user, password: hmac.compare_digest(password.encode(), key.encode())) if key else None
+        gr.mount_gradio_app(app, ui, path="/ui", footer_links=[], css=CSS, auth=auth,
+                            auth_message="请输入访问密钥（用户名任意）" if key else None)
 
         @app.get("/", include_in_schema=False)
         def home():
@@ -320,10 +350,8 @@ def app_from_env() -> FastAPI:
     """The API for one worker process (`regassist serve --workers N`): settings from the
     environment, the index already built by the parent (never rebuilt here)."""
     from .config import Settings
-    from .core import Options
 
     limit_blas_threads()
     s = Settings.from_env()
-    assistant = Assistant.open(s.corpus_dir, s.index_dir, s.embedder, Options(mode=s.mode), rebuild=False)
-    return create_app(assistant, grounded=make_grounded(assistant, s))
+    return create_app(open_live(s), security=SecuritySettings.from_env(dict(os.environ)))
 

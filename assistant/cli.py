@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -56,7 +57,7 @@ def _assistant(settings: Settings, mode: Optional[str] = None, rebuild: bool = T
     options = Options(mode=Mode.parse(mode) if mode else settings.mode)
     try:
         return Assistant.open(settings.corpus_dir, settings.index_dir, settings.embedder, options,
-                              rebuild=rebuild, progress=_Bar())
+                              rebuild=rebuild, progress=_Bar(), chroma_url=settings.chroma_url)
     except RegassistError as exc:
         _fail(str(exc))
 
@@ -87,15 +88,15 @@ def index(force: bool = typer.Option(False, "--force", help="即使索引是最�
         catalog = load_catalog(s.corpus_dir)
         tokenizer = make_tokenizer(catalog)
         embedder = make_embedder(s.embedder)
-        expected = expected_manifest(catalog, tokenizer, embedder)
+        expected = expected_manifest(catalog, tokenizer, embedder, s.chroma_url)
         if not force:
             try:
-                idx = load_index(s.index_dir, expected)
+                idx = load_index(s.index_dir, expected, s.chroma_url)
                 typer.echo(f"索引已是最新：{idx.path}（{idx.manifest['clauses']} 个条款）")
                 return
             except IndexNotBuilt:
                 pass
-        path = build_index(s.corpus_dir, s.index_dir, tokenizer, embedder, progress=_Bar())
+        path = build_index(s.corpus_dir, s.index_dir, tokenizer, embedder, progress=_Bar(), chroma_url=s.chroma_url)
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         typer.echo(f"索引已构建：{path}（{manifest['clauses']} 个条款，{manifest['build_seconds']} 秒，"
                    f"向量模型 {manifest['embedder']}）")
@@ -297,16 +298,27 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
 
     limit_blas_threads()  # inherited by the worker processes through the environment
     s = _settings()
-    a = _assistant(s)  # builds the index first when needed, once, before any worker starts
+    try:
+        from .security import SecuritySettings
+
+        security = SecuritySettings.from_env(dict(os.environ))
+    except ValueError as exc:
+        _fail(str(exc), 2)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if workers > 1:
+        _assistant(s)  # builds the index first when needed, once, before any worker starts
         typer.echo(f"启动 {workers} 个进程（仅 /api 接口；网页界面需单进程）：{base}/docs", err=True)
         uvicorn.run("assistant.api:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning")
         return
     from .api import create_app
+    from .serving import open_live
 
-    app_ = create_app(a, with_ui=ui, grounded=_grounded(s, a))
+    try:
+        live = open_live(s, rebuild=True, progress=_Bar())
+    except RegassistError as exc:
+        _fail(str(exc))
+    app_ = create_app(live, with_ui=ui, security=security)
     if s.llm:
         typer.echo(f"回答经大模型改写：{s.llm.describe()}（引用与数字逐句核对）", err=True)
     typer.echo(f"服务已启动：{base}/ui/ （网页界面）  {base}/docs （接口文档）  按 Ctrl+C 停止", err=True)

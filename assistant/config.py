@@ -62,6 +62,7 @@ class Settings:
     mode: Mode
     prompts_dir: Path
     llm: LlmSettings | None = None  # None: extractive answers only (the default)
+    chroma_url: str | None = None   # a `chroma run` server shared by workers; None: embedded store
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -73,4 +74,5 @@ class Settings:
             mode=Mode.parse(env.get("REGASSIST_MODE") or DEFAULT_MODE.value),
             prompts_dir=Path(env.get("REGASSIST_PROMPTS") or _default_dir("prompts")),
             llm=LlmSettings.from_env(env),
+            chroma_url=(env.get("REGASSIST_CHROMA_URL") or "").strip() or None,
         )

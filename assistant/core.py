@@ -148,20 +148,22 @@ class Assistant:
     @classmethod
     def open(cls, corpus_dir: Path, index_dir: Path, embedder: str | None = None,
              options: Options = Options(), rebuild: bool = True, progress: Progress | None = None,
-             today: date | None = None) -> "Assistant":
-        """Load the index for `corpus_dir`, building it first when missing or stale (rebuild=True)."""
+             today: date | None = None, chroma_url: str | None = None) -> "Assistant":
+        """Load the index for `corpus_dir`, building it first when missing or stale (rebuild=True).
+        `chroma_url`: vectors in a `chroma run` server instead of the embedded store."""
         emb = make_embedder(embedder)
         catalog = load_catalog(corpus_dir)
         tokenizer = make_tokenizer(catalog)
-        expected = expected_manifest(catalog, tokenizer, emb)
+        expected = expected_manifest(catalog, tokenizer, emb, chroma_url)
         try:
-            index = load_index(index_dir, expected)
+            index = load_index(index_dir, expected, chroma_url)
         except IndexNotBuilt as exc:
             if not rebuild:
                 raise
             log.info("building index: %s", exc)
-            build_index(corpus_dir, index_dir, tokenizer, emb, progress=progress or (lambda *a: None))
-            index = load_index(index_dir, expected)
+            build_index(corpus_dir, index_dir, tokenizer, emb, progress=progress or (lambda *a: None),
+                        chroma_url=chroma_url)
+            index = load_index(index_dir, expected, chroma_url)
         # The manifest matched, so the build's lexicon is this one: the same tokenizer serves.
         return cls(index, tokenizer, emb, options, today)
 

@@ -31,3 +31,7 @@ class EmbedderUnavailable(RegassistError):
 
 class LlmUnavailable(RegassistError):
     """The model could not be reached, timed out or answered with an error."""
+
+
+class VectorStoreUnavailable(RegassistError):
+    """The Chroma server (REGASSIST_CHROMA_URL) cannot be reached."""

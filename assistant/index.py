@@ -5,7 +5,10 @@ Layout under the index directory:
     builds/<name>/manifest.json   written last: a build without it is incomplete and never served
     builds/<name>/corpus/         copy of the catalog, texts and lexicon the build was made from
     builds/<name>/bm25/           bm25s arrays over jieba tokens
-    builds/<name>/chroma/         Chroma persistent store, collection "clauses"
+    builds/<name>/chroma/         Chroma persistent store, collection "clauses" (embedded mode)
+
+With a Chroma server (REGASSIST_CHROMA_URL) the vectors live there instead, one collection per
+build ("regassist-<name>"), so several API workers share them; everything else stays on disk.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlparse
 
 import bm25s
 import chromadb
@@ -28,7 +32,7 @@ from chromadb.config import Settings
 from .catalog import CATALOG_FILE, LEXICON_DIR, MAP_FILES, RULES_DIR, Catalog, load_catalog
 from .corpus import Corpus, load_corpus
 from .embed import Embedder
-from .errors import IndexNotBuilt
+from .errors import IndexNotBuilt, VectorStoreUnavailable
 from .model import Part
 from .tokenize import Tokenizer
 
@@ -85,13 +89,15 @@ def passages(clauses: list[Part]) -> tuple[list[str], list[int]]:
     return texts, rows
 
 
-def expected_manifest(catalog: Catalog, tokenizer: Tokenizer, embedder: Embedder | None) -> dict:
+def expected_manifest(catalog: Catalog, tokenizer: Tokenizer, embedder: Embedder | None,
+                      chroma_url: str | None = None) -> dict:
     """What a build must have been made from to be served: the catalog alone tells (no parsing)."""
     return {
         "schema": SCHEMA_VERSION,
         "corpus_hash": catalog.fingerprint(),
         "tokenizer": tokenizer.settings(),
         "embedder": embedder.name if embedder is not None else None,
+        "vector_store": chroma_url or "embedded",
     }
 
 
@@ -99,8 +105,24 @@ def _matches(manifest: dict, expected: dict) -> bool:
     return all(manifest.get(k) == v for k, v in expected.items())
 
 
-def chroma_client(path: Path):
-    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+def chroma_client(path: Path, url: str | None = None):
+    """The embedded persistent client under the build, or an HTTP client to a `chroma run` server
+    (several processes may share a server; an embedded directory is not process-safe)."""
+    settings = Settings(anonymized_telemetry=False)
+    if not url:
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise VectorStoreUnavailable(f"REGASSIST_CHROMA_URL 应形如 http://127.0.0.1:8001，而不是 {url!r}")
+    try:
+        return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 80),
+                                   ssl=parsed.scheme == "https", settings=settings)
+    except Exception as exc:
+        raise VectorStoreUnavailable(f"无法连接 Chroma 服务 {url}（{exc}）— 请确认 `chroma run` 已启动") from exc
+
+
+def collection_name(manifest: dict) -> str:
+    return manifest.get("collection") or COLLECTION
 
 
 @dataclass
@@ -131,7 +153,7 @@ def current_build(index_dir: Path) -> Path | None:
     return build if (build / "manifest.json").is_file() else None
 
 
-def load_index(index_dir: Path, expected: dict | None = None) -> Index:
+def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | None = None) -> Index:
     """Load the build CURRENT points to; IndexNotBuilt if there is none, it is incomplete, or it
     was built from another corpus / tokenizer / embedder than `expected`."""
     build = current_build(index_dir)
@@ -147,11 +169,19 @@ def load_index(index_dir: Path, expected: dict | None = None) -> Index:
         bm25 = bm25s.BM25.load(str(build / "bm25"), load_corpus=False, show_progress=False)
         collection = None
         if manifest.get("embedder"):
-            collection = chroma_client(build / "chroma").get_collection(COLLECTION)
-            count = collection.count()
+            try:
+                collection = chroma_client(build / "chroma", chroma_url).get_collection(collection_name(manifest))
+                count = collection.count()
+            except VectorStoreUnavailable:
+                raise
+            except Exception as exc:
+                if chroma_url and _unreachable(exc):
+                    raise VectorStoreUnavailable(
+                        f"无法连接 Chroma 服务 {chroma_url}（{type(exc).__name__}）— 请确认 `chroma run` 已启动") from exc
+                raise
             if count != manifest["clauses"]:
                 raise IndexNotBuilt(f"Chroma holds {count} clauses, manifest says {manifest['clauses']}")
-    except IndexNotBuilt:
+    except (IndexNotBuilt, VectorStoreUnavailable):
         raise
     except Exception as exc:  # a damaged build is never served
         raise IndexNotBuilt(f"index at {build} is damaged ({exc}) — run: regassist index") from exc
@@ -165,8 +195,14 @@ def load_index(index_dir: Path, expected: dict | None = None) -> Index:
                  row_of=row_of, passage_rows=np.asarray(rows, dtype=np.int64))
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """A connection-level failure (server down), as opposed to a missing or damaged collection."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(w in text for w in ("connect", "timeout", "refused", "unreachable", "network"))
+
+
 def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedder: Embedder | None,
-                progress: Progress = _no_progress, batch: int = 256) -> Path:
+                progress: Progress = _no_progress, batch: int = 256, chroma_url: str | None = None) -> Path:
     """Build aside, then swap in whole: a crash mid-build leaves the previous build in use."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -201,9 +237,11 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
         progress("bm25", 1, 1)
         lap("bm25")
 
+        cname = f"regassist-{name}" if chroma_url else COLLECTION
         if embedder is not None:
-            collection = chroma_client(tmp / "chroma").create_collection(
-                COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            client = chroma_client(tmp / "chroma", chroma_url)
+            collection = client.create_collection(
+                cname, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
             for start in range(0, len(clauses), batch):
                 chunk = clauses[start:start + batch]
                 vectors = embedder.embed(texts[start:start + batch])
@@ -216,7 +254,8 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
                 progress("embed", min(start + batch, len(clauses)), len(clauses))
             lap("embed")
 
-        manifest = expected_manifest(corpus.catalog, tokenizer, embedder) | {
+        manifest = expected_manifest(corpus.catalog, tokenizer, embedder, chroma_url) | {
+            "collection": cname,
             "clauses": len(clauses),
             "passages": len(passage_texts),
             "bm25": {"k1": bm25.k1, "b": bm25.b, "method": bm25.method},
@@ -231,10 +270,27 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if chroma_url and embedder is not None:
+            _drop_collections(chroma_url, [f"regassist-{name}"])
         raise
     _swap(index_dir, name)
-    _prune(builds, keep={name, *_previous(index_dir, name)})
+    pruned = _prune(builds, keep={name, *_previous(index_dir, name)})
+    if chroma_url:
+        _drop_collections(chroma_url, [f"regassist-{n}" for n in pruned])
     return final
+
+
+def _drop_collections(url: str, names: list[str]) -> None:
+    """Remove the server collections of builds no longer kept (best effort: a server that is down
+    keeps them until the next build)."""
+    try:
+        client = chroma_client(Path("."), url)
+        existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+        for n in names:
+            if n in existing:
+                client.delete_collection(n)
+    except Exception as exc:
+        log.warning("could not remove old Chroma collections %s: %s", names, exc)
 
 
 # Below this many passages one process tokenises faster than starting workers (jieba loads its
@@ -320,8 +376,11 @@ def _previous(index_dir: Path, name: str) -> list[str]:
     return [n for n in lines[1:2] if n != name]
 
 
-def _prune(builds: Path, keep: set[str]) -> None:
+def _prune(builds: Path, keep: set[str]) -> list[str]:
     """Keep the current build and the one before it (requests in flight may still read it)."""
+    removed = []
     for child in builds.iterdir():
         if child.name not in keep and not child.name.startswith(".tmp-"):
             shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from enum import Enum
 from typing import Protocol
@@ -15,6 +17,8 @@ from .tokenize import Tokenizer
 
 # Reciprocal rank fusion constant (Cormack et al. 2009): 60 keeps the first ranks of each list
 # from dominating while still rewarding agreement between the lists.
+log = logging.getLogger(__name__)
+
 RRF_K = 60
 # A query limited to this many documents is scored exactly over their vectors (see DenseRetriever).
 EXACT_DOCUMENTS = 8
@@ -165,7 +169,19 @@ class HybridRetriever:
                  depth: int = 50):
         self.bm25, self.dense, self.weights, self.depth = bm25, dense, weights, depth
 
+        self.dense_failed_at: float | None = None  # last time the vector store failed (None: healthy)
+
     def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
         depth = max(self.depth, k)
-        lists = [self.bm25.search(query, depth, doc_ids), self.dense.search(query, depth, doc_ids)]
-        return rrf(lists, list(self.weights))[:k]
+        sparse = self.bm25.search(query, depth, doc_ids)
+        try:
+            dense = self.dense.search(query, depth, doc_ids)
+        except Exception as exc:  # a Chroma server that is down: BM25 alone still answers
+            if self.dense_failed_at is None:
+                log.warning("vector store failed, answering from BM25 alone until it returns: %s", exc)
+            self.dense_failed_at = time.monotonic()
+            return sparse[:k]
+        if self.dense_failed_at is not None:
+            log.warning("vector store is back")
+            self.dense_failed_at = None
+        return rrf([sparse, dense], list(self.weights))[:k]

@@ -12,13 +12,18 @@ from .parser import parse_document
 from .text import fold
 
 
-def read_source(path: Path) -> str:
-    """Corpus texts are stored as UTF-8 (`regassist ingest` converts other encodings)."""
+def read_source(path: Path, shown: Path | None = None) -> str:
+    """Corpus texts are stored as UTF-8 (`regassist ingest` converts other encodings). Errors name
+    `shown` (the file as the user knows it) and the line."""
+    shown = shown or path
+    data = path.read_bytes()
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
         raise ParseError(
-            f"{path}: not UTF-8 (byte {exc.start}); add it with `regassist ingest {path}` to convert it") from exc
+            f"{shown}:{line}: 不是 UTF-8 编码（第 {line} 行，字节 {exc.start}）；"
+            f"请用 `regassist ingest {shown}` 转换后加入") from exc
 
 
 @dataclass
@@ -65,9 +70,20 @@ class Corpus:
         return self._by_id[clause_id]
 
 
-def load_corpus(root: Path | str) -> Corpus:
+def load_corpus(root: Path | str, shown_root: Path | None = None) -> Corpus:
+    """Parse every document of the catalog at `root`; errors name files under `shown_root` (the
+    corpus the user edits, when `root` is a build's copy of it)."""
     catalog = load_catalog(root)
     documents = {}
     for meta in catalog.docs:
-        documents[meta.doc_id] = parse_document(meta, read_source(catalog.path(meta)))
+        path = catalog.path(meta)
+        shown = Path(shown_root) / meta.file if shown_root else path
+        try:
+            documents[meta.doc_id] = parse_document(meta, read_source(path, shown))
+        except ParseError as exc:
+            message = str(exc)
+            if message.startswith(meta.file):
+                message = message[len(meta.file):].lstrip(": ")
+                message = f"{shown}:{message}" if message[:1].isdigit() else f"{shown}: {message}"
+            raise ParseError(message if message.startswith(str(shown)) else f"{shown}: {message}") from exc
     return Corpus(catalog=catalog, documents=documents)

@@ -222,7 +222,7 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
     tmp.mkdir()
     try:
         _copy_corpus(catalog, tmp / "corpus")
-        corpus = load_corpus(tmp / "corpus")  # parse once: exactly what the build will serve
+        corpus = load_corpus(tmp / "corpus", shown_root=corpus_dir)  # parse once: exactly what will be served
         clauses = corpus.clauses
         texts = [indexed_text(c) for c in clauses]
         passage_texts, _ = passages(clauses)

@@ -112,7 +112,8 @@ def parse_document(meta: DocMeta, source: str) -> Document:
     parts = builder.run()
     if not any(p.is_clause for p in parts):
         raise ParseError(
-            f"{meta.file}: no articles found — expected lines starting with 第X条 or 第X章 headings")
+            f"{meta.file}:1-{source.count(chr(10)) + 1}: 没有找到任何条款（无论是“第X条”开头的行，还是“第X章”标题下的段落）"
+            f" — 请确认这是一份办法的正文")
     return Document(meta=meta, parts=tuple(parts), source=source)
 
 

@@ -90,10 +90,6 @@ class RateLimiter:
         return wait
 
 
-class _TooLarge(Exception):
-    pass
-
-
 async def _reply(send, status: int, message: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
@@ -137,32 +133,41 @@ class Guard:
             if wait > 0:
                 return await _reply(send, 429, f"请求过于频繁，请 {wait:.1f} 秒后重试",
                                     [(b"retry-after", str(max(1, round(wait))).encode())])
-        seen = 0
-        status = {"code": 0}
-
-        async def counted_receive():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+        if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
+            # No Content-Length (chunked): read the body here, up to the limit, then replay it.
+            chunks, seen, more = [], 0, True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunks.append(message.get("body", b""))
+                seen += len(chunks[-1])
+                more = message.get("more_body", False)
                 if seen > self.settings.max_body:
-                    raise _TooLarge()
-            return message
+                    return await _reply(send, 413, f"请求体过大：最多 {self.settings.max_body} 字节")
+            body = b"".join(chunks)
+            replayed = False
+            upstream = receive
+
+            async def receive():  # noqa: F811 — the app reads the buffered body first
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await upstream()  # then waits for the client to go away
+
+        status = {"code": 0}
 
         async def watched_send(message):
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, counted_receive, watched_send)
-        except _TooLarge:
-            if not status["code"]:
-                await _reply(send, 413, f"请求体过大：最多 {self.settings.max_body} 字节")
+        await self.app(scope, receive, watched_send)
         if protected:
             query = scope.get("query_string", b"").decode("latin-1") if self.settings.log_questions else ""
             log.info("%s %s%s %s %.1fms", scope.get("method"), path, f"?{query}" if query else "",
-                     status["code"] or 413, (time.perf_counter() - started) * 1000)
+                     status["code"], (time.perf_counter() - started) * 1000)
 
 
 def install_security(app: FastAPI, settings: SecuritySettings) -> None:

@@ -53,7 +53,7 @@ def test_file_with_no_articles_is_rejected_and_nothing_changes(corpus_copy, tmp_
     before = (corpus_copy / "catalog.yaml").read_text(encoding="utf-8")
     src = tmp_path / "notes.txt"
     src.write_text("某某市政务信息化项目管理办法\n会议纪要：大家讨论了很多事情。\n", encoding="utf-8")
-    with pytest.raises(IngestError, match="no articles found"):
+    with pytest.raises(IngestError, match="没有找到任何条款"):
         ingest(src, corpus_copy, city="某某市", doc_id="notes")
     assert (corpus_copy / "catalog.yaml").read_text(encoding="utf-8") == before
     assert not (corpus_copy / "notes.txt").exists()

@@ -103,5 +103,5 @@ def test_a_text_without_articles_is_rejected(corpus):
     from assistant.errors import ParseError
 
     meta = load_catalog(CORPUS).get("luan-2021")
-    with pytest.raises(ParseError, match="no articles found"):
+    with pytest.raises(ParseError, match="没有找到任何条款"):
         parse_document(meta, "这是一段没有任何条款结构的文字。\n第二行。\n")

@@ -195,6 +195,17 @@ def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | 
                  row_of=row_of, passage_rows=np.asarray(rows, dtype=np.int64))
 
 
+def _check_data(corpus: Corpus) -> None:
+    """The rule files and topic maps must fit the texts (each quote in its article, each label a
+    clause): a build that the server could not load never becomes current."""
+    from .catalog import CHECKLIST_FILE, TOPICS_FILE
+    from .rules import load_rules, load_stages
+
+    load_rules(corpus)
+    load_stages(corpus, CHECKLIST_FILE)
+    load_stages(corpus, TOPICS_FILE, key="topics", name="topic")
+
+
 def _unreachable(exc: BaseException) -> bool:
     """A connection-level failure (server down), as opposed to a missing or damaged collection."""
     text = f"{type(exc).__name__} {exc}".lower()
@@ -223,6 +234,7 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
     try:
         _copy_corpus(catalog, tmp / "corpus")
         corpus = load_corpus(tmp / "corpus", shown_root=corpus_dir)  # parse once: exactly what will be served
+        _check_data(corpus)
         clauses = corpus.clauses
         texts = [indexed_text(c) for c in clauses]
         passage_texts, _ = passages(clauses)

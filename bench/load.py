@@ -8,6 +8,8 @@ the server.
 
     python bench/load.py                       # 8 clients, 30 s, /api/search, 2 workers
     python bench/load.py --endpoint ask --workers 1 --seconds 20
+    python bench/load.py --endpoint mix --clients 32 --seconds 60 --rebuild-at 20
+                                               # ask and search, an index rebuild mid-run
 """
 
 from __future__ import annotations
@@ -81,15 +83,16 @@ def client(port: int, endpoint: str, qs: list[str], until: float, warm_until: fl
     order = qs[:]
     rng.shuffle(order)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies, errors, i = [], [], 0
+    latencies, errors, i = {"search": [], "ask": []}, [], 0
     while True:
         now = time.perf_counter()
         if now >= until:
             break
         q = order[i % len(order)]
         i += 1
+        kind = endpoint if endpoint != "mix" else ("search", "ask")[i % 2]
         try:
-            if endpoint == "search":
+            if kind == "search":
                 conn.request("GET", f"/api/search?q={quote(q)}&k=5")
             else:
                 body = json.dumps({"question": q}, ensure_ascii=False).encode("utf-8")
@@ -103,10 +106,16 @@ def client(port: int, endpoint: str, qs: list[str], until: float, warm_until: fl
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         done = time.perf_counter()
         if now >= warm_until:
-            latencies.append(done - now)
+            latencies[kind].append(done - now)
             if status != 200:
                 errors.append(str(status))
     out["latencies"], out["errors"] = latencies, errors
+
+
+def _get(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    return conn.getresponse().read().decode("utf-8")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -116,12 +125,14 @@ def percentile(values: list[float], p: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--endpoint", choices=["search", "ask"], default="search")
+    ap.add_argument("--endpoint", choices=["search", "ask", "mix"], default="search")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30.0, help="measured duration (after warm-up)")
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--workers", type=int, default=2, help="server processes (regassist serve --workers)")
     ap.add_argument("--ui", action="store_true", help="serve the UI too (single process only)")
+    ap.add_argument("--rebuild-at", type=float, default=0.0,
+                    help="run `regassist index --force` this many seconds into the measured run")
     args = ap.parse_args()
 
     port = free_port()
@@ -134,13 +145,26 @@ def main() -> None:
         outs = [{} for _ in range(args.clients)]
         threads = [threading.Thread(target=client, args=(port, args.endpoint, qs, until, warm_until, outs[i], i))
                    for i in range(args.clients)]
+        before = json.loads(_get(port, "/healthz"))["build"]
         for t in threads:
             t.start()
+        rebuild = None
+        if args.rebuild_at:
+            time.sleep(max(0.0, warm_until + args.rebuild_at - time.perf_counter()))
+            exe = Path(sys.executable).with_name("regassist")
+            t0 = time.perf_counter()
+            done = subprocess.run([str(exe), "index", "--force"], cwd=REPO, capture_output=True, text=True)
+            rebuild = {"at_s": args.rebuild_at, "seconds": round(time.perf_counter() - t0, 1),
+                       "exit": done.returncode}
         for t in threads:
             t.join(timeout=args.warmup + args.seconds + 60)
+        after = json.loads(_get(port, "/healthz"))["build"]
+        if rebuild is not None:
+            rebuild |= {"build_before": before, "build_after": after, "swapped": before != after}
     finally:
         stop_server(proc)
-    latencies = [x for o in outs for x in o.get("latencies", [])]
+    per_kind = {k: [x for o in outs for x in o.get("latencies", {}).get(k, [])] for k in ("search", "ask")}
+    latencies = per_kind["search"] + per_kind["ask"]
     errors = [x for o in outs for x in o.get("errors", [])]
     result = {
         "endpoint": f"/api/{args.endpoint}", "clients": args.clients, "workers": args.workers,
@@ -152,12 +176,16 @@ def main() -> None:
         "p99_ms": round(1000 * percentile(latencies, 99), 2),
         "max_ms": round(1000 * max(latencies, default=float("nan")), 2),
         "cpus": os.cpu_count(), "distinct_questions": len(set(qs)),
+        "by_endpoint": {f"/api/{k}": {"requests": len(v), "p50_ms": round(1000 * percentile(v, 50), 2),
+                                      "p95_ms": round(1000 * percentile(v, 95), 2)}
+                        for k, v in per_kind.items() if v},
+        "rebuild": rebuild,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"load-{args.endpoint}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
                                                         encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    if errors:
+    if errors or (rebuild is not None and (rebuild["exit"] != 0 or not rebuild["swapped"])):
         sys.exit(1)
 
 

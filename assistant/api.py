@@ -165,6 +165,12 @@ def _clause_json(doc: Document, clause: Part, today: date) -> dict:
     }
 
 
+def _domain_handler(status: int, prefix: str):
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        return _error(status, f"{prefix}{exc}")
+    return handle
+
+
 def _sse(events) -> Iterator[str]:
     for event in events:
         yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
@@ -203,21 +209,10 @@ def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: G
     async def _bad_label(request: Request, exc: InvalidLabel):
         return _error(422, f"请求参数不合法：label：{exc}", errors=[{"field": "label", "message": str(exc)}])
 
-    @app.exception_handler(VectorStoreUnavailable)
-    async def _no_vectors(request: Request, exc: VectorStoreUnavailable):
-        return _error(503, f"向量库不可用：{exc}")
-
-    @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound):
-        return _error(404, str(exc))
-
-    @app.exception_handler(IndexNotBuilt)
-    async def _no_index(request: Request, exc: IndexNotBuilt):
-        return _error(503, f"索引不可用：{exc}")
-
-    @app.exception_handler(RegassistError)
-    async def _domain(request: Request, exc: RegassistError):
-        return _error(400, str(exc))
+    # Domain errors → statuses (the most specific class wins); the message says what to do.
+    for exc_type, status, prefix in ((VectorStoreUnavailable, 503, "向量库不可用："), (NotFound, 404, ""),
+                                     (IndexNotBuilt, 503, "索引不可用："), (RegassistError, 400, "")):
+        app.add_exception_handler(exc_type, _domain_handler(status, prefix))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):

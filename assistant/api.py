@@ -312,6 +312,7 @@ def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: G
         return {"results": [r.to_json() for r in self_check(live.current().assistant, req.city, facts)]}
 
     if with_ui:
+        os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no usage pings
         import gradio as gr
 
         from .ui import CSS, create_ui

@@ -173,6 +173,8 @@ def _domain_handler(status: int, prefix: str):
 
 def _sse(events) -> Iterator[str]:
     for event in events:
+        if event["type"] == "final":
+            event = {**event, "answer": event["answer"].to_json()}
         yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
 
 

@@ -306,7 +306,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
         _fail(str(exc), 2)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if workers > 1:
-        _assistant(s)  # builds the index first when needed, once, before any worker starts
+        index(force=False)  # build the index first when needed, once, before any worker starts
         typer.echo(f"启动 {workers} 个进程（仅 /api 接口；网页界面需单进程）：{base}/docs", err=True)
         uvicorn.run("assistant.api:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning")

@@ -18,11 +18,10 @@ from .core import Assistant
 from .errors import NotFound
 from .model import DocMeta
 from .rules import Stage, load_stages
-from .text import find_quantities, normalize
+from .text import HALF_YEAR, find_quantities, normalize
 
 NO_PROVISION = "未作规定"
 _EXCERPT_CHARS = 220
-_HALF_YEAR = re.compile(r"半年")
 # Figures worth pulling out; counts only of people (专家3人以上): "二次开发", "一次" are prose.
 _FIGURE_KINDS = frozenset({"money", "percent", "duration", "date"})
 # Words that make a question a comparison and say nothing about its topic.
@@ -168,7 +167,7 @@ def finding(article: str, part: str, excerpt: str, text: str) -> Finding:
     if len(norm) != len(excerpt):
         excerpt = norm
     spans = sorted({(q.start, q.end) for q in find_quantities(excerpt) if q.kind in _FIGURE_KINDS or q.unit == "人"}
-                   | {(m.start(), m.end()) for m in _HALF_YEAR.finditer(excerpt)})
+                   | {(m.start(), m.end()) for m in HALF_YEAR.finditer(excerpt)})
     merged: list[tuple[int, int]] = []
     for start, end in spans:  # a range (12至24个月) is found as two quantities over one span
         if merged and start < merged[-1][1]:

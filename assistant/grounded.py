@@ -162,12 +162,12 @@ class Grounded:
     def __init__(self, assistant: Assistant, chat=None, prompts_dir: Path | None = None):
         self.assistant = assistant
         self.chat = chat
-        self.prompts_dir = prompts_dir
+        self.prompts: dict[str, tuple[str, Template]] = {}
         if chat is not None:
             if prompts_dir is None:
                 raise PromptError("配置了大模型但没有提示词目录（prompts/）")
-            for name in ("answer", "compare", "checklist"):
-                load_prompt(prompts_dir, name)  # fail at start-up, not on the first question
+            # Read once, at start-up: a missing or malformed prompt fails here, not on a question.
+            self.prompts = {name: load_prompt(prompts_dir, name) for name in ("answer", "compare", "checklist")}
 
     @property
     def enabled(self) -> bool:
@@ -178,7 +178,7 @@ class Grounded:
         rules = [c for c in extractive.checks if c.get("type") == "rule"]
         name = ("checklist" if extractive.kind == "checklist"
                 else "compare" if len({c.doc_id for c in extractive.citations}) > 1 else "answer")
-        system, user = load_prompt(self.prompts_dir, name)
+        system, user = self.prompts[name]
         rule_text = "\n".join(f"- {r['computation']}：{r['conclusion']}（{r['doc_id']} {r['article']}）" for r in rules)
         content = user.safe_substitute(question=extractive.question, clauses=given.describe(),
                                        rules=rule_text or "（无）")
@@ -227,10 +227,10 @@ class Grounded:
 
     def stream(self, question: str, city: str | None = None) -> Iterator[dict]:
         """Events: {"type": "token", "text"} as the model writes (unchecked), then one
-        {"type": "final", "answer": …} with the checked answer, its citations and checks."""
+        {"type": "final", "answer": Answer} with the checked answer, its citations and checks."""
         extractive = self._extractive(question, city)
         if self.chat is None or not extractive.answerable:
-            yield {"type": "final", "answer": extractive.to_json()}
+            yield {"type": "final", "answer": extractive}
             return
         messages, given = self._prepare(extractive)
         parts: list[str] = []
@@ -240,9 +240,9 @@ class Grounded:
                 yield {"type": "token", "text": piece}
         except LlmUnavailable as exc:
             log.warning("LLM stream failed, extractive answer returned: %s", exc)
-            yield {"type": "final", "answer": self._fallback(extractive, "大模型服务暂不可用").to_json()}
+            yield {"type": "final", "answer": self._fallback(extractive, "大模型服务暂不可用")}
             return
-        yield {"type": "final", "answer": self._finish(extractive, "".join(parts), given).to_json()}
+        yield {"type": "final", "answer": self._finish(extractive, "".join(parts), given)}
 
 
 def make_grounded(assistant: Assistant, settings) -> Grounded:

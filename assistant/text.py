@@ -184,11 +184,11 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(chars), positions
 
 
-_HALF_YEAR = re.compile(r"半年")
+HALF_YEAR = re.compile(r"半年")  # a duration in words: 6个月
 
 
 def canonical_quantities(text: str) -> list[str]:
     """Canonical spellings of the quantities in `text` (半年 counts as 6个月)."""
     out = [q.canonical for q in find_quantities(text)]
-    out += ["6个月"] * len(_HALF_YEAR.findall(text))
+    out += ["6个月"] * len(HALF_YEAR.findall(text))
     return out

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from .answer import Answer, Citation, status_note
+from .answer import Answer, status_note
 from .compare import Comparer
 from .core import Assistant
 from .errors import NotFound, RegassistError
@@ -34,11 +34,6 @@ table.compare .finding + .finding { margin-top: 6px; border-top: 1px dashed #d0d
 
 def _clause_link(doc_id: str, label: str) -> str:
     return f"?doc={quote(doc_id)}&article={quote(label)}"
-
-
-def answer_from_json(data: dict) -> Answer:
-    return Answer(question=data["question"], answer=data["answer"], answerable=data["answerable"],
-                  citations=[Citation(**c) for c in data["citations"]], checks=data["checks"], mode=data["mode"])
 
 
 def format_answer(answer: Answer) -> str:
@@ -131,7 +126,7 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                 draft = html.escape(text).replace("\n", "<br>") + "<br><i>（生成中，完成后将逐句核对条款与数字）</i>"
                 yield "", history + [{"role": "assistant", "content": draft}]
             else:
-                yield "", history + [{"role": "assistant", "content": format_answer(answer_from_json(event["answer"]))}]
+                yield "", history + [{"role": "assistant", "content": format_answer(event["answer"])}]
 
     def pick_doc(doc_id: str):
         chapters = chapters_of(doc_id)

@@ -8,15 +8,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import threading
 import time
 from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+
+from servers import serving
 
 _CLAUSE = re.compile(r"\[(C\d+)\] [^\n]*：\n([^\n]+)")
 
@@ -44,8 +44,6 @@ class FakeLLM:
         self.headers: list[dict] = []
         self.app = self._make_app()
         self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
@@ -100,20 +98,10 @@ class FakeLLM:
         return app
 
     def start(self) -> "FakeLLM":
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake LLM server did not start")
-            time.sleep(0.05)
+        self._stack = ExitStack()
+        base = self._stack.enter_context(serving(self.app, health=""))
+        self.port = int(base.rsplit(":", 1)[1])
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        self._stack.close()

@@ -5,8 +5,6 @@ BM25 (no failed request); when it returns, answers are whole again."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,54 +15,27 @@ import pytest
 import yaml
 
 from conftest import CORPUS, REPO
+from servers import free_port, start_group, stop_group, wait_http
 
 BIN = Path(sys.executable).parent
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else "exited"
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} not up within {seconds} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
 class Chroma:
     def __init__(self, path: Path):
-        self.path, self.port, self.proc = path, _port(), None
+        self.path, self.port, self.proc = path, free_port(), None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Chroma":
-        self.proc = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
-        _wait(f"{self.url}/api/v2/heartbeat", self.proc)
+        self.proc = start_group([str(BIN / "chroma"), "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                 "--port", str(self.port)])
+        wait_http(f"{self.url}/api/v2/heartbeat", self.proc)
         return self
 
     def kill(self) -> None:
-        _stop(self.proc)
+        stop_group(self.proc)
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +52,12 @@ def workers(chroma, tmp_path_factory, assistant):
            "REGASSIST_CHROMA_URL": chroma.url}
     built = subprocess.run([str(BIN / "regassist"), "index"], env=env, capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
-    port = _port()
-    proc = subprocess.Popen([str(BIN / "regassist"), "serve", "--port", str(port), "--workers", "2", "--no-ui"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    port = free_port()
+    proc = start_group([str(BIN / "regassist"), "serve", "--port", str(port), "--workers", "2", "--no-ui"], env)
     base = f"http://127.0.0.1:{port}"
-    _wait(f"{base}/healthz", proc)
+    wait_http(f"{base}/healthz", proc)
     yield base, index_dir
-    _stop(proc)
+    stop_group(proc)
 
 
 def _questions(n: int = 40) -> list[str]:

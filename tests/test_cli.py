@@ -75,33 +75,19 @@ def test_console_script_refuses_out_of_corpus_city(env):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_starts_the_api_and_ui_on_loopback(env, workers):
     """`regassist serve` as users start it: one process with the UI, or several API workers."""
-    import signal
-    import socket
-    import time
-
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from servers import free_port, start_group, stop_group, wait_http
+
+    port = free_port()
     exe = os.path.join(os.path.dirname(sys.executable), "regassist")
-    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--workers", str(workers)], env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = start_group([exe, "serve", "--port", str(port), "--workers", str(workers)], {**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, proc.stderr.read()
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline, "server did not start within 120 s"
-                time.sleep(0.3)
+        wait_http(base + "/healthz", proc)
         r = httpx.post(base + "/api/ask", json={"question": "乐山试运行多久才能验收？"}, timeout=30)
         assert r.json()["citations"][0]["article"] == "第三十一条"
         ui = httpx.get(base + "/ui/", timeout=30)
         assert (ui.status_code == 200) == (workers == 1)  # the UI needs a single process
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_group(proc)

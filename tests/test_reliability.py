@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +20,6 @@ from assistant.config import Settings
 from assistant.index import current_build
 from assistant.serving import open_live
 
-from conftest import CORPUS
 
 QUESTIONS = ["乐山试运行多久才能验收？", "六安的项目试运行要多久？", "500万以下项目需要什么材料？", "启东项目一定要请监理吗",
              "开发商验收时要交源代码吗", "上城区维保期多久？", "比较各地试运行期限", "北京市政务项目验收要多久？"]

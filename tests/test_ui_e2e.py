@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 
 from assistant.api import create_app
+from servers import serving
 
 CHROMIUM = os.environ.get("REGASSIST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("REGASSIST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts" / "e2e"))
@@ -25,40 +21,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--no-first-run", "--disable-dev-shm-usage"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _serving(app):
-    """uvicorn serving `app` on 127.0.0.1 in a thread; yields the base URL."""
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        pytest.fail("server did not start within 60 s")
-    try:
-        yield base
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(assistant):
-    with _serving(create_app(assistant, with_ui=True)) as base:
+    with serving(create_app(assistant, with_ui=True)) as base:
         yield base
 
 
@@ -74,7 +39,7 @@ def llm_server(assistant):
     chat = OpenAIChat(LlmSettings(base_url=fake.base_url, model="qwen-test", timeout=5))
     grounded = Grounded(assistant, chat, Path(__file__).resolve().parents[1] / "prompts")
     try:
-        with _serving(create_app(assistant, with_ui=True, grounded=grounded)) as base:
+        with serving(create_app(assistant, with_ui=True, grounded=grounded)) as base:
             yield base, fake
     finally:
         fake.stop()

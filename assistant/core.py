@@ -42,6 +42,9 @@ _LIST_ITEMS = 10
 PHRASE_BONUS = 0.3
 SYNONYM_CREDIT = 0.7  # a synonym or the pieces of a compound match a question word this much
 RERANK_DEPTH = 8
+# 款/项 texts whose tokens are kept for scoring: the hot set of a city-sized corpus, bounded so a
+# 100k-clause corpus does not hold every text's tokens (bench/bench.py peak RSS).
+TEXT_CACHE = 20_000
 PER_CITY_POOL = 60  # with no city named: candidates taken over all cities, then split by city
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
@@ -132,8 +135,8 @@ class Assistant:
         self._clause_tokens = lru_cache(maxsize=200_000)(self._tokens_of)
         # Texts scored against questions are the corpus's own 款/项/sentences: tokenise and
         # normalise each once (thread-safe: lru_cache locks its bookkeeping).
-        self._text_tokens = lru_cache(maxsize=200_000)(lambda text: frozenset(tokenizer.tokens(text)))
-        self._normalized = lru_cache(maxsize=200_000)(normalize)
+        self._text_tokens = lru_cache(maxsize=TEXT_CACHE)(lambda text: frozenset(tokenizer.tokens(text)))
+        self._normalized = lru_cache(maxsize=TEXT_CACHE)(normalize)
         # The gate, reranker and lead all weigh the same question: work it out once per analysis.
         self._question_terms = lru_cache(maxsize=1024)(self._question_terms_of)
         self._synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))

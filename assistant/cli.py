@@ -12,9 +12,9 @@ from typing import Optional
 
 import typer
 
-from .config import Settings
-from .errors import IndexNotBuilt, NotFound, RegassistError
-from .retrieve import Mode
+from assistant.settings import Settings
+from assistant.errors import IndexNotBuilt, NotFound, RegassistError
+from assistant.search.retrievers import Mode
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="regassist：电子政务/政务信息化项目管理办法问答助手（条款引用、城市对比）。")
@@ -52,19 +52,20 @@ class _Bar:
 
 
 def _assistant(settings: Settings, mode: Optional[str] = None, rebuild: bool = True):
-    from .core import Assistant, Options
+    from assistant.assistant import Assistant, Options
 
     options = Options(mode=Mode.parse(mode) if mode else settings.mode)
     try:
         return Assistant.open(settings.corpus_dir, settings.index_dir, settings.embedder, options,
-                              rebuild=rebuild, progress=_Bar(), chroma_url=settings.chroma_url)
+                              rebuild=rebuild, progress=_Bar(), chroma_url=settings.chroma_url,
+                              cache_dir=settings.cache_dir)
     except RegassistError as exc:
         _fail(str(exc))
 
 
 def _grounded(settings: Settings, assistant):
     """Answers through the LLM when one is configured (REGASSIST_LLM_BASE_URL), else extractive."""
-    from .grounded import make_grounded
+    from assistant.llm.grounded import make_grounded
 
     try:
         return make_grounded(assistant, settings)
@@ -79,15 +80,15 @@ def _dump(data) -> None:
 @app.command()
 def index(force: bool = typer.Option(False, "--force", help="即使索引是最新的也重建")):
     """构建（或更新）索引：解析 corpus/ 中的办法，写入 Chroma 与 BM25。"""
-    from .catalog import load_catalog
-    from .embed import make_embedder
-    from .index import build_index, expected_manifest, load_index, make_tokenizer
+    from assistant.corpus.catalog import load_catalog
+    from assistant.search.embedders import make_embedder
+    from assistant.search.index import build_index, expected_manifest, load_index, make_tokenizer
 
     s = _settings()
     try:
         catalog = load_catalog(s.corpus_dir)
         tokenizer = make_tokenizer(catalog)
-        embedder = make_embedder(s.embedder)
+        embedder = make_embedder(s.embedder, s.cache_dir)
         expected = expected_manifest(catalog, tokenizer, embedder, s.chroma_url)
         if not force:
             try:
@@ -112,7 +113,7 @@ def search(query: str, city: Optional[str] = typer.Option(None, "--city", help="
     """检索条款（最相关的在前）。"""
     a = _assistant(_settings(), mode)
     try:
-        hits = a.search(query, k=k, city=city)
+        hits = a.search(query, k=k, scope=a.scope(city=city) if city else None)
     except NotFound as exc:
         _fail(str(exc))
     if as_json:
@@ -172,7 +173,7 @@ def ingest(path: Path, city: str = typer.Option(..., "--city", help="城市，�
            issue_date: Optional[str] = typer.Option(None, "--issue-date", help="YYYY-MM-DD"),
            alias: list[str] = typer.Option([], "--alias", help="城市的其他叫法，可重复")):
     """添加一份办法（.txt UTF-8/GBK、.docx、.pdf），写入 corpus/ 与目录文件；随后运行 regassist index。"""
-    from .ingest import ingest as do_ingest
+    from assistant.corpus.ingest import ingest as do_ingest
 
     s = _settings()
     try:
@@ -195,18 +196,24 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
              gate: bool = typer.Option(False, "--gate", help="低于 evals/thresholds.yaml 中的门槛时以退出码 1 结束"),
              verbose: bool = typer.Option(False, "--verbose", "-v", help="列出失败的用例"),
              llm: bool = typer.Option(False, "--llm", help="经配置的大模型回答（REGASSIST_LLM_*），报告写入 report-llm.*"),
-             limit: int = typer.Option(0, "--limit", min=0, help="只跑前 N 个用例（0 = 全部）")):
+             limit: int = typer.Option(0, "--limit", min=0, help="只跑前 N 个用例（0 = 全部）"),
+             aggregate: bool = typer.Option(False, "--aggregate", help="只报告汇总指标、不列出用例（封存的评测集用）")):
     """运行评测集：检索 hit@k/MRR、引用与关键词准确率、拒答准确率、跨城市污染，写出报告。"""
     import time
 
-
-    from .baselines import compare
-    from .evals import load_cases, render_report, retrieval_only, run, table, write_chart
+    from assistant.evals.cases import load_cases
+    from assistant.evals.pipeline import evaluate as run_eval, evaluate_llm
+    from assistant.evals.report import table
 
     s = _settings()
     root = s.corpus_dir.parent
     cases_path = cases or root / "evals" / "cases.yaml"
-    out_dir = out or root / "evals"
+    out_dir = out or cases_path.parent
+    stem = "report" if cases_path.name == "cases.yaml" else f"report-{cases_path.stem}"
+    try:
+        shown = str(cases_path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        shown = str(cases_path)
     a = _assistant(s)
     started = time.perf_counter()
     all_cases = load_cases(cases_path)
@@ -215,35 +222,26 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     if llm:
         if s.llm is None:
             _fail("--llm 需要先配置大模型：REGASSIST_LLM_BASE_URL 与 REGASSIST_LLM_MODEL", 2)
-        _eval_llm(s, a, all_cases, out_dir, cases_path, gate, verbose, started)
-        return
-    report = run(a, all_cases)
-    ablations = [retrieval_only(a, all_cases, mode, routing, f"{mode.value}, routing {'on' if routing else 'off'}"
-                                + ("" if rerank else ", no rerank"), rerank=rerank)
-                 for mode in Mode for routing in (True, False) for rerank in (True, False)]
-    for weight in (0.1, 0.3, 0.5, 1.0):
-        variant = a.with_options(dense_weight=weight)
-        ablations.append(retrieval_only(variant, all_cases, Mode.HYBRID, True, f"hybrid, dense weight {weight}"))
-    baselines = compare(a, all_cases)
-    metrics = report.metrics()
-    command = "regassist eval"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.md").write_text(render_report(report, ablations, command, baselines), encoding="utf-8")
-    (out_dir / "report.json").write_text(json.dumps(
-        {"metrics": metrics, "ablations": ablations, "baselines": baselines,
-         "by_kind": report.by(lambda r: [r.case.kind]),
-         "by_document": report.by(lambda r: [x.split("/")[0] for x in r.case.articles] or ["(none)"]),
-         "failures": [r.case.id for r in report.failures()]}, ensure_ascii=False, indent=2), encoding="utf-8")
-    write_chart(out_dir / "report.png", metrics, ablations, baselines)
-    typer.echo(table({"assistant": metrics}, tuple(metrics)))
-    typer.echo("")
-    typer.echo(table({x["name"]: x for x in ablations}, ("cases", "hit@1", "hit@5", "mrr")))
-    typer.echo("")
-    typer.echo(table({x["name"]: x for x in baselines}, ("cases", "chunks", "hit@1", "hit@5", "mrr")))
-    typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；"
-               f"报告：{out_dir / 'report.md'}，图表：{out_dir / 'report.png'}")
-    if verbose:
-        for r in report.failures():
+        result = evaluate_llm(a, all_cases, _grounded(s, a).ask, s.llm.model)
+        result.cases_name, result.aggregate_only = shown, aggregate
+        report_path = result.write(out_dir, stem.replace("report", "report-llm", 1), chart=False)
+        metrics = result.report.metrics()
+        typer.echo(table({f"llm ({s.llm.model})": metrics}, tuple(metrics)))
+        typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；报告：{report_path}")
+    else:
+        result = run_eval(a, all_cases)
+        result.cases_name, result.aggregate_only = shown, aggregate
+        report_path = result.write(out_dir, stem)
+        metrics = result.report.metrics()
+        typer.echo(table({"assistant": metrics}, tuple(metrics)))
+        typer.echo("")
+        typer.echo(table({x["name"]: x for x in result.ablations}, ("cases", "hit@1", "hit@5", "mrr")))
+        typer.echo("")
+        typer.echo(table({x["name"]: x for x in result.baselines}, ("cases", "chunks", "hit@1", "hit@5", "mrr")))
+        typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；"
+                   f"报告：{report_path}，图表：{report_path.with_suffix('.png')}")
+    if verbose and not aggregate:
+        for r in result.report.failures():
             typer.echo(f"失败 {r.case.id} {r.case.q}")
     if gate:
         _gate(metrics, cases_path)
@@ -252,38 +250,13 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
 def _gate(metrics: dict, cases_path: Path) -> None:
     import yaml
 
-    from .evals import thresholds_failed
+    from assistant.evals.report import thresholds_failed
 
     thresholds = yaml.safe_load((cases_path.parent / "thresholds.yaml").read_text(encoding="utf-8"))
     failed = thresholds_failed(metrics, thresholds)
     if failed:
         _fail("评测低于门槛：" + "；".join(failed))
     typer.echo("评测门槛：全部达到。")
-
-
-def _eval_llm(s: Settings, a, cases, out_dir: Path, cases_path: Path, gate: bool, verbose: bool, started: float):
-    """The same cases and metrics through the LLM (retrieval metrics are those of the extractive
-    run: the model sees the clauses retrieval found)."""
-    import time
-
-    from .evals import render_report, run, table
-
-    grounded = _grounded(s, a)
-    report = run(a, cases, name="llm", ask_fn=grounded.ask)
-    metrics = report.metrics()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    command = f"regassist eval --llm（{s.llm.model}）"
-    (out_dir / "report-llm.md").write_text(render_report(report, [], command), encoding="utf-8")
-    (out_dir / "report-llm.json").write_text(json.dumps(
-        {"model": s.llm.model, "metrics": metrics, "by_kind": report.by(lambda r: [r.case.kind]),
-         "failures": [r.case.id for r in report.failures()]}, ensure_ascii=False, indent=2), encoding="utf-8")
-    typer.echo(table({f"llm ({s.llm.model})": metrics}, tuple(metrics)))
-    typer.echo(f"\n{len(cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；报告：{out_dir / 'report-llm.md'}")
-    if verbose:
-        for r in report.failures():
-            typer.echo(f"失败 {r.case.id} {r.case.q}")
-    if gate:
-        _gate(metrics, cases_path)
 
 
 @app.command()
@@ -294,12 +267,12 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
     """启动 HTTP 服务：/api 接口、/docs 接口文档、/ui 网页界面。"""
     import uvicorn
 
-    from .api import limit_blas_threads
+    from assistant.server.api import limit_blas_threads
 
     limit_blas_threads()  # inherited by the worker processes through the environment
     s = _settings()
     try:
-        from .security import SecuritySettings
+        from assistant.server.security import SecuritySettings
 
         security = SecuritySettings.from_env(dict(os.environ))
     except ValueError as exc:
@@ -308,11 +281,11 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
     if workers > 1:
         index(force=False)  # build the index first when needed, once, before any worker starts
         typer.echo(f"启动 {workers} 个进程（仅 /api 接口；网页界面需单进程）：{base}/docs", err=True)
-        uvicorn.run("assistant.api:app_from_env", factory=True, host=host, port=port, workers=workers,
+        uvicorn.run("assistant.server.api:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning")
         return
-    from .api import create_app
-    from .serving import open_live
+    from assistant.server.api import create_app
+    from assistant.server.live import open_live
 
     try:
         live = open_live(s, rebuild=True, progress=_Bar())

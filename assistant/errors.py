@@ -9,6 +9,10 @@ class CatalogError(RegassistError):
     """The catalog file is missing, malformed, or names files that do not exist."""
 
 
+class RuleError(CatalogError):
+    """A rules file or a topic map (checklist.yaml, topics.yaml) does not fit the corpus."""
+
+
 class ParseError(RegassistError):
     """A source text has no recognisable structure."""
 

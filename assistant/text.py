@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 _WS = re.compile(r"\s+")
 
@@ -20,6 +21,11 @@ def fold(text: str) -> str:
 def normalize(text: str) -> str:
     """Matching form: NFKC (full-width → half-width) with whitespace removed."""
     return fold(unicodedata.normalize("NFKC", text))
+
+
+def cn_date(d: date) -> str:
+    """2022年6月25日: the one way dates are written in answers, notes and checks."""
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 # --- Chinese numerals ---------------------------------------------------------------------

@@ -48,14 +48,14 @@ def corpus_for(size: str) -> Path:
 
 
 def questions() -> list[str]:
-    from assistant.evals import load_cases
+    from assistant.evals.cases import load_cases
 
     return [c.q for c in load_cases(REPO / "evals" / "cases.yaml")]
 
 
 def measure(size: str, n: int, cold_runs: int) -> dict:
     """Runs in a child process: build (or reuse) the index, then time search / ask / cold ask."""
-    from assistant.core import Assistant
+    from assistant.assistant import Assistant
 
     corpus_dir = corpus_for(size)
     index_dir = CACHE / f"index-{size}"
@@ -112,8 +112,8 @@ def bm25_ratio(size: str, queries: int) -> dict:
     import bm25s
     from rank_bm25 import BM25Okapi
 
-    from assistant.corpus import load_corpus
-    from assistant.index import make_tokenizer, passages, tokenize_all
+    from assistant.corpus.loader import load_corpus
+    from assistant.search.index import make_tokenizer, passages, tokenize_all
 
     corpus = load_corpus(corpus_for(size))
     tokenizer = make_tokenizer(corpus.catalog)

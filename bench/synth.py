@@ -23,8 +23,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.catalog import CATALOG_FILE, LEXICON_DIR, load_catalog  # noqa: E402
-from assistant.corpus import load_corpus  # noqa: E402
+from assistant.corpus.catalog import CATALOG_FILE, LEXICON_DIR, load_catalog  # noqa: E402
+from assistant.corpus.loader import load_corpus  # noqa: E402
 
 FIRST = "青安宁泽川阳平江山城永庆丰和长兴德新华东西南北明泰嘉定昌盛海云金玉"
 SECOND = "州源阳安宁川江山平兴城原德丰和昌泉林谷岭桥湖滨浦塘"

@@ -1,4 +1,4 @@
-"""Regenerate the word lists in assistant/data/ from jieba's dictionary (tags and frequencies).
+"""Regenerate the word lists in assistant/search/data/ from jieba's dictionary (tags and frequencies).
 
 places.txt  place names (tag ns), to notice a question about a city the corpus does not cover.
             Kept: names with an administrative suffix (深圳市, 苏州工业园区), and the bare name when
@@ -20,7 +20,7 @@ NOUN_TAGS = {"n", "nz", "nt", "vn", "j"}
 MIN_NOUN_FREQ = 10
 
 src = Path(jieba.__file__).with_name("dict.txt")
-data = Path(__file__).resolve().parents[1] / "assistant" / "data"
+data = Path(__file__).resolve().parents[1] / "assistant" / "search" / "data"
 tagged: dict[str, int] = {}
 nouns: set[str] = set()
 for line in src.read_text(encoding="utf-8").splitlines():

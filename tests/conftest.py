@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core import Assistant
+from assistant.assistant import Assistant
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
+from assistant.server.api import create_app
 
 from conftest import DOC_IDS
 

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.errors import NotFound
-from assistant.retrieve import Mode
+from assistant.search.retrievers import Mode
 
 
 def cited(answer):

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import load_catalog
+from assistant.corpus.catalog import load_catalog
 from assistant.errors import CatalogError
-from assistant.model import Status
+from assistant.corpus.model import Status
 
 from conftest import DOC_IDS
 

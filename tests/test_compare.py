@@ -8,18 +8,18 @@ import io
 import pytest
 import yaml
 
-from assistant.compare import NO_PROVISION, Comparer, finding
-from assistant.core import Assistant
-from assistant.rules import RuleError
+from assistant.answers.compare import NO_PROVISION, Comparer, excerpt
+from assistant.assistant import Assistant
+from assistant.errors import RuleError
 
 
 @pytest.fixture(scope="module")
 def comparer(assistant) -> Comparer:
-    return Comparer(assistant)
+    return Comparer(assistant.context)
 
 
 def test_finding_marks_every_figure_in_the_excerpt():
-    f = finding("第四十六条", "第四十六条", "项目投入运行后 12 至 24 个月内，项目单位应开展自评价；超过15%的，半年内报批。",
+    f = excerpt("第四十六条", "第四十六条", "项目投入运行后 12 至 24 个月内，项目单位应开展自评价；超过15%的，半年内报批。",
                 "全文")
     assert f.figures == ("12 至 24 个月", "15%", "半年")
     assert [f.excerpt[s:e] for s, e in f.spans] == list(f.figures)
@@ -27,7 +27,7 @@ def test_finding_marks_every_figure_in_the_excerpt():
 
 
 def test_finding_leaves_ordinals_and_prose_counts_alone():
-    f = finding("第十条", "第十条", "依照第三条，涉及二次开发的，每年开展一次测评，专家3人以上。", "全文")
+    f = excerpt("第十条", "第十条", "依照第三条，涉及二次开发的，每年开展一次测评，专家3人以上。", "全文")
     assert f.figures == ("3人",)
 
 
@@ -69,8 +69,8 @@ def test_every_topic_has_a_cell_per_city_and_curated_gaps_stay_empty(comparer):
 
 
 def test_topic_labels_are_checked_against_the_corpus(corpus_copy, index_dir, tmp_path):
-    from assistant.corpus import load_corpus
-    from assistant.rules import load_stages
+    from assistant.corpus.loader import load_corpus
+    from assistant.corpus.maps import load_stages
 
     path = corpus_copy / "topics.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -89,7 +89,7 @@ def test_a_city_without_curated_clauses_is_compared_by_retrieval(corpus_copy, tm
         topic.get("clauses", {}).pop("leshan-2022", None)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     a = Assistant.open(corpus_copy, tmp_path / "index")
-    result = Comparer(a).compare(topics=["试运行", "知识产权"], cities=["乐山"])
+    result = Comparer(a.context).compare(topics=["试运行", "知识产权"], cities=["乐山"])
     trial, ip = (r.cells[0] for r in result.rows)
     assert trial.source == "retrieved" and trial.findings[0].article == "第三十一条"
     assert "3 个月" in trial.findings[0].figures

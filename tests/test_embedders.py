@@ -6,10 +6,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from assistant.core import Assistant
-from assistant.embed import Embedder, UseEmbedder, make_embedder
+from assistant.assistant import Assistant
+from assistant.search.embedders import Embedder, UseEmbedder, make_embedder
 from assistant.errors import EmbedderUnavailable
-from assistant.retrieve import Mode
+from assistant.search.retrievers import Mode
 
 
 def test_default_embedder_is_offline_and_normalised():

@@ -4,8 +4,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from assistant.corpus import load_corpus
-from assistant.evals import KINDS, check_case, load_cases
+from assistant.corpus.loader import load_corpus
+from assistant.evals.cases import KINDS, check_case, load_cases
 
 from conftest import CORPUS, DOC_IDS
 
@@ -16,6 +16,29 @@ def test_every_evidence_string_is_in_its_clause():
     corpus = load_corpus(CORPUS)
     problems = [p for case in load_cases(CASES) for p in check_case(case, corpus)]
     assert problems == []
+
+
+USERS = sorted((CASES.parent / "users").glob("*.yaml"))
+
+
+def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
+    """Written from a user's seat: two halves (one studied, one held out), every evidence string and
+    keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
+    corpus = load_corpus(CORPUS)
+    assert [p.name for p in USERS] == ["frozen.yaml", "tune.yaml"]
+    halves = {p.stem: load_cases(p) for p in USERS}
+    every = [c for cases in halves.values() for c in cases]
+    assert len({c.id for c in every}) == len(every) >= 150
+    assert [p for c in every for p in check_case(c, corpus)] == []
+    for c in every:
+        texts = [corpus.by_id(a).text for a in c.articles]
+        assert all(any(any(v in t for t in texts) for v in group) for group in c.keywords), c.id
+        assert not (c.refuse and c.articles), c.id
+        assert (c.kind == "followup") == bool(c.history), c.id
+        assert (c.kind == "premise") == (c.verdict is not None), c.id
+    kinds = [Counter(c.kind for c in cases) for cases in halves.values()]
+    assert all(abs(a[k] - b[k]) <= 1 for a, b in [kinds] for k in a)  # balanced by kind
+    assert sum(c.kind == "near_domain" for c in every) >= 30
 
 
 def test_the_set_is_large_and_varied():
@@ -71,7 +94,7 @@ def test_eval_gate_fails_under_a_threshold_and_passes_over_it(tmp_path, index_di
 
 
 def test_thresholds_failed_reads_floors_and_ceilings():
-    from assistant.evals import thresholds_failed
+    from assistant.evals.report import thresholds_failed
 
     metrics = {"hit@5": 0.96, "contamination": 0.01}
     assert thresholds_failed(metrics, {"hit@5": 0.97}) == ["hit@5 = 0.960 < 0.97"]

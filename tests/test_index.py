@@ -7,11 +7,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from assistant.core import Assistant
-from assistant.corpus import load_corpus
-from assistant.embed import UseEmbedder
+from assistant.assistant import Assistant
+from assistant.corpus.loader import load_corpus
+from assistant.search.embedders import UseEmbedder
 from assistant.errors import IndexNotBuilt
-from assistant.index import build_index, current_build, expected_manifest, load_index, make_tokenizer
+from assistant.search.index import build_index, current_build, expected_manifest, load_index, make_tokenizer
 
 
 def test_manifest_records_what_the_index_was_built_from(assistant):

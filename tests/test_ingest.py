@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from assistant.catalog import load_catalog
-from assistant.core import Assistant
+from assistant.corpus.catalog import load_catalog
+from assistant.assistant import Assistant
 from assistant.errors import IngestError
-from assistant.ingest import extract, ingest
+from assistant.corpus.ingest import extract, ingest
 
 SAMPLE = """某某市政务信息化项目管理办法
 

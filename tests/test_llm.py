@@ -11,10 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from assistant.api import create_app
-from assistant.config import LlmSettings, Settings
-from assistant.grounded import MODE_FALLBACK, MODE_LLM, Grounded, make_grounded
-from assistant.llm import OpenAIChat, RegassistRetriever
+from assistant.server.api import create_app
+from assistant.settings import LlmSettings, Settings
+from assistant.llm.grounded import MODE_FALLBACK, MODE_LLM, Grounded, make_grounded
+from assistant.llm.chat import OpenAIChat
+from assistant.llm.retriever import RegassistRetriever
 from conftest import CORPUS, REPO
 from fake_llm import FakeLLM, Reply
 
@@ -43,7 +44,7 @@ def grounded(assistant, llm) -> Grounded:
 
 
 def _kinds(answer, kind):
-    return [c for c in answer.checks if c.get("type") == kind]
+    return [c for c in answer.to_json()["checks"] if c.get("type") == kind]
 
 
 def test_a_careful_model_answer_keeps_its_citation(grounded, fake):

@@ -2,10 +2,10 @@
 
 import pytest
 
-from assistant.catalog import load_catalog
-from assistant.corpus import load_corpus
-from assistant.model import PartKind
-from assistant.parser import parse_document
+from assistant.corpus.catalog import load_catalog
+from assistant.corpus.loader import load_corpus
+from assistant.corpus.model import PartKind
+from assistant.corpus.parser import parse_document
 from assistant.text import fold
 
 from conftest import CORPUS, DOC_IDS

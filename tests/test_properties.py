@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.catalog import load_catalog
+from assistant.corpus.catalog import load_catalog
 from assistant.errors import ParseError
-from assistant.parser import parse_document
+from assistant.corpus.parser import parse_document
 from assistant.text import canonical_quantities, find_quantities, fold, int_to_cn, parse_cn_int
 
 from conftest import CORPUS

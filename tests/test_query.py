@@ -1,8 +1,8 @@
 import pytest
 
-from assistant.catalog import load_catalog
-from assistant.index import make_tokenizer
-from assistant.query import Analyzer
+from assistant.corpus.catalog import load_catalog
+from assistant.search.index import make_tokenizer
+from assistant.search.query import Analyzer
 
 from conftest import CORPUS
 

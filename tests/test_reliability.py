@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
-from assistant.config import Settings
-from assistant.index import current_build
-from assistant.serving import open_live
+from assistant.server.api import create_app
+from assistant.settings import Settings
+from assistant.search.index import current_build
+from assistant.server.live import open_live
 
 
 QUESTIONS = ["乐山试运行多久才能验收？", "六安的项目试运行要多久？", "500万以下项目需要什么材料？", "启东项目一定要请监理吗",

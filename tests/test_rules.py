@@ -2,9 +2,12 @@
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.engine import Facts, evaluate, extract_facts, guard
-from assistant.rules import RuleError, load_rules
+from assistant.corpus.loader import load_corpus
+from assistant.rules.evaluate import evaluate
+from assistant.rules.facts import Facts, extract_facts
+from assistant.rules.guard import guard
+from assistant.errors import RuleError
+from assistant.rules.book import load_rules
 from assistant.text import find_quantities
 
 from conftest import CORPUS
@@ -91,7 +94,7 @@ def test_share_and_date_computations(book):
 
 def test_guard_flags_a_planted_wrong_number_and_passes_the_right_one():
     clause = [("luan-2021/第十九条", load_corpus(CORPUS).clause("luan-2021", "第十九条").text)]
-    wrong = guard("六安市项目试运行3个月后即可申请验收。", clause)
+    wrong = [f.to_json() for f in guard("六安市项目试运行3个月后即可申请验收。", clause)]
     assert wrong == [{"type": "guard", "quantity": "3个月", "normalized": "3个月", "status": "unbacked",
                       "contradicted_by": [{"clause": "luan-2021/第十九条", "says": "1个月"}]}]
     assert guard("六安市项目试运行不低于1个月（一个月）。", clause) == []
@@ -100,15 +103,15 @@ def test_guard_flags_a_planted_wrong_number_and_passes_the_right_one():
 
 def test_ask_leads_with_the_computation(assistant):
     a = assistant.ask("乐山市批复总投资1000万元的项目，调整资金200万元，能自行调整后报备吗？")
-    rules = [c for c in a.checks if c["type"] == "rule"]
+    rules = [c for c in a.to_json()["checks"] if c["type"] == "rule"]
     assert rules and rules[0]["holds"] is False and "20% > 15%" in rules[0]["computation"]
     assert a.answer.startswith("【计算】200万元 ÷ 1000万元 = 20% > 15%")
     assert {c.article for c in a.citations} >= {"第二十九条", "第二十八条"}
-    assert [c for c in a.checks if c["type"] == "guard"] == []
+    assert [c for c in a.to_json()["checks"] if c["type"] == "guard"] == []
 
 
 def test_check_api_for_a_project(assistant):
-    out = assistant.check("六安", Facts(amount=80))
+    out = assistant.check(assistant.scope(city="六安"), Facts(amount=80))
     by_rule = {c.rule.id: c for c in out}
     assert by_rule["luan-supervision-100"].holds is False
     assert "luan-proposal-500-below" in by_rule and "luan-proposal-500-above" not in by_rule
@@ -139,11 +142,11 @@ def test_checklist_per_city_for_a_project_amount(assistant):
         assert city in a.answer
     for stage in ("· 申报", "· 验收", "· 运维"):
         assert stage in a.answer
-    rules = {c["rule"]: c for c in a.checks if c["type"] == "rule"}
+    rules = {c["rule"]: c for c in a.to_json()["checks"] if c["type"] == "rule"}
     assert rules["luan-proposal-500-below"]["holds"] and "luan-proposal-500-above" not in rules
     assert rules["leshan-merge-500"]["holds"]
     assert {c.doc_id for c in a.citations} == {"luan-2021", "leshan-2022", "shangcheng-draft", "qidong-2019"}
-    assert [c for c in a.checks if c["type"] == "guard"] == []
+    assert [c for c in a.to_json()["checks"] if c["type"] == "guard"] == []
 
 
 def test_project_kind_limits_a_new_build_rule(book):
@@ -159,7 +162,7 @@ def test_project_kind_limits_a_new_build_rule(book):
 
 
 def test_checklist_labels_are_checked_against_the_corpus(corpus_copy):
-    from assistant.rules import load_stages
+    from assistant.corpus.maps import load_stages
 
     assert [s.name for s in load_stages(load_corpus(CORPUS))] == ["申报", "审查", "立项", "采购", "建设", "验收", "运维", "评价"]
     path = corpus_copy / "checklist.yaml"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
-from assistant.api import create_app
+from assistant.server.api import create_app
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
-from assistant.security import SecuritySettings
+from assistant.server.api import create_app
+from assistant.server.security import SecuritySettings
 
 
 def client_for(assistant, **settings) -> TestClient:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from assistant.api import create_app
+from assistant.server.api import create_app
 from servers import serving
 
 CHROMIUM = os.environ.get("REGASSIST_CHROMIUM", "/usr/bin/chromium")
@@ -30,9 +30,9 @@ def server(assistant):
 @pytest.fixture(scope="module")
 def llm_server(assistant):
     """The same UI answering through a (scripted) OpenAI-compatible model on loopback."""
-    from assistant.config import LlmSettings
-    from assistant.grounded import Grounded
-    from assistant.llm import OpenAIChat
+    from assistant.settings import LlmSettings
+    from assistant.llm.grounded import Grounded
+    from assistant.llm.chat import OpenAIChat
     from fake_llm import FakeLLM
 
     fake = FakeLLM().start()

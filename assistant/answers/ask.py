@@ -1,0 +1,42 @@
+"""ask: route a question by intent to the builder that answers it; each may decline and pass on."""
+
+from __future__ import annotations
+
+from assistant.answers.checklist import build_checklist
+from assistant.answers.context import Context
+from assistant.answers.document import document_answer
+from assistant.answers.extractive import extractive_answer
+from assistant.answers.intent import Intent, intents
+from assistant.answers.lookup import lookup
+from assistant.answers.notes import refusal
+from assistant.answers.records import Answer
+from assistant.search.query import QueryAnalysis
+
+
+def answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
+           routing: bool = True) -> Answer:
+    covered = list(ctx.corpus.catalog.docs)
+    for intent in intents(analysis, doc_ids):
+        if intent is Intent.UNKNOWN_PLACE:
+            return refusal(question, f"语料库中没有{'、'.join(analysis.unknown_places)}的办法，无法回答。", covered)
+        if intent is Intent.CITY_LEVEL:
+            # "杭州市本级…": the city's own rules, which the corpus does not hold (only a district's).
+            return refusal(question, f"语料库中没有{'、'.join(analysis.regions)}本级的办法，无法回答。", covered)
+        if intent is Intent.ANSWER:
+            return extractive_answer(ctx, question, analysis, doc_ids, routing)
+        found = _try(ctx, intent, question, analysis, doc_ids)
+        if found is not None:
+            return found
+    raise AssertionError("intents() always ends with Intent.ANSWER")
+
+
+def _try(ctx: Context, intent: Intent, question: str, analysis: QueryAnalysis,
+         doc_ids: tuple[str, ...]) -> Answer | None:
+    if intent is Intent.CLAUSE_LOOKUP:
+        return lookup(ctx, analysis, doc_ids)
+    if intent in (Intent.DOCUMENT_STATUS, Intent.DOCUMENT_BASIS):
+        return document_answer(ctx, analysis, doc_ids, status=intent is Intent.DOCUMENT_STATUS)
+    if intent is Intent.CHECKLIST:
+        checklist = build_checklist(ctx, question, doc_ids)
+        return checklist.to_answer() if checklist is not None else None
+    return None

@@ -1,0 +1,264 @@
+"""Cities side by side: a topic × city table of each city's governing clause(s), with the key
+figures (amounts, percentages, durations, dates, counts) pulled out — and "no provision" said as
+such. Topics are data (corpus/topics.yaml); a free question maps onto topics, or is answered per
+city by retrieval."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from assistant.answers.context import Context
+from assistant.answers.extractive import best_clauses
+from assistant.answers.lead import lead
+from assistant.answers.notes import status_note
+from assistant.corpus.catalog import TOPICS_FILE
+from assistant.corpus.maps import Stage, load_stages
+from assistant.corpus.model import DocMeta
+from assistant.errors import NotFound
+from assistant.search.scope import resolve_city
+from assistant.text import HALF_YEAR, find_quantities, normalize
+
+NO_PROVISION = "未作规定"
+_EXCERPT_CHARS = 220
+# Figures worth pulling out; counts only of people (专家3人以上): "二次开发", "一次" are prose.
+_FIGURE_KINDS = frozenset({"money", "percent", "duration", "date"})
+# Words that make a question a comparison and say nothing about its topic.
+_FRAME = re.compile(r"比较|对比|比一比|各地|各个城市|各城市|几个城市|有什么|有何|哪些|不同|区别|差异|异同|的|一下|规定|要求|？|\?")
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One clause in a cell: the clause, the part of it that speaks to the topic, and its figures."""
+
+    article: str          # the clause's label (第十九条)
+    part: str             # the 款/项 that answers (第十九条第二款), or the clause
+    excerpt: str          # that part's text (cut to _EXCERPT_CHARS)
+    text: str             # the clause's full text
+    figures: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # figure positions in `excerpt`, for highlighting
+
+    def to_json(self) -> dict:
+        return {"article": self.article, "part": self.part, "excerpt": self.excerpt, "text": self.text,
+                "figures": list(self.figures)}
+
+
+@dataclass(frozen=True)
+class Cell:
+    doc_id: str
+    city: str
+    findings: tuple[Excerpt, ...]  # empty: the document has no provision on the topic
+    source: str                    # "curated" | "retrieved"
+
+    @property
+    def provided(self) -> bool:
+        return bool(self.findings)
+
+    def to_json(self) -> dict:
+        return {"doc_id": self.doc_id, "city": self.city, "provided": self.provided, "source": self.source,
+                "clauses": [f.to_json() for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class Row:
+    topic: str
+    cells: tuple[Cell, ...]
+
+    def to_json(self) -> dict:
+        return {"topic": self.topic, "cells": [c.to_json() for c in self.cells]}
+
+
+@dataclass
+class Comparison:
+    docs: list[DocMeta]
+    rows: list[Row]
+    question: str | None = None
+    matched: str = "topics"  # "topics": rows are topics of corpus/topics.yaml; "question": per-city retrieval
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "matched": self.matched,
+                "cities": [{"doc_id": m.doc_id, "city": m.city, "title": m.title, "status": m.status.value}
+                           for m in self.docs],
+                "rows": [r.to_json() for r in self.rows], "notes": self.notes}
+
+    def to_csv(self) -> str:
+        """One line per topic, one column per city; a cell lists its clauses and their figures."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["主题"] + [f"{m.city}《{m.title}》" for m in self.docs])
+        for row in self.rows:
+            writer.writerow([row.topic] + [_cell_text(c) for c in row.cells])
+        return out.getvalue()
+
+    def to_markdown(self) -> str:
+        """A Markdown table, figures in bold, followed by the documents' status notes."""
+        head = "| 主题 | " + " | ".join(f"{m.city}" for m in self.docs) + " |"
+        lines = [head, "|" + " --- |" * (len(self.docs) + 1)]
+        for row in self.rows:
+            cells = [_md(c) for c in row.cells]
+            lines.append(f"| {_escape(row.topic)} | " + " | ".join(cells) + " |")
+        sources = "；".join(f"{m.city}：《{m.title}》" for m in self.docs)
+        lines += ["", f"来源：{sources}"] + ([""] + self.notes if self.notes else [])
+        return "\n".join(lines) + "\n"
+
+    def to_html(self) -> str:
+        """An HTML table for the UI: figures marked, each clause expandable to its full text."""
+        head = "".join(f"<th>{html.escape(m.city)}<br><small>{html.escape(m.title)}</small></th>" for m in self.docs)
+        body = []
+        for row in self.rows:
+            cells = "".join(f"<td>{_html_cell(c)}</td>" for c in row.cells)
+            body.append(f"<tr><th scope='row'>{html.escape(row.topic)}</th>{cells}</tr>")
+        notes = "".join(f"<p class='note'>{html.escape(n)}</p>" for n in self.notes)
+        return (f"<table class='compare'><thead><tr><th>主题</th>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table>{notes}")
+
+
+def _cell_text(cell: Cell) -> str:
+    if not cell.findings:
+        return NO_PROVISION
+    parts = []
+    for f in cell.findings:
+        figures = f"〔{'、'.join(f.figures)}〕" if f.figures else ""
+        parts.append(f"{f.part}{figures}：{f.excerpt}")
+    return "\n".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _marked(finding: Excerpt, open_: str, close: str, escape) -> str:
+    out, at = [], 0
+    for start, end in finding.spans:
+        out += [escape(finding.excerpt[at:start]), open_, escape(finding.excerpt[start:end]), close]
+        at = end
+    out.append(escape(finding.excerpt[at:]))
+    return "".join(out)
+
+
+def _md(cell: Cell) -> str:
+    if not cell.findings:
+        return f"*{NO_PROVISION}*"
+    return "<br>".join(f"**{f.part}**：{_marked(f, '**', '**', _escape)}" for f in cell.findings)
+
+
+def _html_cell(cell: Cell) -> str:
+    if not cell.findings:
+        return f"<span class='none'>{NO_PROVISION}</span>"
+    blocks = []
+    for f in cell.findings:
+        blocks.append(
+            f"<div class='finding'><b>{html.escape(f.part)}</b>："
+            f"{_marked(f, '<mark>', '</mark>', html.escape)}"
+            f"<details><summary>全文</summary>{html.escape(f.text)}</details></div>")
+    return "".join(blocks)
+
+
+def excerpt(article: str, part: str, excerpt: str, text: str) -> Excerpt:
+    """A Excerpt with its figures located: every quantity of the excerpt (NFKC-normalised, as the
+    quantity finder reads it), and 半年."""
+    if len(excerpt) > _EXCERPT_CHARS:
+        excerpt = excerpt[:_EXCERPT_CHARS] + "……"
+    # Quantities are found in the NFKC form; where that keeps every offset (full-width digits and
+    # punctuation map one to one) the original text is shown, else the normalised one.
+    norm = unicodedata.normalize("NFKC", excerpt)
+    if len(norm) != len(excerpt):
+        excerpt = norm
+    spans = sorted({(q.start, q.end) for q in find_quantities(excerpt) if q.kind in _FIGURE_KINDS or q.unit == "人"}
+                   | {(m.start(), m.end()) for m in HALF_YEAR.finditer(excerpt)})
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:  # a range (12至24个月) is found as two quantities over one span
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    figures = tuple(dict.fromkeys(excerpt[s:e] for s, e in merged))
+    return Excerpt(article=article, part=part, excerpt=excerpt, text=text, figures=figures, spans=tuple(merged))
+
+
+class Comparer:
+    """Builds comparisons over the corpus of a Context. Topics come from corpus/topics.yaml."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.topics: list[Stage] = load_stages(ctx.corpus, TOPICS_FILE, key="topics", name="topic")
+
+    @property
+    def topic_names(self) -> list[str]:
+        return [t.name for t in self.topics]
+
+    def topic(self, name: str) -> Stage:
+        for t in self.topics:
+            if name == t.name or name in t.aliases:
+                return t
+        raise NotFound(f"没有名为“{name}”的对比主题。可选主题：{'、'.join(self.topic_names)}")
+
+    def docs(self, cities: list[str] | None, question: str | None = None) -> list[DocMeta]:
+        """The documents to compare: the cities asked for (each resolved, unknown ones named in
+        the error), else those the question names, else every document."""
+        corpus = self.ctx.corpus
+        if cities:
+            ids = [d for city in cities for d in resolve_city(self.ctx.analyzer, corpus.catalog, city).doc_ids]
+        elif question:
+            ids = list(self.ctx.analyzer.analyze(question).doc_ids) or list(corpus.documents)
+        else:
+            ids = list(corpus.documents)
+        return [corpus.documents[d].meta for d in dict.fromkeys(ids)]
+
+    def match_topics(self, question: str) -> list[Stage]:
+        """Topics a free question names ("比较各地试运行期限" → 试运行), longest name first wins a
+        shared word; none when the question names no topic."""
+        q = normalize(question)
+        for meta in self.ctx.corpus.catalog.docs:
+            for name in meta.names:
+                q = q.replace(name, "")
+        q = _FRAME.sub(" ", q)
+        found: list[Stage] = []
+        spans: list[tuple[int, int]] = []
+        keys = sorted(((k, t) for t in self.topics for k in (t.name, *t.aliases)), key=lambda kt: -len(kt[0]))
+        for key, topic in keys:
+            at = q.find(key)
+            if at < 0 or any(s < at + len(key) and at < e for s, e in spans):
+                continue
+            spans.append((at, at + len(key)))
+            if topic not in found:
+                found.append(topic)
+        return found
+
+    def compare(self, topics: list[str] | None = None, question: str | None = None,
+                cities: list[str] | None = None) -> Comparison:
+        """Rows for the named topics (all topics when neither topics nor question is given); a
+        question maps onto the topics it names, or is itself the one row, answered per city."""
+        docs = self.docs(cities, question)
+        notes = [n for n in dict.fromkeys(status_note(m, self.ctx.today) for m in docs) if n]
+        if topics:
+            chosen = [self.topic(t) for t in topics]
+        elif question:
+            chosen = self.match_topics(question)
+            if not chosen:
+                row = Row(topic=question, cells=tuple(self._retrieved(question, m) for m in docs))
+                return Comparison(docs=docs, rows=[row], question=question, matched="question", notes=notes)
+        else:
+            chosen = list(self.topics)
+        rows = [Row(topic=t.name, cells=tuple(self._cell(t, m) for m in docs)) for t in chosen]
+        return Comparison(docs=docs, rows=rows, question=question, notes=notes)
+
+    def _cell(self, topic: Stage, meta: DocMeta) -> Cell:
+        if meta.doc_id in topic.clauses:
+            findings = []
+            for label in topic.clauses[meta.doc_id]:
+                clause = self.ctx.corpus.clause(meta.doc_id, label)
+                part, parts = lead(self.ctx.matcher, self.ctx.analyzer.analyze(topic.query), clause)
+                findings.append(excerpt(clause.label, part, "".join(parts), clause.text))
+            return Cell(meta.doc_id, meta.city, tuple(findings), "curated")
+        return self._retrieved(topic.query, meta)
+
+    def _retrieved(self, query: str, meta: DocMeta) -> Cell:
+        found = best_clauses(self.ctx, query, meta.doc_id)
+        return Cell(meta.doc_id, meta.city,
+                    tuple(excerpt(c.label, part, lead, c.text) for c, part, lead in found), "retrieved")

@@ -1,0 +1,50 @@
+"""Questions about a document itself: is it in force, until when, what it repeals (from the
+catalog and its final provisions), or its purpose and legal basis (the clause that says 制定本办法)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answers.context import Context
+from assistant.answers.lead import LABEL_PREFIX
+from assistant.answers.notes import status_note, where
+from assistant.answers.records import Answer, cite
+from assistant.search.query import QueryAnalysis
+from assistant.text import cn_date
+
+STATUS_CLAUSE = re.compile(r"施行|实施。|有效期|同时废止")
+BASIS_CLAUSE = re.compile(r"制定本办法")
+
+
+def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], status: bool) -> Answer | None:
+    """status=True: the catalog's record with the final provisions; else the purpose and basis."""
+    pattern = STATUS_CLAUSE if status else BASIS_CLAUSE
+    docs = [ctx.corpus.documents[d] for d in (doc_ids or tuple(ctx.corpus.documents))]
+    lines, notes, citations = [], [], []
+    for doc in docs:
+        clauses = [c for c in doc.clauses if pattern.search(c.text)]
+        if not clauses:
+            continue
+        # final provisions carry 施行 / 有效期 / 废止; the first clause says why and on what basis
+        clause = clauses[-1] if status else clauses[0]
+        meta = doc.meta
+        said = [f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")]
+        if status:
+            if meta.issue_date:
+                said.append(f"{meta.issuer or ''}{cn_date(meta.issue_date)}印发")
+            said.append(f"状态：{meta.status.value}")
+            if meta.valid_until:
+                said.append(f"有效期至{cn_date(meta.valid_until)}")
+            if meta.repeals:
+                said.append("同时废止" + "、".join(f"《{r}》" for r in meta.repeals))
+        prefix = f"【{meta.city}】" if len(docs) > 1 else ""
+        quote = f"{where(meta, clause.label)}：“{LABEL_PREFIX.sub('', clause.text, count=1)}”"
+        lines.append(f"{prefix}{'，'.join(said)}。依据{quote}" if status else f"{prefix}根据{quote}")
+        citations.append(cite(meta, clause))
+        note = status_note(meta, ctx.today)
+        if note and note not in notes and "有效期至" not in note:  # validity is already said
+            notes.append(note)
+    if not citations:
+        return None
+    text = "\n".join(lines + ([""] + notes if notes else []))
+    return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)

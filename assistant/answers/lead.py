@@ -1,0 +1,51 @@
+"""Which part of a clause answers: the 款, 项 or sentences to lead with, and its label."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.corpus.model import Part
+from assistant.search.matching import Matcher
+from assistant.search.query import QueryAnalysis
+from assistant.text import fold
+
+_LIST_ITEMS = 10
+_SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
+_LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best sentences
+LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
+
+
+def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part) -> tuple[str, list[str]]:
+    """The label of the part that answers (款 or 项, else the clause) and the text to lead with.
+
+    Short clauses are quoted whole. Otherwise the best-matching 款 or 项 is found: an item comes
+    with the sentence that introduces it, a sentence that announces a list comes with the
+    list, and a long 款 is cut to its best sentences."""
+    score = matcher.scorer(analysis)
+    body = LABEL_PREFIX.sub("", clause.text, count=1)
+    paragraphs = clause.paragraphs
+    if len(fold(body)) <= _SHORT_CLAUSE or not paragraphs:
+        label = paragraphs[0].label if len(paragraphs) == 1 else clause.label
+        return label, [body]
+    segments = []  # (score, paragraph index, item index or -1)
+    for pi, para in enumerate(paragraphs):
+        segments.append((score(para.text), pi, -1))
+        for ii, item in enumerate(para.items):
+            segments.append((score(item.text), pi, ii))
+    best = max(segments, key=lambda s: (s[0], -s[1], -s[2]))
+    para = paragraphs[best[1]]
+    intro = LABEL_PREFIX.sub("", para.text, count=1)
+    if best[2] >= 0:
+        items = [s for s in segments if s[1] == best[1] and s[2] >= 0 and s[0] >= 0.7 * best[0]]
+        items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])
+        label = para.items[best[2]].label if len(items) == 1 else para.label
+        return label, [intro] + [para.items[s[2]].text for s in items]
+    if para.items and intro.rstrip().endswith(("：", ":")):
+        return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
+    if len(fold(intro)) <= _LONG_PARAGRAPH:
+        return para.label, [intro]
+    parts = [x.strip() for x in re.split(r"(?<=[。！？!?])", intro) if x.strip()]
+    scored = sorted(((score(x), i) for i, x in enumerate(parts)), reverse=True)
+    top = scored[0][0]
+    keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
+    return para.label, [parts[i] for i in keep]

@@ -1,0 +1,39 @@
+"""Outline questions — "建议书要写哪些内容" — about an attachment that *is* that outline (启东
+附件2 建议书编写要求): the answer is the attachment's list of sections."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answers.context import Context
+from assistant.answers.notes import status_note
+from assistant.answers.records import Answer, cite
+from assistant.corpus.model import Hit, PartKind
+from assistant.search.query import QueryAnalysis
+from assistant.text import normalize
+
+_OUTLINE_FRAME = frozenset({"内容", "章节", "部分", "包括", "编写", "编制", "要求"})
+_OUTLINE_Q = re.compile(r"(写|包括|包含|编制|有)(哪些|什么)(内容|章节|部分)?|(哪些|什么)(内容|章节)|编写要求|编制要求")
+
+
+def outline(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
+    if not hits or not _OUTLINE_Q.search(analysis.question):
+        return None
+    top = hits[0].clause
+    if top.kind is not PartKind.ATTACHMENT_SECTION or not top.section:
+        return None
+    title = normalize(top.section)
+    asked = [(w, alts) for w, _, alts in ctx.matcher.question_terms(analysis) if len(w) >= 2]
+    in_title = [w for w, alts in asked if any(a in title for a in (alts | {w}) if len(a) >= 2)]
+    specific = [w for w, _ in asked if w not in in_title and w not in _OUTLINE_FRAME]
+    if not in_title or specific:
+        return None  # the question asks about one part ("投资估算那一章", "按需提供"): answer that part
+    attachment = top.label.split("·")[0]
+    doc = ctx.corpus.documents[top.doc_id]
+    sections = [c for c in doc.clauses if c.label.split("·")[0] == attachment]
+    heads = "；".join(c.label.split("·", 1)[1] if "·" in c.label else c.label for c in sections)
+    text = (f"根据《{doc.meta.title}》{attachment}《{top.section}》，应包括：{heads}。"
+            f"各部分的具体要求见所引各节原文。")
+    note = status_note(doc.meta, ctx.today)
+    return Answer(question=analysis.question, answer=text + (f"\n\n{note}" if note else ""),
+                  answerable=True, citations=[cite(doc.meta, c) for c in sections])

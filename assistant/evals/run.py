@@ -1,0 +1,120 @@
+"""Evaluation runs: every case through the same `Assistant.search` / `ask` code path as the API,
+scored by the evaluators; a Report aggregates metrics overall, by kind and by document."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from assistant.answers.records import AnswerMode
+from assistant.evals.cases import Case
+from assistant.evals.evaluators import (cited_evidence, cited_governing, contamination, first_rank, has_keywords,
+                                        no_forbidden, rank_metrics, rules_right, unbacked_numbers, verdict_right)
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    rank: int | None
+    answerable: bool
+    cited_ok: bool
+    keywords_ok: bool
+    forbidden_ok: bool
+    contaminated: bool
+    unbacked: list[str]
+    ms: float
+    n_citations: int = 0
+    rules_ok: bool | None = None
+    mode: str = AnswerMode.EXTRACTIVE.value
+    clause_ok: bool = False
+    verdict_ok: bool | None = None
+
+
+@dataclass
+class Report:
+    name: str
+    results: list[CaseResult] = field(default_factory=list)
+
+    def metrics(self, subset: list[CaseResult] | None = None) -> dict[str, float]:
+        rs = self.results if subset is None else subset
+        answerable = [r for r in rs if not r.case.refuse]
+        ranked = [r for r in answerable if r.case.articles]
+        m = {"cases": len(rs), **rank_metrics([r.rank for r in ranked])}
+        if answerable:
+            na = len(answerable)
+            m["citation_acc"] = sum(r.cited_ok for r in answerable) / na
+            m["keyword_acc"] = sum(r.keywords_ok and r.forbidden_ok for r in answerable) / na
+        with_clauses = [r for r in answerable if r.case.articles]
+        if with_clauses:
+            m["clause_acc"] = sum(r.clause_ok for r in with_clauses) / len(with_clauses)
+        m["refusal_acc"] = sum((not r.answerable) == r.case.refuse for r in rs) / max(len(rs), 1)
+        refusable = [r for r in rs if r.case.refuse]
+        if refusable and answerable:
+            # Both directions: refused when it should, answered when it should.
+            m["refused_when_should"] = sum(not r.answerable for r in refusable) / len(refusable)
+            m["answered_when_should"] = sum(r.answerable for r in answerable) / len(answerable)
+        verdicts = [r for r in rs if r.verdict_ok is not None]
+        if verdicts:
+            m["verdict_acc"] = sum(r.verdict_ok for r in verdicts) / len(verdicts)
+        m["contamination"] = sum(r.contaminated for r in rs) / max(len(rs), 1)
+        m["unbacked_numbers"] = sum(len(r.unbacked) for r in rs)
+        ruled = [r for r in rs if r.rules_ok is not None]
+        if ruled:
+            m["rule_acc"] = sum(r.rules_ok for r in ruled) / len(ruled)
+        answered = [r for r in rs if r.answerable]
+        m["citations_per_answer"] = sum(r.n_citations for r in answered) / max(len(answered), 1)
+        m["p50_ms"] = sorted(r.ms for r in rs)[len(rs) // 2] if rs else 0.0
+        if any(r.mode != "extractive" for r in rs):
+            # LLM mode: how many answered questions kept the model's text, how many fell back.
+            m["llm_answers"] = sum(r.mode == "llm" for r in answered) / max(len(answered), 1)
+            m["llm_fallbacks"] = sum(r.mode == "extractive-fallback" for r in answered)
+        return m
+
+    def by(self, key) -> dict[str, dict[str, float]]:
+        groups: dict[str, list[CaseResult]] = defaultdict(list)
+        for r in self.results:
+            for g in key(r):
+                groups[g].append(r)
+        return {g: self.metrics(rs) for g, rs in sorted(groups.items())}
+
+    def failures(self) -> list[CaseResult]:
+        return [r for r in self.results
+                if (r.answerable == r.case.refuse) or (not r.case.refuse and not (r.cited_ok and r.keywords_ok))
+                or r.contaminated or r.rules_ok is False]
+
+
+def run_case(assistant, case: Case, search_fn=None, ask_fn=None) -> CaseResult:
+    started = time.perf_counter()
+    answer = (ask_fn or assistant.ask)(case.q)
+    ms = (time.perf_counter() - started) * 1000
+    hits = (search_fn or (lambda q: assistant.search(q, k=5)))(case.q) if case.articles else []
+    return CaseResult(
+        case=case, rank=first_rank(case, hits), answerable=answer.answerable,
+        cited_ok=cited_evidence(case, answer) if not case.refuse else not answer.citations,
+        keywords_ok=has_keywords(case, answer), forbidden_ok=no_forbidden(case, answer),
+        contaminated=contamination(case, answer),
+        unbacked=unbacked_numbers(answer, assistant.corpus.catalog), ms=ms,
+        n_citations=len(answer.citations), rules_ok=rules_right(case, answer) if case.rules else None,
+        mode=answer.mode.value, clause_ok=cited_governing(case, answer),
+        verdict_ok=verdict_right(case, answer) if case.verdict else None)
+
+
+def run(assistant, cases: list[Case], name: str = "default", ask_fn=None) -> Report:
+    """Every case through `ask_fn` (default `assistant.ask`; the LLM mode passes `Grounded.ask`)."""
+    report = Report(name=name)
+    for case in cases:
+        report.results.append(run_case(assistant, case, ask_fn=ask_fn))
+    return report
+
+
+def retrieval_only(assistant, cases: list[Case], mode, routing: bool = True, name: str = "",
+                   rerank: bool = True) -> dict:
+    """hit@1 / hit@5 / MRR of one retrieval configuration (for ablations)."""
+    ranks = []
+    for case in cases:
+        if case.refuse or not case.articles:
+            continue
+        hits = assistant.search(case.q, k=5, mode=mode, routing=routing, rerank=rerank)
+        ranks.append(first_rank(case, hits))
+    return {"name": name, "cases": len(ranks), **rank_metrics(ranks)}

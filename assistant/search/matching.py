@@ -1,0 +1,152 @@
+"""How well a text answers a question, word by word: IDF weights from the BM25 index, the
+question's terms with their synonyms and pieces, and a scorer for any 款/项/sentence. The
+relevance gate, the reranker and lead selection all weigh a question through one Matcher."""
+
+from __future__ import annotations
+
+import math
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from assistant.corpus.model import Part
+from assistant.search.index import Index, indexed_text
+from assistant.search.query import QueryAnalysis
+from assistant.search.tokenizer import Tokenizer
+from assistant.text import normalize
+
+# Weight of a (non-noun) question word the corpus never uses, as a share of the rarest word's IDF.
+OOV_WEIGHT = 0.3
+PHRASE_BONUS = 0.3
+SYNONYM_CREDIT = 0.7  # a synonym or the pieces of a compound match a question word this much
+# 款/项 texts whose tokens are kept for scoring: the hot set of a city-sized corpus, bounded so a
+# 100k-clause corpus does not hold every text's tokens (bench/bench.py peak RSS).
+TEXT_CACHE = 20_000
+_COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 以上 以内 不到 至少 达到 不足 少于 多于 不少于 不低于 "
+                         "不满 未满 未达到 及以上 及以下".split())
+
+Term = tuple[str, float, frozenset[str]]  # (word, weight, tokens that count as a match for it)
+Scorer = Callable[[str], float]
+
+
+class Matcher:
+    def __init__(self, index: Index, tokenizer: Tokenizer, synonyms: dict[str, list[str]]):
+        self.index = index
+        self.corpus = index.corpus
+        self.tokenizer = tokenizer
+        indptr = np.asarray(index.bm25.scores["indptr"])
+        n = len(index.passage_rows)  # document frequencies are counted over BM25 passages
+        df = np.diff(indptr)
+        self.idf = {tok: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
+                    for tok, i in index.bm25.vocab_dict.items() if i < len(df)}
+        self.max_idf = max(self.idf.values()) if self.idf else 1.0
+        self.oov_weight = OOV_WEIGHT * self.max_idf
+        self.clause_tokens = lru_cache(maxsize=200_000)(self._tokens_of)
+        # Texts scored against questions are the corpus's own 款/项/sentences: tokenise and
+        # normalise each once (thread-safe: lru_cache locks its bookkeeping).
+        self._text_tokens = lru_cache(maxsize=TEXT_CACHE)(lambda text: frozenset(tokenizer.tokens(text)))
+        self._normalized = lru_cache(maxsize=TEXT_CACHE)(normalize)
+        # The gate, reranker and lead all weigh the same question: work it out once per analysis.
+        self.question_terms = lru_cache(maxsize=1024)(self._question_terms_of)
+        self.synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
+                               for key, values in synonyms.items()}
+        self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
+
+    def _tokens_of(self, clause_id: str) -> frozenset[str]:
+        # With its chapter and section titles: an attachment section is about its attachment.
+        return frozenset(self.tokenizer.tokens(indexed_text(self.corpus.by_id(clause_id))))
+
+    @staticmethod
+    def credit(word: str, alts: frozenset[str], pieces: frozenset[str], have: set[str] | frozenset[str]) -> float:
+        """How fully a text matches one question word: the word itself or a synonym counts in
+        full; its pieces alone (招标 for 招标采购) count for the share of pieces present."""
+        if word in have:
+            return 1.0
+        if (alts - pieces - {word}) & have:
+            return SYNONYM_CREDIT
+        return SYNONYM_CREDIT * len(pieces & have) / len(pieces) if pieces else 0.0
+
+    def _question_terms_of(self, analysis: QueryAnalysis) -> tuple[Term, ...]:
+        """(word, weight, tokens that count as a match for it). A colloquial word matches its
+        synonyms (开发商 → 承建单位); a compound matches its parts (数据三清单 → 三清单)."""
+        place_words = self._place_words | set(analysis.regions)
+        terms = []
+        seen = set()
+        quantities = {q.canonical for q in analysis.quantities}
+        for word, parts in self.tokenizer.terms(analysis.question):
+            if word in seen or word in quantities or any(word in p or p in word for p in place_words):
+                continue  # a number in the question may be a wrong premise: it must not gate
+            if quantities and word in _COMPARATORS:
+                continue  # "小于100万": the comparison belongs to the number
+            seen.add(word)
+            alts = {word, *parts}
+            for key, syn_tokens in self.synonym_tokens.items():
+                if word in key or key in word:
+                    alts |= syn_tokens
+            known = [self.idf[a] for a in alts if a in self.idf]
+            if word in self.idf:
+                weight = self.idf[word]
+            elif known:
+                weight = max(known)
+            else:
+                # A colloquial word the corpus never uses (建完, 报上去) weighs a little; a noun it
+                # never uses stops the answer earlier (answers.relevance.foreign_terms).
+                weight = self.oov_weight
+            if len(word) == 1:
+                weight *= 0.5  # single characters (费, 批, 钱) are weak evidence either way
+            terms.append((word, weight, frozenset(alts)))
+        # A lexicon key made only of stopwords (指的是, 多久) still asks for something: its
+        # expansions (所称/是指, any duration) become a term of their own.
+        covered = {w for w, _, _ in terms}
+        for key, tokens in self.synonym_tokens.items():
+            if key in analysis.topic and not any(key in w or w in key for w in covered) and tokens:
+                known = [self.idf[t] for t in tokens if t in self.idf]
+                if known:
+                    terms.append((key, max(known), frozenset(tokens)))
+        return tuple(terms)
+
+    def relevance(self, analysis: QueryAnalysis, clause: Part) -> tuple[float, float]:
+        """(coverage, matched idf): how much of the question the clause speaks to."""
+        terms = self.question_terms(analysis)
+        if not terms:
+            return 0.0, 0.0
+        have = self.clause_tokens(clause.id)
+        total = sum(w for _, w, _ in terms)
+        matched = sum(w for _, w, alts in terms if alts & have)
+        return matched / total, matched
+
+    def scorer(self, analysis: QueryAnalysis) -> Scorer:
+        """text → how well it answers the question: words matched (by weight, with partial credit
+        for pieces), synonyms a little, and a phrase the user echoes a bonus per character."""
+        terms = self.question_terms(analysis)
+        extra: set[str] = set()
+        for e in analysis.expansions:
+            extra |= set(self.tokenizer.tokens(e))
+        extra -= {a for _, _, alts in terms for a in alts}  # expansions of a stopword (多久 → #个月)
+        pieces = {word: frozenset(p for p in self.tokenizer.tokens(word) if p != word) for word, _, _ in terms}
+        question = normalize(analysis.topic)
+        # The question is indexed once (SequenceMatcher indexes its second sequence); each text
+        # is then matched against it — the longest common run is the same either way round.
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(question)
+        idf = self.idf
+
+        def score(text: str) -> float:
+            toks = self._text_tokens(text)
+            norm = self._normalized(text)
+            matcher.set_seq1(norm)
+            run = matcher.find_longest_match(0, len(norm), 0, len(question)).size
+            return (sum(w * self.credit(word, alts, pieces[word], toks) for word, w, alts in terms)
+                    + 0.3 * sum(idf.get(t, 0.0) for t in extra & toks)
+                    + PHRASE_BONUS * max(0, run - 3))
+
+        return score
+
+    def fit(self, score: Scorer, clause: Part) -> float:
+        """The best score of any 款 or 项 of the clause (or of the clause when it has none), each
+        read with the clause's chapter and section titles (附件3's 可行性研究报告编制要求)."""
+        heads = indexed_text(clause)[: -len(clause.text)] if clause.text else ""
+        texts = [p.text for p in clause.paragraphs] + [i.text for p in clause.paragraphs for i in p.items]
+        return max((score(heads + t) for t in texts), default=score(heads + clause.text))

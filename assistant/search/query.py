@@ -1,0 +1,140 @@
+"""Query understanding: which cities, which article, which quantities, and the user's words mapped
+onto the text's words (开发商 → 承建单位, 等保 → 网络安全等级保护)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from assistant.corpus.catalog import Catalog
+from assistant.text import CN_NUMERAL_CHARS, Quantity, find_quantities, parse_cn_int
+from assistant.search.tokenizer import Tokenizer
+
+_N = rf"[{CN_NUMERAL_CHARS}\d]+"
+_ARTICLE_REF = re.compile(
+    rf"第\s*({_N})\s*条(?:\s*第\s*({_N})\s*款)?(?:\s*第\s*[（(]?\s*({_N})\s*[)）]?\s*项)?")
+_ATTACHMENT_REF = re.compile(r"附件\s*([1-9一二三四五六七八九])")
+_COMPARE = re.compile(r"比较|对比|区别|不同|异同|差异|差别|各地|各个城市|各城市|分别|哪些城市|哪个城市|各市|四个城市|几个城市|都是")
+# Place words that are not a city or district of their own.
+_GENERIC_PLACES = {"中国", "全国", "国家", "本市", "我市", "我区", "全市", "全区", "各地", "地方", "城市",
+                   "市级", "省级", "区级", "县级", "市里", "区里", "省里", "当地", "本地", "中央"}
+
+
+def _alternation(words: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    number: int
+    paragraph: int | None
+    item: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    question: str
+    doc_ids: tuple[str, ...]          # documents of the places named; empty = no place named
+    cities: tuple[str, ...]           # as in the catalog (六安市 …)
+    regions: tuple[str, ...]          # a province / parent city named instead of a corpus city
+    unknown_places: tuple[str, ...]   # places named that the corpus does not cover
+    article_refs: tuple[ArticleRef, ...]
+    attachment_refs: tuple[int, ...]
+    quantities: tuple[Quantity, ...]
+    expansions: tuple[str, ...]
+    compare: bool
+    topic: str  # the question without the place names (routing handles those)
+
+    @property
+    def search_text(self) -> str:
+        return " ".join((self.topic, *self.expansions))
+
+
+class Analyzer:
+    def __init__(self, catalog: Catalog, tokenizer: Tokenizer, lexicon_dir: Path | None,
+                 corpus_text: str = ""):
+        self.catalog = catalog
+        self.tokenizer = tokenizer
+        self.corpus_text = corpus_text
+        self.synonyms: dict[str, list[str]] = {}
+        path = lexicon_dir / "synonyms.yaml" if lexicon_dir else None
+        if path is not None and path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            self.synonyms = {str(k): [str(v) for v in vs] for k, vs in data.items()}
+        names = sorted(((name, m.doc_id, m.city) for m in catalog.docs for name in m.names),
+                       key=lambda t: len(t[0]), reverse=True)
+        self._name_to_doc: dict[str, list[tuple[str, str]]] = {}
+        for name, doc_id, city in names:
+            self._name_to_doc.setdefault(name, []).append((doc_id, city))
+        # One pattern for every name, longest first: at each position the longest name wins
+        # (杭州市上城区 before 上城), and a corpus of hundreds of cities costs one scan.
+        self._name_pattern = _alternation([n for n, _, _ in names])
+        regions: dict[str, list[str]] = {}
+        for m in catalog.docs:
+            for region in (m.province, m.parent):
+                if region:
+                    for spelling in {region, region.rstrip("省市")}:
+                        regions.setdefault(spelling, []).append(m.doc_id)
+        self._regions = dict(regions)
+        self._region_pattern = _alternation(sorted(regions, key=len, reverse=True))
+
+    def analyze(self, question: str) -> QueryAnalysis:
+        q = question.strip()
+        covered = [False] * len(q)
+        doc_ids: list[str] = []
+        cities: list[str] = []
+        for m in self._name_pattern.finditer(q) if self._name_pattern else ():
+            covered[m.start():m.end()] = [True] * (m.end() - m.start())
+            for doc_id, city in self._name_to_doc[m.group(0)]:
+                if doc_id not in doc_ids:
+                    doc_ids.append(doc_id)
+                    cities.append(city)
+        regions: list[str] = []
+        region_docs: list[str] = []
+        for m in self._region_pattern.finditer(q) if self._region_pattern else ():
+            if any(covered[m.start():m.end()]):
+                continue
+            covered[m.start():m.end()] = [True] * (m.end() - m.start())
+            regions.append(m.group(0))
+            region_docs += [d for d in self._regions[m.group(0)] if d not in region_docs]
+        unknown = []
+        for place in self.tokenizer.place_names(q):
+            start = q.find(place)
+            if start >= 0 and any(covered[start:start + len(place)]):
+                continue
+            if place in _GENERIC_PLACES or place.rstrip("市区县省") in _GENERIC_PLACES:
+                continue
+            if self.corpus_text and place in self.corpus_text:
+                continue  # a place the text itself names (江淮大数据中心 …), not a city asked about
+            unknown.append(place)
+        if not doc_ids and region_docs:
+            doc_ids = region_docs
+        refs = tuple(
+            ArticleRef(number=parse_cn_int(m.group(1)) or 0,
+                       paragraph=parse_cn_int(m.group(2)) if m.group(2) else None,
+                       item=parse_cn_int(m.group(3)) if m.group(3) else None,
+                       text=m.group(0))
+            for m in _ARTICLE_REF.finditer(q))
+        attachments = tuple(dict.fromkeys(parse_cn_int(m.group(1)) or 0 for m in _ATTACHMENT_REF.finditer(q)))
+        expansions: list[str] = []
+        for key, values in self.synonyms.items():
+            if key in q:
+                expansions += [v for v in values if v not in expansions and v not in q]
+        topic = "".join(" " if covered[i] else ch for i, ch in enumerate(q))
+        return QueryAnalysis(
+            question=q,
+            topic=topic,
+            doc_ids=tuple(doc_ids),
+            cities=tuple(cities),
+            regions=tuple(regions) if not cities else (),
+            unknown_places=tuple(unknown),
+            article_refs=refs,
+            attachment_refs=attachments,
+            quantities=tuple(find_quantities(q)),
+            expansions=tuple(expansions),
+            compare=bool(_COMPARE.search(q)) or len(doc_ids) > 1,
+        )

@@ -1,0 +1,157 @@
+"""jieba tokenisation with the domain lexicon; quantities stay whole and canonical (五百万 → 500万元).
+
+The tokenizer's settings go into the index manifest, so a query is always tokenised like the corpus.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import threading
+import unicodedata
+from pathlib import Path
+
+import jieba
+
+from assistant.text import find_quantities
+
+log = logging.getLogger(__name__)
+TOKENIZER_SCHEME = "jieba-search+quantities/3"
+# Prefix of unit tokens: every quantity also yields "#<unit>" (3个月 → "3个月", "#个月"), so a
+# question asking "how long" can match any duration without matching the word 月 in running text.
+UNIT_MARK = "#"
+
+
+class Tokenizer:
+    """Turns text into BM25 tokens: jieba search-mode words (minus stopwords and punctuation) and
+    canonical quantities. One instance per lexicon; safe to share across threads once built."""
+
+    def __init__(self, lexicon_dir: Path | None = None, names: tuple[str, ...] = ()):
+        self.lexicon_dir = lexicon_dir
+        self.names = tuple(sorted(set(names)))  # city names and aliases from the catalog
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        self._stopwords: frozenset[str] = frozenset()
+        self._ready = False
+        self._dict_hash = "none"
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            jieba.setLogLevel(logging.WARNING)
+            self._jieba.initialize()
+            digest = hashlib.sha256()
+            if self.lexicon_dir is not None:
+                userdict = self.lexicon_dir / "dict.txt"
+                if userdict.is_file():
+                    self._jieba.load_userdict(str(userdict))
+                    digest.update(userdict.read_bytes())
+                stop = self.lexicon_dir / "stopwords.txt"
+                if stop.is_file():
+                    text = stop.read_text(encoding="utf-8")
+                    self._stopwords = frozenset(w.strip() for w in text.splitlines() if w.strip())
+                    digest.update(text.encode())
+            for name in self.names:
+                self._jieba.add_word(name, freq=2000, tag="ns")
+            digest.update("\n".join(self.names).encode())
+            self._dict_hash = digest.hexdigest()[:12]
+            self._ready = True
+
+    def settings(self) -> dict:
+        self._ensure()
+        return {"scheme": TOKENIZER_SCHEME, "jieba": jieba.__version__, "lexicon": self._dict_hash}
+
+    def terms(self, text: str, keep_units: bool = False) -> list[tuple[str, tuple[str, ...]]]:
+        """The question's words, each once (jieba's accurate mode), with the search-mode tokens
+        each one stands for: ("数据三清单", ("数据", "清单", "三清单", "数据三清单")). Quantities come
+        as their canonical token. Stopwords and punctuation are dropped."""
+        self._ensure()
+        norm = unicodedata.normalize("NFKC", text)
+        out: list[tuple[str, tuple[str, ...]]] = []
+        pos = 0
+        spans = [(q.start, q.end, q.canonical) for q in find_quantities(norm)] + [(len(norm), len(norm), None)]
+        for start, end, canonical in spans:
+            for chunk in norm[pos:start].split():
+                if chunk.startswith(UNIT_MARK):
+                    if keep_units:
+                        out.append((chunk, (chunk,)))
+                    continue
+                for word in self._jieba.lcut(chunk):
+                    if word.strip() and word not in self._stopwords and not _is_punct(word):
+                        out.append((word, tuple(self._words(word)) or (word,)))
+            if canonical:
+                out.append((canonical, (canonical,)))
+            pos = end
+        return out
+
+    def place_names(self, text: str) -> list[str]:
+        """Place names in a text (深圳, 深圳市, 苏州工业园区 …), to spot cities the corpus lacks.
+        A word list from jieba's dictionary (scripts/make_places.py): no tagger load at run time."""
+        self._ensure()
+        return [w for w in self._jieba.lcut(text) if w in _places()]
+
+    def tokens(self, text: str) -> list[str]:
+        return list(self._cached_tokens(text))
+
+    def query_tokens(self, text: str, vocab) -> list[str]:
+        """Query side of BM25: each word once, as the corpus spells it. A word the index knows
+        whole (试运行) counts once, not once per piece (试运, 运行, 试运行) as search mode would
+        give; a word it does not know (报上去, 数据三清单) falls back to its known pieces."""
+        out: list[str] = []
+        for word, pieces in self.terms(text, keep_units=True):
+            if word in vocab:
+                out.append(word)
+            else:
+                out += [p for p in pieces if p in vocab and p != word]
+        return out
+
+    @functools.lru_cache(maxsize=100_000)
+    def _cached_tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(self._tokens(text))
+
+    def _tokens(self, text: str) -> list[str]:
+        self._ensure()
+        norm = unicodedata.normalize("NFKC", text)
+        out: list[str] = []
+        pos = 0
+        for q in find_quantities(norm):
+            out += self._words(norm[pos:q.start])
+            out += [q.canonical, UNIT_MARK + q.unit]  # 7月底 also matches "#月底" (any month-end date)
+            pos = q.end
+        out += self._words(norm[pos:])
+        if "半年" in norm:
+            out += ["6个月", UNIT_MARK + "个月"]
+        return out
+
+    def _words(self, segment: str) -> list[str]:
+        out: list[str] = []
+        for chunk in segment.split():
+            if chunk.startswith(UNIT_MARK):
+                out.append(chunk)  # "#个月" in a synonym list: any quantity with that unit
+                continue
+            out += [w for w in self._jieba.cut_for_search(chunk)
+                    if w.strip() and w not in self._stopwords and not _is_punct(w)]
+        return out
+
+
+@functools.cache
+def _wordlist(name: str) -> frozenset[str]:
+    path = Path(__file__).with_name("data") / name
+    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w)
+
+
+def _places() -> frozenset[str]:
+    return _wordlist("places.txt")
+
+
+def is_common_noun(word: str) -> bool:
+    """A noun of general Chinese (护照, 著作权), from jieba's dictionary (scripts/make_wordlists.py)."""
+    return word in _wordlist("nouns.txt")
+
+
+def _is_punct(word: str) -> bool:
+    return all(unicodedata.category(ch).startswith(("P", "S", "Z")) for ch in word)

@@ -1,0 +1,293 @@
+"""Gradio UI: `create_ui(assistant) -> gr.Blocks`, mounted by the API at /ui. Four tabs — 问答,
+条款查阅, 城市对比, 项目自查 — each callback calls one core function and formats its result."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+import gradio as gr
+
+from assistant.answers.compare import Comparer
+from assistant.answers.notes import status_note
+from assistant.answers.records import Answer, AnswerMode
+from assistant.answers.selfcheck import self_check
+from assistant.assistant import Assistant
+from assistant.errors import NotFound, RegassistError
+from assistant.llm.findings import CitationFinding
+from assistant.llm.grounded import Grounded
+from assistant.rules.evaluate import RuleConclusion
+from assistant.rules.facts import ProjectKind, parse_amount, project_facts
+from assistant.rules.guard import GuardFinding
+from assistant.search.scope import Scope
+
+ALL_CITIES = "全部城市"
+MAX_QUESTION = 2000
+
+CSS = """
+table.compare { border-collapse: collapse; width: 100%; font-size: 14px; }
+table.compare th, table.compare td { border: 1px solid #d0d7de; padding: 6px 8px; vertical-align: top; text-align: left; }
+table.compare thead th { background: #f3f6f9; }
+table.compare tbody th { background: #fafbfc; white-space: nowrap; }
+table.compare mark { background: #ffe58f; padding: 0 2px; }
+table.compare .none { color: #8c959f; font-style: italic; }
+table.compare .finding + .finding { margin-top: 6px; border-top: 1px dashed #d0d7de; padding-top: 6px; }
+.note { color: #9a6700; }
+"""
+
+
+def _clause_link(doc_id: str, label: str) -> str:
+    return f"?doc={quote(doc_id)}&article={quote(label)}"
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer, then each citation (expandable to the full clause), rule computations and the
+    guard's findings — Markdown for the chat."""
+    out = [html.escape(answer.answer).replace("\n", "<br>")]
+    if answer.citations:
+        out.append("<br><b>引用条款</b>")
+        for c in answer.citations:
+            body = html.escape(c.text).replace("\n", "<br>")
+            out.append(f"<details><summary>《{html.escape(c.title)}》{html.escape(c.article)}（{html.escape(c.city)}）"
+                       f"</summary><div class='clause'>{body}<br>"
+                       f"<a href='{_clause_link(c.doc_id, c.article)}' target='_blank'>在条款查阅中打开</a></div></details>")
+    rules = answer.checks_of(RuleConclusion)
+    if rules:
+        out.append("<br><b>规则计算</b>")
+        out += [f"· {html.escape(c.computation)}：{html.escape(c.text)}（{html.escape(c.rule.article)}）"
+                for c in rules]
+    unbacked = answer.checks_of(GuardFinding)
+    if unbacked:
+        out.append("<br><b>⚠ 数字核对</b>")
+        for c in unbacked:
+            action = {"corrected": f"已按条款改为“{c.corrected_to}”", "removed": "所在句已删除"}.get(
+                c.action, "未见于所引条款")
+            out.append(f"· “{html.escape(c.quantity)}”与所引条款不符，{html.escape(action)}")
+    cites = answer.checks_of(CitationFinding)
+    if cites:
+        out.append("<br><b>⚠ 引用核对</b>")
+        labels = {"invented_id": "引用了未提供的条款编号", "unknown_article": "提到了所给条款之外的条号",
+                  "other_city": "提到了其他城市的规定"}
+        out += [f"· {labels.get(c.status, c.status)}（{html.escape(str(c.id or c.article or c.city))}），"
+                f"所在句已删除" for c in cites]
+    if answer.mode is AnswerMode.LLM:
+        out.append("<br><small>由大模型依据所引条款改写，引用与数字已逐句核对。</small>")
+    if not answer.answerable:
+        out.append("<br><i>语料库未覆盖该问题，未作推测。</i>")
+    return "<br>".join(out)
+
+
+def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
+    try:
+        meta, clause = assistant.show(doc_id, label)
+    except NotFound as exc:
+        return f"**{exc}**"
+    where = " · ".join(x for x in (clause.chapter, clause.section) if x)
+    note = status_note(meta, assistant.today)
+    lines = [f"### 《{meta.title}》{clause.label}", f"{meta.city}" + (f" · {where}" if where else "")]
+    if note:
+        lines.append(f"> {note}")
+    lines.append("")
+    lines += [p.text.replace("\n", "  \n") for p in clause.paragraphs] or [clause.text]
+    lines.append("")
+    lines.append(f"直达链接：[/ui/{_clause_link(doc_id, clause.label)}](/ui/{_clause_link(doc_id, clause.label)})"
+                 f" · 接口：`/api/articles/{doc_id}/{clause.label}`")
+    return "\n\n".join(lines)
+
+
+class Callbacks:
+    """What each control does: one core call, its result formatted. The layout wires them up."""
+
+    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded):
+        self.assistant, self.comparer, self.grounded = assistant, comparer, grounded
+        self.docs = list(assistant.corpus.documents.values())
+
+    def chapters_of(self, doc_id: str) -> list[str]:
+        doc = self.assistant.corpus.documents[doc_id]
+        return list(dict.fromkeys(c.chapter or "（无章）" for c in doc.clauses))
+
+    def labels_of(self, doc_id: str, chapter: str | None) -> list[str]:
+        doc = self.assistant.corpus.documents[doc_id]
+        return [c.label for c in doc.clauses if chapter is None or (c.chapter or "（无章）") == chapter]
+
+    def ask(self, question: str, city: str, history: list):
+        """Streams the model's text as it comes (marked unchecked), then replaces it with the
+        checked answer; extractive answers arrive at once."""
+        question = (question or "").strip()
+        if not question:
+            yield "", history
+            return
+        history = history + [{"role": "user", "content": question}]
+        if len(question) > MAX_QUESTION:
+            yield "", history + [{"role": "assistant", "content": f"问题过长：最多 {MAX_QUESTION} 个字符。"}]
+            return
+        text = ""
+        for event in self.grounded.stream(question, city=None if city in (None, "", ALL_CITIES) else city):
+            if event["type"] == "token":
+                text += event["text"]
+                draft = html.escape(text).replace("\n", "<br>") + "<br><i>（生成中，完成后将逐句核对条款与数字）</i>"
+                yield "", history + [{"role": "assistant", "content": draft}]
+            else:
+                yield "", history + [{"role": "assistant", "content": format_answer(event["answer"])}]
+
+    def pick_doc(self, doc_id: str):
+        chapters = self.chapters_of(doc_id)
+        labels = self.labels_of(doc_id, chapters[0])
+        return (gr.update(choices=chapters, value=chapters[0]), gr.update(choices=labels, value=labels[0]),
+                _clause_markdown(self.assistant, doc_id, labels[0]))
+
+    def pick_chapter(self, doc_id: str, chapter: str):
+        labels = self.labels_of(doc_id, chapter)
+        return gr.update(choices=labels, value=labels[0] if labels else None), (
+            _clause_markdown(self.assistant, doc_id, labels[0]) if labels else "")
+
+    def pick_clause(self, doc_id: str, label: str):
+        return _clause_markdown(self.assistant, doc_id, label) if label else ""
+
+    def find(self, query: str, doc_id: str):
+        query = (query or "").strip()
+        if not query:
+            return "请输入检索词。"
+        hits = self.assistant.search(query[:MAX_QUESTION], k=8, scope=Scope((doc_id,)))
+        rows = [f"{i}. [{h.clause.label}](/ui/{_clause_link(h.meta.doc_id, h.clause.label)})："
+                f"{h.clause.text[:80].replace(chr(10), ' ')}…" for i, h in enumerate(hits, 1)]
+        return "\n".join(rows) or "没有找到相关条款。"
+
+    def open_link(self, request: gr.Request):
+        """/ui/?doc=luan-2021&article=第九条 opens that clause in 条款查阅."""
+        params = dict(request.query_params) if request else {}
+        doc_id = params.get("doc")
+        if doc_id not in self.assistant.corpus.documents:
+            doc_id = self.docs[0].doc_id
+            label = None
+        else:
+            label = params.get("article")
+        try:
+            clause = self.assistant.corpus.clause(doc_id, label) if label else self.assistant.corpus.documents[doc_id].clauses[0]
+        except NotFound:
+            clause = self.assistant.corpus.documents[doc_id].clauses[0]
+        chapter = clause.chapter or "（无章）"
+        tab = gr.update(selected="browse") if label else gr.update()
+        return (doc_id, gr.update(choices=self.chapters_of(doc_id), value=chapter),
+                gr.update(choices=self.labels_of(doc_id, chapter), value=clause.label),
+                _clause_markdown(self.assistant, doc_id, clause.label), tab)
+
+    def compare(self, topics: list[str], chosen: list[str], question: str):
+        question = (question or "").strip()[:MAX_QUESTION]
+        if not chosen:
+            return "<p class='note'>请至少选择一个城市。</p>", None, None
+        try:
+            result = self.comparer.compare(topics=None if question else (topics or None),
+                                      question=question or None, cities=chosen)
+        except RegassistError as exc:
+            return f"<p class='note'>{html.escape(str(exc))}</p>", None, None
+        folder = Path(tempfile.mkdtemp(prefix="regassist-compare-"))
+        csv_path, md_path = folder / "城市对比.csv", folder / "城市对比.md"
+        csv_path.write_text("\ufeff" + result.to_csv(), encoding="utf-8")
+        md_path.write_text(result.to_markdown(), encoding="utf-8")
+        header = ""
+        if result.matched == "question":
+            header = "<p class='note'>该问题未对应到预设主题，以下为各城市检索到的最相关条款。</p>"
+        return header + result.to_html(), str(csv_path), str(md_path)
+
+    def check(self, doc_id: str, amount: str, kind: str, software: bool, classified: bool):
+        try:
+            value = parse_amount(amount)
+            facts = project_facts(value, ProjectKind.parse(kind), software, classified)
+            results = self_check(self.assistant.context, Scope((doc_id,)), facts)
+        except (ValueError, RegassistError) as exc:
+            return f"**{exc}**"
+        out = []
+        for r in results:
+            out.append(f"## {r.city}：《{r.title}》")
+            out += [f"> {n}" for n in r.notes]
+            if r.conclusions:
+                out.append("**规则计算**")
+                out += [f"- {c.computation}：{c.text}（{c.rule.article}：“{c.rule.quote}”）" for c in r.conclusions]
+            elif value is None:
+                out.append("*未填写金额：以下为全流程清单，金额相关规则未计算。*")
+            if r.checklist:
+                out.append("**全流程清单**")
+                out += [f"- {line}" for line in r.checklist.lines()]
+                if r.checklist.note:
+                    out.append(r.checklist.note)
+                out.append("**引用条款**：" + "、".join(
+                    f"[{c.article}](/ui/{_clause_link(c.doc_id, c.article)})" for c in r.checklist_answer.citations))
+        return "\n\n".join(out)
+
+
+def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None) -> gr.Blocks:
+    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant))
+    comparer = cb.comparer
+    docs = cb.docs
+    cities = [d.meta.city for d in docs]
+    doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]
+    chapters_of, labels_of = cb.chapters_of, cb.labels_of
+    ask, pick_doc, pick_chapter, pick_clause, find = cb.ask, cb.pick_doc, cb.pick_chapter, cb.pick_clause, cb.find
+    open_link, compare, check = cb.open_link, cb.compare, cb.check
+
+    # -- layout --------------------------------------------------------------------------
+
+    with gr.Blocks(title="regassist 政务信息化项目管理办法问答") as ui:
+        gr.Markdown("## regassist · 政务信息化项目管理办法问答\n"
+                    "收录：" + "、".join(f"{d.meta.city}《{d.meta.title}》（{d.meta.status.value}）" for d in docs))
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="ask"):
+                chat = gr.Chatbot(label="问答", height=460, sanitize_html=True, elem_id="chat",
+                                  buttons=["copy"], feedback_options=None)
+                with gr.Row():
+                    question = gr.Textbox(label="问题", placeholder="例如：乐山试运行多久才能验收？", scale=5,
+                                          max_lines=4, elem_id="question")
+                    city = gr.Dropdown([ALL_CITIES] + cities, value=ALL_CITIES, label="城市", scale=1)
+                ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
+                gr.Examples(["乐山试运行多久才能验收？", "500万以下项目需要什么材料？", "开发商验收时要交源代码吗",
+                             "六安等保测评费用谁出"], inputs=question, label="示例")
+                ask_button.click(ask, [question, city, chat], [question, chat])
+                question.submit(ask, [question, city, chat], [question, chat])
+            with gr.Tab("条款查阅", id="browse"):
+                with gr.Row():
+                    doc = gr.Dropdown(doc_choices, value=docs[0].doc_id, label="文件", scale=3)
+                    first_chapters = chapters_of(docs[0].doc_id)
+                    chapter = gr.Dropdown(first_chapters, value=first_chapters[0], label="章", scale=2)
+                    first_labels = labels_of(docs[0].doc_id, first_chapters[0])
+                    label = gr.Dropdown(first_labels, value=first_labels[0], label="条款", scale=2)
+                clause_view = gr.Markdown(_clause_markdown(assistant, docs[0].doc_id, first_labels[0]),
+                                          elem_id="clause")
+                with gr.Row():
+                    query = gr.Textbox(label="在本文件中检索", placeholder="例如：监理、验收资料", scale=5)
+                    find_button = gr.Button("检索", scale=1)
+                found = gr.Markdown()
+                doc.input(pick_doc, doc, [chapter, label, clause_view])
+                chapter.input(pick_chapter, [doc, chapter], [label, clause_view])
+                label.input(pick_clause, [doc, label], clause_view)
+                find_button.click(find, [query, doc], found)
+                query.submit(find, [query, doc], found)
+            with gr.Tab("城市对比", id="compare"):
+                with gr.Row():
+                    topic_box = gr.CheckboxGroup(comparer.topic_names, value=comparer.topic_names, label="主题")
+                with gr.Row():
+                    city_box = gr.CheckboxGroup(cities, value=cities, label="城市", scale=2)
+                    free = gr.Textbox(label="或自由提问（优先）", placeholder="例如：比较各地试运行期限", scale=3)
+                compare_button = gr.Button("对比", variant="primary", elem_id="compare-button")
+                table = gr.HTML(elem_id="compare-table")
+                with gr.Row():
+                    csv_file = gr.File(label="导出 CSV")
+                    md_file = gr.File(label="导出 Markdown")
+                compare_button.click(compare, [topic_box, city_box, free], [table, csv_file, md_file])
+            with gr.Tab("项目自查", id="check"):
+                with gr.Row():
+                    check_city = gr.Dropdown([(d.meta.city, d.doc_id) for d in docs], value=docs[0].doc_id,
+                                             label="城市")
+                    amount = gr.Textbox(label="项目金额", placeholder="300（万元）或 三百万、3,000,000元")
+                    kind = gr.Radio([k.value for k in ProjectKind], value=ProjectKind.UNSPECIFIED.value,
+                                    label="项目类型")
+                with gr.Row():
+                    software = gr.Checkbox(label="软件开发类")
+                    classified = gr.Checkbox(label="涉密项目")
+                check_button = gr.Button("生成自查清单", variant="primary", elem_id="check-button")
+                report = gr.Markdown(elem_id="check-report")
+                check_button.click(check, [check_city, amount, kind, software, classified], report)
+        ui.load(open_link, None, [doc, chapter, label, clause_view, tabs])
+    return ui

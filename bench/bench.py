@@ -60,7 +60,9 @@ def measure(size: str, n: int, cold_runs: int) -> dict:
     corpus_dir = corpus_for(size)
     index_dir = CACHE / f"index-{size}"
     t = time.perf_counter()
-    a = Assistant.open(corpus_dir, index_dir)
+    from assistant.settings import Settings
+
+    a = Assistant.open(corpus_dir, index_dir, cache_dir=Settings.from_env().cache_dir)
     open_s = time.perf_counter() - t
     manifest = a.index.manifest
     qs = questions()

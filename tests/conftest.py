@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.assistant import Assistant
+from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -27,7 +28,7 @@ def index_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(index_dir) -> Assistant:
-    return Assistant.open(CORPUS, index_dir, today=date(2026, 11, 25))
+    return Assistant.open(CORPUS, index_dir, today=date(2026, 11, 25), cache_dir=Settings.from_env().cache_dir)
 
 
 @pytest.fixture()

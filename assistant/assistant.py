@@ -12,8 +12,6 @@ from pathlib import Path
 from assistant.answers.ask import answer as route_answer
 from assistant.answers.checklist import Checklist, build_checklist
 from assistant.answers.context import Context
-from assistant.answers.extractive import best_clauses
-from assistant.answers.lead import lead
 from assistant.answers.lookup import referenced
 from assistant.answers.notes import catalog_dates, refusal
 from assistant.answers.records import Answer
@@ -23,7 +21,7 @@ from assistant.corpus.maps import load_stages
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.errors import IndexNotBuilt, NotFound
 from assistant.rules.book import load_rules
-from assistant.rules.evaluate import RuleConclusion, check
+from assistant.rules.evaluate import RuleConclusion, check, check_every
 from assistant.rules.facts import Facts, extract_facts
 from assistant.rules.guard import guard
 from assistant.search.embedders import Embedder, make_embedder
@@ -31,7 +29,7 @@ from assistant.search.index import Index, Progress, build_index, expected_manife
 from assistant.search.matching import Matcher
 from assistant.search.query import Analyzer
 from assistant.search.retrievers import Mode
-from assistant.search.scope import Scope, resolve_city, resolve_doc
+from assistant.search.scope import Scope, resolve_city
 from assistant.search.searcher import Options, Searcher
 from assistant.search.tokenizer import Tokenizer
 
@@ -93,23 +91,16 @@ class Assistant:
     def hybrid(self):
         return self.searcher.hybrid
 
-    def scope(self, city: str | None = None, doc_id: str | None = None) -> Scope:
-        """Resolve what a request names, once: a city in any spelling, or a doc_id; neither = all.
-        NotFound names what the corpus holds."""
-        if doc_id:
-            return resolve_doc(self.corpus.catalog, doc_id)
-        if city:
-            return resolve_city(self.analyzer, self.corpus.catalog, city)
-        return Scope.all()
-
-    def resolve_city(self, city: str) -> tuple[str, ...]:
-        return self.scope(city=city).doc_ids
+    def scope(self, city: str) -> Scope:
+        """Resolve a city in any spelling, once (NotFound names what the corpus holds). A doc_id
+        needs no resolving: Scope((doc_id,))."""
+        return resolve_city(self.analyzer, self.corpus.catalog, city)
 
     def _doc_ids(self, analysis, city: str | None, scope: Scope | None, routing: bool | None) -> tuple[str, ...]:
         if scope is not None:
             return scope.doc_ids
         if city:
-            return self.scope(city=city).doc_ids
+            return self.scope(city).doc_ids
         routing = self.options.routing if routing is None else routing
         return analysis.doc_ids if routing else ()
 
@@ -142,24 +133,18 @@ class Assistant:
         ids = {h.clause.id for h in lead_hits}
         return (lead_hits + [h for h in hits if h.clause.id not in ids])[:max(k, len(lead_hits))]
 
-    def best_clauses(self, query: str, doc_id: str, k: int = 2) -> list[tuple[Part, str, str]]:
-        return best_clauses(self.context, query, doc_id, k)
-
-    def lead(self, query: str, clause: Part) -> tuple[str, str]:
-        """The part of `clause` that answers `query`: (its label, its text)."""
-        label, parts = lead(self.matcher, self.analyzer.analyze(query), clause)
-        return label, "".join(parts)
-
     # -- ask ------------------------------------------------------------------------------
 
     def ask(self, question: str, city: str | None = None, scope: Scope | None = None) -> Answer:
         """Answer a question: cited clauses, rule computations for a concrete project, and the
         guard's findings in `checks` (every quantity of the answer checked against its sources)."""
         analysis = self.analyzer.analyze(question)
-        try:
-            doc_ids = self._doc_ids(analysis, city, scope, routing=True) if (city or scope) else analysis.doc_ids
-        except NotFound as exc:
-            return refusal(question, f"{exc}。", [])
+        if scope is None and city:
+            try:
+                scope = self.scope(city)
+            except NotFound as exc:
+                return refusal(question, f"{exc}。", [])
+        doc_ids = scope.doc_ids if scope is not None else analysis.doc_ids
         answer = route_answer(self.context, question, analysis, doc_ids, self.options.routing)
         if answer.answerable:
             answer.checks += guard(answer.answer, [(c.clause_id, c.text) for c in answer.citations],
@@ -171,10 +156,7 @@ class Assistant:
         """The rule engine for a concrete project: every rule of the documents in scope (all when
         the scope is empty) whose topic the question mentions — or every rule, without a question."""
         doc_ids = scope.doc_ids or tuple(self.corpus.documents)
-        if question:
-            return check(self.rules, doc_ids, facts, question)
-        topics = " ".join(t for r in self.rules.for_docs(doc_ids) for t in r.topics)
-        return check(self.rules, doc_ids, facts, topics)
+        return check(self.rules, doc_ids, facts, question) if question else check_every(self.rules, doc_ids, facts)
 
     def checklist(self, question: str, scope: Scope = Scope(), facts: Facts | None = None) -> Checklist | None:
         """The whole lifecycle for a project, per document (each side by side when none is named)."""

@@ -113,7 +113,7 @@ def search(query: str, city: Optional[str] = typer.Option(None, "--city", help="
     """检索条款（最相关的在前）。"""
     a = _assistant(_settings(), mode)
     try:
-        hits = a.search(query, k=k, scope=a.scope(city=city) if city else None)
+        hits = a.search(query, k=k, scope=a.scope(city) if city else None)
     except NotFound as exc:
         _fail(str(exc))
     if as_json:

@@ -111,7 +111,7 @@ def test_ask_leads_with_the_computation(assistant):
 
 
 def test_check_api_for_a_project(assistant):
-    out = assistant.check(assistant.scope(city="六安"), Facts(amount=80))
+    out = assistant.check(assistant.scope("六安"), Facts(amount=80))
     by_rule = {c.rule.id: c for c in out}
     assert by_rule["luan-supervision-100"].holds is False
     assert "luan-proposal-500-below" in by_rule and "luan-proposal-500-above" not in by_rule

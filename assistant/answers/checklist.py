@@ -11,7 +11,7 @@ from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer, AnswerKind, Citation, cite
 from assistant.corpus.model import DocMeta
-from assistant.rules.evaluate import RuleConclusion, check
+from assistant.rules.evaluate import RuleConclusion, check_every
 from assistant.rules.facts import Facts, extract_facts
 
 CHECKLIST_CHARS = 150  # a stage's lead text is cut to this many characters
@@ -85,8 +85,7 @@ def build_checklist(ctx: Context, question: str, doc_ids: tuple[str, ...] = (),
 def _doc_checklist(ctx: Context, doc_id: str, facts: Facts) -> DocChecklist:
     meta = ctx.corpus.documents[doc_id].meta
     citations: list[Citation] = []
-    topics = " ".join(t for r in ctx.rules.for_docs((doc_id,)) for t in r.topics)
-    conclusions = tuple(check(ctx.rules, (doc_id,), facts, topics))
+    conclusions = tuple(check_every(ctx.rules, (doc_id,), facts))
     citations += [cite(meta, ctx.corpus.clause(doc_id, c.rule.article)) for c in conclusions]
     items = []
     for stage in ctx.stages:

@@ -29,6 +29,8 @@ def order_by_question(matcher: Matcher, analysis: QueryAnalysis, parts: list[Par
 
 def referenced(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Part]:
     """The clauses a question names by number, in the documents in scope."""
+    if not (analysis.article_refs or analysis.attachment_refs):
+        return []
     docs = [ctx.corpus.documents[d] for d in (doc_ids or tuple(ctx.corpus.documents))]
     out: list[Part] = []
     for ref in analysis.article_refs:

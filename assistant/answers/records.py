@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar, Protocol
 
-from assistant.corpus.model import DocMeta, Part
+from assistant.corpus.model import DocMeta, Part, clause_id
 
 
 class AnswerMode(str, Enum):
@@ -40,7 +40,7 @@ class Citation:
 
     @property
     def clause_id(self) -> str:
-        return f"{self.doc_id}/{self.article}"
+        return clause_id(self.doc_id, self.article)
 
     def to_json(self) -> dict:
         return {"doc_id": self.doc_id, "city": self.city, "title": self.title,

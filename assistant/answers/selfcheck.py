@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answers.checklist import DocChecklist, build_checklist
+from assistant.answers.checklist import Checklist, build_checklist
 from assistant.answers.context import Context
 from assistant.answers.notes import status_note
-from assistant.answers.records import Answer
-from assistant.rules.evaluate import RuleConclusion, check
+from assistant.rules.evaluate import RuleConclusion, check_every
 from assistant.rules.facts import Facts
 from assistant.search.scope import Scope
 
@@ -21,8 +20,7 @@ class SelfCheck:
     title: str
     facts: Facts
     conclusions: list[RuleConclusion]
-    checklist: DocChecklist | None
-    checklist_answer: Answer | None = None
+    checklist: Checklist | None  # the document's checklist (one document)
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -33,7 +31,7 @@ class SelfCheck:
                       "classified": f.classified, "change_ratio": f.change_ratio,
                       "approval_date": f.approval_date.isoformat() if f.approval_date else None},
             "conclusions": [c.to_json() for c in self.conclusions],
-            "checklist": self.checklist_answer.to_json() if self.checklist_answer else None,
+            "checklist": self.checklist.to_answer().to_json() if self.checklist else None,
             "notes": self.notes,
         }
 
@@ -44,13 +42,9 @@ def self_check(ctx: Context, scope: Scope, facts: Facts) -> list[SelfCheck]:
     out = []
     for doc_id in scope.doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
-        topics = " ".join(t for r in ctx.rules.for_docs((doc_id,)) for t in r.topics)
-        conclusions = check(ctx.rules, (doc_id,), facts, topics) if not facts.empty else []
+        conclusions = check_every(ctx.rules, (doc_id,), facts)
         checklist = build_checklist(ctx, f"{meta.city}项目全流程自查", (doc_id,), facts=facts)
         note = status_note(meta, ctx.today)
-        out.append(SelfCheck(city=meta.city, doc_id=doc_id, title=meta.title, facts=facts,
-                             conclusions=[c for c in conclusions if c.rule.doc_id == doc_id],
-                             checklist=checklist.docs[0] if checklist else None,
-                             checklist_answer=checklist.to_answer() if checklist else None,
-                             notes=[note] if note else []))
+        out.append(SelfCheck(city=meta.city, doc_id=doc_id, title=meta.title, facts=facts, conclusions=conclusions,
+                             checklist=checklist, notes=[note] if note else []))
     return out

@@ -21,13 +21,10 @@ from assistant.errors import LlmUnavailable
 from assistant.llm.findings import CitationFinding, InjectionFinding, LlmFallback
 from assistant.llm.prompts import PROMPT_NAMES, PromptError, load_prompt
 from assistant.rules.evaluate import RuleConclusion
-from assistant.rules.guard import GuardFinding, guard
+from assistant.rules.guard import guard
 
 log = logging.getLogger(__name__)
 
-MODE_LLM = AnswerMode.LLM
-MODE_EXTRACTIVE = AnswerMode.EXTRACTIVE
-MODE_FALLBACK = AnswerMode.FALLBACK
 
 _ID = re.compile(r"[\[【〔]\s*(C\d+)\s*[\]】〕]")
 _ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条")
@@ -183,12 +180,12 @@ class Grounded:
         metas = [self.assistant.corpus.documents[d].meta for d in dict.fromkeys(c.doc_id for c in used)]
         notes = [n for n in (status_note(m, self.assistant.today) for m in metas) if n]
         body = readable + ("\n\n" + "\n".join(notes) if notes else "")
-        return replace(extractive, answer=body, citations=used, checks=rules + findings, mode=MODE_LLM)
+        return replace(extractive, answer=body, citations=used, checks=rules + findings, mode=AnswerMode.LLM)
 
     def _fallback(self, extractive: Answer, reason: str, findings: list = ()) -> Answer:
         notice = f"（{reason}，以下为原文摘录的回答。）"
         checks = list(extractive.checks) + list(findings) + [LlmFallback(reason)]
-        return replace(extractive, answer=f"{notice}\n{extractive.answer}", checks=checks, mode=MODE_FALLBACK)
+        return replace(extractive, answer=f"{notice}\n{extractive.answer}", checks=checks, mode=AnswerMode.FALLBACK)
 
     def _extractive(self, question: str, city: str | None) -> Answer:
         if self.chat is None:

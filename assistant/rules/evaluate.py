@@ -151,6 +151,11 @@ def _negate(op: str) -> str:
     return {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "≠"}.get(op, op)
 
 
+def check_every(book: RuleBook, doc_ids, facts: Facts) -> list[RuleConclusion]:
+    """Every rule of these documents evaluated on the facts, whatever the question's topic."""
+    return check(book, doc_ids, facts, " ".join(t for r in book.for_docs(doc_ids) for t in r.topics))
+
+
 def check(book: RuleBook, doc_ids, facts: Facts, question: str) -> list[RuleConclusion]:
     """Every rule of these documents that the question's topic and facts reach, evaluated."""
     if facts.empty:

@@ -14,10 +14,6 @@ from assistant.search.query import Analyzer
 class Scope:
     doc_ids: tuple[str, ...] = ()  # empty: every document (or, for a question, the places it names)
 
-    @classmethod
-    def all(cls) -> "Scope":
-        return cls(())
-
 
 def resolve_city(analyzer: Analyzer, catalog: Catalog, city: str) -> Scope:
     """A city name in any spelling the catalog knows (六安, 六安市, 杭州上城区) → its documents."""
@@ -27,9 +23,3 @@ def resolve_city(analyzer: Analyzer, catalog: Catalog, city: str) -> Scope:
         raise NotFound(f"语料库中没有“{city}”的办法。目前收录：{known}")
     return Scope(found)
 
-
-def resolve_doc(catalog: Catalog, doc_id: str) -> Scope:
-    known = [m.doc_id for m in catalog.docs]
-    if doc_id not in known:
-        raise NotFound(f"没有编号为 {doc_id!r} 的文件。可用的文件：{'、'.join(known)}")
-    return Scope((doc_id,))

@@ -272,7 +272,7 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
             raise RequestValidationError([{"type": "string_too_short", "loc": ("query", "q"), "msg": "",
                                            "input": q}])
         a = live.current().assistant
-        scope = a.scope(city=city) if city else None
+        scope = a.scope(city) if city else None
         return [h.to_json() for h in a.search(q.strip(), k=k, scope=scope, mode=mode)]
 
 
@@ -335,7 +335,7 @@ def _compare_routes(app: FastAPI, live: Live) -> None:
             return _error(422, f"请求参数不合法：{field}：{exc}", errors=[{"field": field, "message": str(exc)}])
         facts = project_facts(amount, kind, req.software, req.classified, req.change_ratio, req.approval_date)
         a = live.current().assistant
-        return {"results": [r.to_json() for r in self_check(a.context, a.scope(city=req.city), facts)]}
+        return {"results": [r.to_json() for r in self_check(a.context, a.scope(req.city), facts)]}
 
 
 def _mount_ui(app: FastAPI, live: Live, security: SecuritySettings) -> None:

@@ -209,24 +209,21 @@ class Callbacks:
             elif value is None:
                 out.append("*未填写金额：以下为全流程清单，金额相关规则未计算。*")
             if r.checklist:
+                doc = r.checklist.docs[0]
                 out.append("**全流程清单**")
-                out += [f"- {line}" for line in r.checklist.lines()]
-                if r.checklist.note:
-                    out.append(r.checklist.note)
+                out += [f"- {line}" for line in doc.lines()]
+                if doc.note:
+                    out.append(doc.note)
                 out.append("**引用条款**：" + "、".join(
-                    f"[{c.article}](/ui/{_clause_link(c.doc_id, c.article)})" for c in r.checklist_answer.citations))
+                    f"[{c.article}](/ui/{_clause_link(c.doc_id, c.article)})" for c in r.checklist.to_answer().citations))
         return "\n\n".join(out)
 
 
 def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None) -> gr.Blocks:
     cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant))
-    comparer = cb.comparer
     docs = cb.docs
     cities = [d.meta.city for d in docs]
     doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]
-    chapters_of, labels_of = cb.chapters_of, cb.labels_of
-    ask, pick_doc, pick_chapter, pick_clause, find = cb.ask, cb.pick_doc, cb.pick_chapter, cb.pick_clause, cb.find
-    open_link, compare, check = cb.open_link, cb.compare, cb.check
 
     # -- layout --------------------------------------------------------------------------
 
@@ -244,14 +241,14 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                 ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
                 gr.Examples(["乐山试运行多久才能验收？", "500万以下项目需要什么材料？", "开发商验收时要交源代码吗",
                              "六安等保测评费用谁出"], inputs=question, label="示例")
-                ask_button.click(ask, [question, city, chat], [question, chat])
-                question.submit(ask, [question, city, chat], [question, chat])
+                ask_button.click(cb.ask, [question, city, chat], [question, chat])
+                question.submit(cb.ask, [question, city, chat], [question, chat])
             with gr.Tab("条款查阅", id="browse"):
                 with gr.Row():
                     doc = gr.Dropdown(doc_choices, value=docs[0].doc_id, label="文件", scale=3)
-                    first_chapters = chapters_of(docs[0].doc_id)
+                    first_chapters = cb.chapters_of(docs[0].doc_id)
                     chapter = gr.Dropdown(first_chapters, value=first_chapters[0], label="章", scale=2)
-                    first_labels = labels_of(docs[0].doc_id, first_chapters[0])
+                    first_labels = cb.labels_of(docs[0].doc_id, first_chapters[0])
                     label = gr.Dropdown(first_labels, value=first_labels[0], label="条款", scale=2)
                 clause_view = gr.Markdown(_clause_markdown(assistant, docs[0].doc_id, first_labels[0]),
                                           elem_id="clause")
@@ -259,14 +256,14 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                     query = gr.Textbox(label="在本文件中检索", placeholder="例如：监理、验收资料", scale=5)
                     find_button = gr.Button("检索", scale=1)
                 found = gr.Markdown()
-                doc.input(pick_doc, doc, [chapter, label, clause_view])
-                chapter.input(pick_chapter, [doc, chapter], [label, clause_view])
-                label.input(pick_clause, [doc, label], clause_view)
-                find_button.click(find, [query, doc], found)
-                query.submit(find, [query, doc], found)
+                doc.input(cb.pick_doc, doc, [chapter, label, clause_view])
+                chapter.input(cb.pick_chapter, [doc, chapter], [label, clause_view])
+                label.input(cb.pick_clause, [doc, label], clause_view)
+                find_button.click(cb.find, [query, doc], found)
+                query.submit(cb.find, [query, doc], found)
             with gr.Tab("城市对比", id="compare"):
                 with gr.Row():
-                    topic_box = gr.CheckboxGroup(comparer.topic_names, value=comparer.topic_names, label="主题")
+                    topic_box = gr.CheckboxGroup(cb.comparer.topic_names, value=cb.comparer.topic_names, label="主题")
                 with gr.Row():
                     city_box = gr.CheckboxGroup(cities, value=cities, label="城市", scale=2)
                     free = gr.Textbox(label="或自由提问（优先）", placeholder="例如：比较各地试运行期限", scale=3)
@@ -275,7 +272,7 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                 with gr.Row():
                     csv_file = gr.File(label="导出 CSV")
                     md_file = gr.File(label="导出 Markdown")
-                compare_button.click(compare, [topic_box, city_box, free], [table, csv_file, md_file])
+                compare_button.click(cb.compare, [topic_box, city_box, free], [table, csv_file, md_file])
             with gr.Tab("项目自查", id="check"):
                 with gr.Row():
                     check_city = gr.Dropdown([(d.meta.city, d.doc_id) for d in docs], value=docs[0].doc_id,
@@ -288,6 +285,6 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                     classified = gr.Checkbox(label="涉密项目")
                 check_button = gr.Button("生成自查清单", variant="primary", elem_id="check-button")
                 report = gr.Markdown(elem_id="check-report")
-                check_button.click(check, [check_city, amount, kind, software, classified], report)
-        ui.load(open_link, None, [doc, chapter, label, clause_view, tabs])
+                check_button.click(cb.check, [check_city, amount, kind, software, classified], report)
+        ui.load(cb.open_link, None, [doc, chapter, label, clause_view, tabs])
     return ui

@@ -222,15 +222,13 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     if llm:
         if s.llm is None:
             _fail("--llm 需要先配置大模型：REGASSIST_LLM_BASE_URL 与 REGASSIST_LLM_MODEL", 2)
-        result = evaluate_llm(a, all_cases, _grounded(s, a).ask, s.llm.model)
-        result.cases_name, result.aggregate_only = shown, aggregate
+        result = evaluate_llm(a, all_cases, _grounded(s, a).ask, s.llm.model, shown, aggregate)
         report_path = result.write(out_dir, stem.replace("report", "report-llm", 1), chart=False)
         metrics = result.report.metrics()
         typer.echo(table({f"llm ({s.llm.model})": metrics}, tuple(metrics)))
         typer.echo(f"\n{len(all_cases)} 个用例，用时 {time.perf_counter() - started:.1f} 秒；报告：{report_path}")
     else:
-        result = run_eval(a, all_cases)
-        result.cases_name, result.aggregate_only = shown, aggregate
+        result = run_eval(a, all_cases, shown, aggregate)
         report_path = result.write(out_dir, stem)
         metrics = result.report.metrics()
         typer.echo(table({"assistant": metrics}, tuple(metrics)))

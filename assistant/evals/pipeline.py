@@ -23,12 +23,16 @@ def ablations(assistant, cases: list[Case]) -> list[dict]:
     return rows
 
 
-def evaluate(assistant, cases: list[Case], command: str = "regassist eval") -> EvalRun:
+def evaluate(assistant, cases: list[Case], cases_name: str = "evals/cases.yaml",
+             aggregate_only: bool = False) -> EvalRun:
     """The extractive run with ablations and baselines."""
-    return EvalRun(run(assistant, cases), command, ablations(assistant, cases), compare(assistant, cases))
+    return EvalRun(run(assistant, cases), "regassist eval", ablations(assistant, cases), compare(assistant, cases),
+                   cases_name=cases_name, aggregate_only=aggregate_only)
 
 
-def evaluate_llm(assistant, cases: list[Case], ask: Callable, model: str) -> EvalRun:
+def evaluate_llm(assistant, cases: list[Case], ask: Callable, model: str, cases_name: str = "evals/cases.yaml",
+                 aggregate_only: bool = False) -> EvalRun:
     """The same cases and metrics through the LLM (retrieval metrics are those of the extractive
     run: the model sees the clauses retrieval found)."""
-    return EvalRun(run(assistant, cases, name="llm", ask_fn=ask), f"regassist eval --llm（{model}）", model=model)
+    return EvalRun(run(assistant, cases, name="llm", ask_fn=ask), f"regassist eval --llm（{model}）", model=model,
+                   cases_name=cases_name, aggregate_only=aggregate_only)

@@ -8,14 +8,16 @@ import logging
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from assistant.answers.ask import answer as route_answer
 from assistant.answers.checklist import Checklist, build_checklist
 from assistant.answers.context import Context
+from assistant.answers.followup import carry_over, stage_words
 from assistant.answers.lookup import referenced
 from assistant.answers.notes import catalog_dates, refusal
 from assistant.answers.records import Answer
-from assistant.corpus.catalog import LEXICON_DIR, load_catalog
+from assistant.corpus.catalog import LEXICON_DIR, TOPICS_FILE, load_catalog
 from assistant.corpus.loader import Corpus
 from assistant.corpus.maps import load_stages
 from assistant.corpus.model import DocMeta, Hit, Part
@@ -56,6 +58,8 @@ class Assistant:
         self.rules = load_rules(self.corpus)
         self.context = Context(self.corpus, self.analyzer, self.matcher, self.searcher, self.rules,
                                load_stages(self.corpus), self.today)
+        self.stage_words = stage_words([*self.context.stages,
+                                        *load_stages(self.corpus, TOPICS_FILE, key="topics", name="topic")])
 
     # -- construction ---------------------------------------------------------------------
 
@@ -135,9 +139,18 @@ class Assistant:
 
     # -- ask ------------------------------------------------------------------------------
 
-    def ask(self, question: str, city: str | None = None, scope: Scope | None = None) -> Answer:
+    def ask(self, question: str, city: str | None = None, scope: Scope | None = None,
+            history: Sequence[str] = ()) -> Answer:
         """Answer a question: cited clauses, rule computations for a concrete project, and the
-        guard's findings in `checks` (every quantity of the answer checked against its sources)."""
+        guard's findings in `checks` (every quantity of the answer checked against its sources).
+        `history`: the conversation's earlier questions; what this one omits (the city, the
+        stage, everything but a new city) is carried over from them, and the answer says so."""
+        carried = carry_over(self.analyzer, self.stage_words, question, history) if city is None and scope is None \
+            else None
+        if carried is not None and carried.note:
+            answer = self.ask(carried.question)
+            text = f"{answer.answer}\n\n（{carried.note}。）"
+            return replace(answer, question=question, answer=text)
         analysis = self.analyzer.analyze(question)
         if scope is None and city:
             try:

@@ -145,6 +145,26 @@ def ask(question: str, city: Optional[str] = typer.Option(None, "--city", help="
 
 
 @app.command()
+def chat(city: Optional[str] = typer.Option(None, "--city", help="限定城市")):
+    """连续问答：追问可省略城市与环节（“那乐山呢？”）。输入空行或“退出”结束。"""
+    s = _settings()
+    a = _assistant(s)
+    grounded = _grounded(s, a)
+    history: list[str] = []
+    typer.echo("连续问答（空行或“退出”结束）。追问时可省略城市与环节，例如先问“六安试运行多久？”再问“那乐山呢？”。")
+    for line in sys.stdin:
+        question = line.strip()
+        if not question or question in ("退出", "exit", "quit"):
+            break
+        answer = grounded.ask(question, city=city, history=history)
+        typer.echo(answer.answer)
+        for c in answer.citations:
+            typer.secho(f"— {c.city}《{c.title}》{c.article}", bold=True)
+        typer.echo("")
+        history.append(question)
+
+
+@app.command()
 def show(doc_id: str, label: str, as_json: bool = typer.Option(False, "--json", help="输出 JSON")):
     """按编号查看条款原文，例如：regassist show leshan-2022 第三十一条"""
     a = _assistant(_settings())

@@ -105,7 +105,8 @@ def test_ask_leads_with_the_computation(assistant):
     a = assistant.ask("乐山市批复总投资1000万元的项目，调整资金200万元，能自行调整后报备吗？")
     rules = [c for c in a.to_json()["checks"] if c["type"] == "rule"]
     assert rules and rules[0]["holds"] is False and "20% > 15%" in rules[0]["computation"]
-    assert a.answer.startswith("【计算】200万元 ÷ 1000万元 = 20% > 15%")
+    # A yes/no question: the verdict, then the computation that decides it.
+    assert a.answer.startswith("不是。【计算】200万元 ÷ 1000万元 = 20% > 15%")
     assert {c.article for c in a.citations} >= {"第二十九条", "第二十八条"}
     assert [c for c in a.to_json()["checks"] if c["type"] == "guard"] == []
 

@@ -84,6 +84,22 @@ def test_ask_shows_the_answer_and_the_cited_clause(page, server):
     page.screenshot(path=str(ARTIFACTS / "ask.png"), full_page=True)
 
 
+def test_chat_answers_a_follow_up_from_the_conversation(page, server):
+    """Two turns: the second omits the topic; the chat sends its history and the answer says
+    what it carried over."""
+    page.goto(server + "/ui/")
+    page.locator("#question textarea").fill("六安试运行多久？")
+    page.locator("#ask-button").click()
+    bot = page.locator("#chat")
+    bot.get_by_text("不低于1个月").first.wait_for()
+    page.locator("#question textarea").fill("那乐山呢？")
+    page.locator("#ask-button").click()
+    bot.get_by_text("承接上一问").first.wait_for()
+    text = bot.inner_text()
+    assert "3 个月" in text and "按乐山市作答" in text and "语料库中没有" not in text
+    page.screenshot(path=str(ARTIFACTS / "follow-up.png"), full_page=True)
+
+
 def test_ask_out_of_corpus_says_not_covered(page, server):
     page.goto(server + "/ui/")
     page.locator("#question textarea").fill("北京市政务项目验收要多久？")

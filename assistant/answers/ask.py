@@ -6,7 +6,7 @@ from assistant.answers.checklist import build_checklist
 from assistant.answers.context import Context
 from assistant.answers.document import document_answer
 from assistant.answers.extractive import extractive_answer
-from assistant.answers.intent import Intent, intents
+from assistant.answers.intent import FIRST_STEP, Intent, intents
 from assistant.answers.lookup import lookup
 from assistant.answers.notes import refusal
 from assistant.answers.records import Answer
@@ -38,5 +38,5 @@ def _try(ctx: Context, intent: Intent, question: str, analysis: QueryAnalysis,
         return document_answer(ctx, analysis, doc_ids, status=intent is Intent.DOCUMENT_STATUS)
     if intent is Intent.CHECKLIST:
         checklist = build_checklist(ctx, question, doc_ids)
-        return checklist.to_answer() if checklist is not None else None
+        return checklist.to_answer(first_step=bool(FIRST_STEP.search(question))) if checklist is not None else None
     return None

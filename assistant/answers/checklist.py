@@ -58,8 +58,16 @@ class Checklist:
     question: str
     docs: tuple[DocChecklist, ...]
 
-    def to_answer(self) -> Answer:
+    def to_answer(self, first_step: bool = False) -> Answer:
+        """The checklist as an answer. `first_step`: the question asks where to start ("第一步干嘛"),
+        so the first line names each document's first stage that has a provision."""
         blocks, notes, citations, checks = [], [], [], []
+        if first_step:
+            for doc in self.docs:
+                first = next((i for i in doc.items if i.label is not None), None)
+                if first is not None:
+                    city = f"【{doc.meta.city}】" if len(self.docs) > 1 else ""
+                    blocks.append(f"{city}第一步是{first.stage}（{first.label}）：{first.text}")
         for doc in self.docs:
             blocks.append("\n".join([f"【{doc.meta.city}】《{doc.meta.title}》"] + [f"· {x}" for x in doc.lines()]))
             checks += doc.conclusions

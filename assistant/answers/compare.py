@@ -256,9 +256,9 @@ class Comparer:
                 part, parts = lead(self.ctx.matcher, self.ctx.analyzer.analyze(topic.query), clause)
                 findings.append(excerpt(clause.label, part, "".join(parts), clause.text))
             return Cell(meta.doc_id, meta.city, tuple(findings), "curated")
-        return self._retrieved(topic.query, meta)
+        return self._retrieved(topic.query, meta, text_words=True)
 
-    def _retrieved(self, query: str, meta: DocMeta) -> Cell:
-        found = best_clauses(self.ctx, query, meta.doc_id)
+    def _retrieved(self, query: str, meta: DocMeta, text_words: bool = False) -> Cell:
+        found = best_clauses(self.ctx, query, meta.doc_id, text_words=text_words)
         return Cell(meta.doc_id, meta.city,
                     tuple(excerpt(c.label, part, lead, c.text) for c, part, lead in found), "retrieved")

@@ -3,12 +3,17 @@ gate, choose which to cite, lead each with the 款/项 that answers — or refus
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from assistant.answers.context import Context
-from assistant.answers.lead import lead
+from assistant.answers.lead import LABEL_PREFIX, lead
 from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import foreign_terms, is_relevant
+from assistant.answers.relevance import build_gate, is_relevant, sentences, unstated
+from assistant.answers.request import Asked, understand
+from assistant.answers.verdict import claim_negated, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
@@ -17,28 +22,41 @@ from assistant.search.query import QueryAnalysis
 MAX_CITATIONS = 4
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
+CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim when it carries this share of its words
 
 
 def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
                       routing: bool = True) -> Answer:
     covered = list(ctx.corpus.catalog.docs)
-    foreign = foreign_terms(ctx.matcher, analysis)
+    request = understand(analysis.topic)
+    gate = build_gate(ctx.matcher, analysis, request, doc_ids if routing else ())
     scope = doc_ids if routing else ()
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
+    if Asked.APPLIES in request.asked and routing:
+        # Whether the 办法 govern a project is said by their scope clauses; what the project is
+        # (乡镇自己出钱建的系统) is the situation they are read against, never a reason to refuse.
+        relevant = scope_hits(ctx, analysis, doc_ids or tuple(ctx.corpus.documents))
+        if relevant:
+            chosen = choose(ctx, relevant, analysis, doc_ids)
+            return compose(ctx, question, analysis, chosen)
     hits = ctx.searcher.search(analysis, 5, scope, per_city=routing)
-    relevant = [h for h in hits if is_relevant(ctx.matcher, analysis, h, foreign)]
+    relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     facts = extract_facts(question, list(analysis.quantities))
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
     conclusions = check(ctx.rules, rule_scope, facts, analysis.question) if doc_ids else []
     if not relevant and conclusions:
         # The rule engine recognised the project and a provision it falls under: answer with it.
         relevant = [h for h in hits if h.clause.id in {c.rule.clause_id for c in conclusions}] or hits[:1]
-    if not relevant and foreign:
-        terms = "、".join(f"“{t}”" for t in foreign)
-        return refusal(question, f"所收录的办法均未涉及{terms}，无法据此回答。", covered)
+    if not relevant and gate.foreign:
+        terms = "、".join(f"“{t}”" for t in gate.foreign)
+        whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
+        return refusal(question, f"{whose}未涉及{terms}，无法据此回答。", covered)
     if not relevant:
         return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
+    missing = unstated(ctx.matcher, analysis, request, relevant) if not conclusions else None
+    if missing is not None:
+        return refusal(question, missing, covered)
     answer = outline(ctx, analysis, relevant)
     if answer is not None:
         return answer
@@ -46,7 +64,55 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts,
                             analysis.question)
-    return compose(ctx, question, analysis, chosen, conclusions)
+    answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute)
+    line = conclusion(ctx, analysis, chosen, conclusions)
+    if line is None:
+        return answer
+    # After a computation's verdict the computation itself follows on the same line.
+    return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
+
+
+def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
+               conclusions: list[RuleConclusion] = ()) -> str | None:
+    """The first line of a yes/no question's answer (是 / 不是): the rule engine's result when a
+    rule decided it, else computed from the one sentence of the cited text that speaks to its
+    claim best; None when the question is not yes/no, the answer spans cities, or no sentence
+    speaks to the claim closely enough to settle it."""
+    if not is_yes_no(analysis.topic) or len({h.meta.doc_id for h in hits}
+                                            | {c.rule.doc_id for c in conclusions}) != 1:
+        return None
+    if conclusions:
+        c = conclusions[0]
+        return "是" if c.holds != claim_negated(analysis.topic) else "不是"
+    score = ctx.matcher.scorer(analysis)
+    known = sum(w for _, w, alts in ctx.matcher.question_terms(analysis) if alts & ctx.matcher.idf.keys())
+    best = max(((score(s), s, h) for h in hits for s in sentences(h.clause)), key=lambda t: t[0], default=None)
+    if best is None or not known or best[0] < CLAIM_COVERAGE * known:
+        return None
+    verdict = judge(analysis.topic, best[1])
+    if verdict is None:
+        return None
+    hit = best[2]
+    sentence = LABEL_PREFIX.sub("", best[1].strip(), count=1)
+    return f"{'是' if verdict.holds else '不是'}：{where(hit.meta, hit.clause.label)}规定“{sentence}”"
+
+
+# A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外".
+_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,10}执行|不纳入|除外|另有规定|"
+                           r"按照?[^。；]{0,16}规定(执行|办理)")
+
+
+def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], per_doc: int = 2) -> list[Hit]:
+    """Each document's scope clauses, those that fit the question best first (涉密 → the clause
+    on 涉密 projects, 驻市单位 → the one naming them)."""
+    score = ctx.matcher.scorer(analysis)
+    out: list[Hit] = []
+    for doc_id in doc_ids:
+        doc = ctx.corpus.documents[doc_id]
+        clauses = [c for c in doc.clauses if _SCOPE_CLAUSE.search(c.text)]
+        ranked = sorted(clauses, key=lambda c: (-ctx.matcher.fit(score, c), c.ordinal))[:per_doc]
+        out += [Hit(clause=c, meta=doc.meta, score=ctx.matcher.fit(score, c)) for c in ranked]
+    return out
 
 
 def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:
@@ -73,7 +139,7 @@ def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tupl
 
 
 def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit],
-            conclusions: list[RuleConclusion] = ()) -> Answer:
+            conclusions: list[RuleConclusion] = (), attribute: Asked | None = None) -> Answer:
     lines: list[str] = []
     notes: list[str] = []
     citations: list[Citation] = []
@@ -88,7 +154,7 @@ def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit
             if all(x.doc_id != meta.doc_id or x.article != clause.label for x in citations):
                 citations.append(cite(meta, clause))
     for hit in hits:
-        label, parts = lead(ctx.matcher, analysis, hit.clause)
+        label, parts = lead(ctx.matcher, analysis, hit.clause, attribute)
         prefix = f"【{hit.meta.city}】" if several or not analysis.doc_ids else ""
         lines.append(f"{prefix}根据{where(hit.meta, label)}：“{''.join(parts)}”")
         if all(x.doc_id != hit.meta.doc_id or x.article != hit.clause.label for x in citations):
@@ -108,13 +174,19 @@ def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit
     return Answer(question=question, answer=text, answerable=True, citations=citations, checks=list(conclusions))
 
 
-def best_clauses(ctx: Context, query: str, doc_id: str, k: int = 2) -> list[tuple[Part, str, str]]:
+def best_clauses(ctx: Context, query: str, doc_id: str, k: int = 2,
+                 text_words: bool = False) -> list[tuple[Part, str, str]]:
     """A document's clauses that answer `query` — (clause, label of the part that answers, its
     lead text) — the best one and up to k-1 runners-up that fit nearly as well; empty when no
-    clause passes the relevance gate (the document has no provision on it)."""
+    clause passes the relevance gate (the document has no provision on it), the same gate a
+    question asked in 问答 passes. `text_words`: the query is a topic's list of the texts' own
+    words (topics.yaml), not a question: none of them is held against it."""
     analysis = ctx.analyzer.analyze(query)
+    gate = build_gate(ctx.matcher, analysis, understand(analysis.topic), (doc_id,))
+    if text_words:
+        gate = replace(gate, foreign=())
     hits = [h for h in ctx.searcher.search(analysis, max(k, 2), (doc_id,))
-            if is_relevant(ctx.matcher, analysis, h)]
+            if is_relevant(ctx.matcher, gate, h)]
     if not hits:
         return []
     score = ctx.matcher.scorer(analysis)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answers.request import Asked, states_value
 from assistant.corpus.model import Part
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
@@ -15,15 +16,21 @@ _LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best s
 LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
 
 
-def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part) -> tuple[str, list[str]]:
+def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
+         attribute: Asked | None = None) -> tuple[str, list[str]]:
     """The label of the part that answers (款 or 项, else the clause) and the text to lead with.
 
-    Short clauses are quoted whole. Otherwise the best-matching 款 or 项 is found: an item comes
-    with the sentence that introduces it, a sentence that announces a list comes with the
+    When the question asks for a value (who pays, by when, how long), the sentence that states
+    one and fits the question best leads alone ("项目论证费用纳入年度预算"). Otherwise short clauses
+    are quoted whole, and in longer ones the best-matching 款 or 项 is found: an item comes with
+    the sentence that introduces it, a sentence or heading that announces a list comes with the
     list, and a long 款 is cut to its best sentences."""
     score = matcher.scorer(analysis)
     body = LABEL_PREFIX.sub("", clause.text, count=1)
     paragraphs = clause.paragraphs
+    stated = _stating(score, clause, attribute) if attribute is not None else None
+    if stated is not None:
+        return stated
     if len(fold(body)) <= _SHORT_CLAUSE or not paragraphs:
         label = paragraphs[0].label if len(paragraphs) == 1 else clause.label
         return label, [body]
@@ -40,7 +47,7 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part) -> tuple[str, 
         items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])
         label = para.items[best[2]].label if len(items) == 1 else para.label
         return label, [intro] + [para.items[s[2]].text for s in items]
-    if para.items and intro.rstrip().endswith(("：", ":")):
+    if para.items and (intro.rstrip().endswith(("：", ":")) or _is_heading(intro)):
         return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
     if len(fold(intro)) <= _LONG_PARAGRAPH:
         return para.label, [intro]
@@ -49,3 +56,29 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part) -> tuple[str, 
     top = scored[0][0]
     keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
     return para.label, [parts[i] for i in keep]
+
+
+def _is_heading(text: str) -> bool:
+    """"四、验收条件": a title, never an answer on its own."""
+    t = text.strip()
+    return len(t) <= 30 and not re.search(r"[。；;，,：:]", t)
+
+
+def _sentences(text: str) -> list[str]:
+    return [x.strip() for x in re.split(r"(?<=[。；;！？])", text) if x.strip()]
+
+
+def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | None:
+    """The sentence of a clause that states the asked value and fits the question best, with the
+    label of its 款 or 项; None when no sentence states one or the clause is a single sentence."""
+    found = []
+    for para in clause.paragraphs:
+        for label, text in ((para.label, para.text), *((i.label, i.text) for i in para.items)):
+            for sentence in _sentences(LABEL_PREFIX.sub("", text, count=1)):
+                if states_value(attribute, sentence):
+                    found.append((score(sentence), label, sentence))
+    total = sum(len(_sentences(p.text)) for p in clause.paragraphs)
+    if not found or total <= 1:
+        return None
+    best = max(found, key=lambda f: f[0])
+    return best[1], [best[2]]

@@ -4,26 +4,103 @@ assistant refuses instead of quoting the nearest clause."""
 
 from __future__ import annotations
 
-from assistant.corpus.model import Hit
+import re
+from dataclasses import dataclass, replace
+
+from assistant.answers.request import QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
+from assistant.corpus.model import Hit, Part
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
-from assistant.search.tokenizer import is_common_noun
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
 MIN_COVERAGE = 0.4
 MIN_MATCHED_IDF = 2.0
+# A short ask ("六安验收") is answered by a clause that carries all of it, if it weighs this much.
+MIN_TOPIC_IDF = 1.5
 FOREIGN_MIN_COVERAGE = 0.6
+# The context's words count for this share of an ask's: "上城区的项目立项以后还没采购，…，要走什么手续？"
+# is about 立项 and 采购, but a scenario's details must not drown the ask.
+CONTEXT_WEIGHT = 0.35
+# A clause stating a value of the kind asked (a date for 什么时候, a duration for 多久) matches the
+# attribute as a term of this weight (about a mid-frequency corpus word's IDF).
+ATTRIBUTE_WEIGHT = 3.0
 
 
-def foreign_terms(matcher: Matcher, analysis: QueryAnalysis) -> list[str]:
-    """Nouns of the question that no document uses, by any spelling the lexicon knows
-    (护照, 著作权, 公积金): the corpus does not cover what they name."""
-    vocab = matcher.index.bm25.vocab_dict
+@dataclass(frozen=True)
+class Gate:
+    """What the relevance gate weighs: the asks in full, the context (the rest of the question,
+    the asker's situation removed) at CONTEXT_WEIGHT, and a clause that states a value of the
+    kind asked (a date for 什么时候) as one more matched term. `foreign`: words of the asks that
+    no document uses."""
+
+    asks: QueryAnalysis
+    context: QueryAnalysis | None
+    foreign: tuple[str, ...]
+    attribute: Asked | None
+
+
+def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...] = ()) -> Gate:
+    """Of several asks ("要写哪几部分，有模板吗"), those naming something no document uses are set
+    aside when another remains: the answer is to that one. Only the asks' words are held against
+    it — the context ("领导突然交代…") is the situation."""
+    asks = [(a, x) for a, x in zip(request.asks, request.asked)]
+    # Whether the scoped 办法 require something they never mention ("启东：开发商要不要交源代码？"):
+    # they do not say. Other asks are weighed against the whole corpus's words.
+    foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
+                                   doc_ids if x in (Asked.WHETHER, Asked.CHOICE) else ())
+                  for a, x in asks}
+    clean = [(a, x) for a, x in asks if not foreign_of[a]]
+    if clean and len(clean) < len(asks):
+        asks = clean
+    ask_text = "，".join(strip_procedure(a) for a, _ in asks)
+    context = "，".join(request.context)
+    attribute = next((x for _, x in asks if x in VALUED), None)
+    foreign = tuple(dict.fromkeys(w for a, _ in asks for w in foreign_of[a]))
+    return Gate(_part(analysis, ask_text), _part(analysis, context) if context.strip() else None,
+                foreign, attribute)
+
+
+def _part(analysis: QueryAnalysis, text: str) -> QueryAnalysis:
+    return replace(analysis, question=text, topic=text)
+
+
+def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
+    """(coverage, matched weight) of the question by a clause, the context weighing less."""
+    have = matcher.clause_tokens(clause.id)
+    terms = [(w, alts) for _, w, alts in matcher.question_terms(gate.asks)]
+    words = {word for word, _, _ in matcher.question_terms(gate.asks)}
+    if gate.context is not None:
+        # An ask that names nothing the corpus knows ("要走什么手续", "中间要经过哪些") asks about
+        # its context, which then weighs in full.
+        own = sum(w for w, alts in terms if alts & matcher.idf.keys())
+        weight = CONTEXT_WEIGHT if own >= MIN_MATCHED_IDF else 1.0
+        terms += [(weight * w, alts) for word, w, alts in matcher.question_terms(gate.context)
+                  if word not in words]
+    total = sum(w for w, _ in terms)
+    matched = sum(w for w, alts in terms if alts & have)
+    if gate.attribute is not None:
+        total += ATTRIBUTE_WEIGHT
+        if states_value(gate.attribute, clause.text):
+            matched += ATTRIBUTE_WEIGHT
+    return (matched / total, matched) if total else (0.0, 0.0)
+
+
+def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = ()) -> list[str]:
+    """Nouns of an ask that no document in scope uses, by any spelling the lexicon knows (护照,
+    著作权, 公积金; 源代码 for 启东): they do not cover what it names. Whether a word is a noun is
+    jieba's dictionary's call (Tokenizer.names_a_thing)."""
+    if doc_ids:
+        vocab: frozenset[str] | dict = frozenset().union(*(matcher.doc_vocabulary(d) for d in doc_ids))
+    else:
+        vocab = matcher.index.bm25.vocab_dict
+    quantities = {q.canonical for q in analysis.quantities}
     out = []
+    # The noun after 哪些/什么/这些 names the form of the answer (哪些类型, 这些章节), not its topic.
+    heads = {m.group(2) for m in _DETERMINED.finditer(analysis.question)}
     for word, parts in matcher.tokenizer.terms(analysis.question):
-        foreign_script = word.isascii() and word.isalpha()  # ICP, Python: no document uses them
-        if len(word) < 2 or word in vocab or not (is_common_noun(word) or foreign_script):
+        if (len(word) < 2 or word in vocab or word in quantities or _WH.search(word) or word in heads
+                or not (matcher.tokenizer.names_a_thing(word) or (word.isascii() and word.isalpha()))):
             continue
         if any(word in place or place in word for place in analysis.unknown_places):
             continue
@@ -31,18 +108,61 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis) -> list[str]:
         for key, tokens in matcher.synonym_tokens.items():
             if word in key or key in word:
                 synonyms |= tokens
-        if not synonyms & vocab.keys():
+        if not any(t in vocab for t in synonyms):
             out.append(word)
     return out
 
 
-def is_relevant(matcher: Matcher, analysis: QueryAnalysis, hit: Hit, foreign: list[str] = ()) -> bool:
+def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
     """The relevance gate. A noun no document uses (护照, 著作权) weighs as much as the rarest
     corpus word and raises the bar to FOREIGN_MIN_COVERAGE: the clause must answer the rest
     of the question well for the answer to stand."""
-    coverage, matched = matcher.relevance(analysis, hit.clause)
-    if foreign:
-        total = matched / max(coverage, 1e-9) + len(foreign) * (matcher.max_idf - matcher.oov_weight)
-        coverage = matched / total
-        return coverage >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
-    return coverage >= MIN_COVERAGE and matched >= MIN_MATCHED_IDF
+    cov, matched = coverage(matcher, gate, hit.clause)
+    if gate.foreign:
+        total = matched / max(cov, 1e-9) + len(gate.foreign) * matcher.max_idf
+        return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
+    whole = cov >= 0.999 and matched >= MIN_TOPIC_IDF
+    return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or whole)
+
+
+_WH = re.compile(r"哪|什么|啥|几|多少|谁|怎")
+_DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
+_ASKED_NAMES = {
+    Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
+    Asked.FREQUENCY: "频次", Asked.DURATION: "期限",
+}
+# A sentence speaks to an ask when it carries this share of the ask's word weight.
+ASK_COVERAGE = 0.5
+
+
+def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit]) -> str | None:
+    """For a quantitative ask (多少钱, 几个专家, 多久一次) or who pays: None when some sentence of
+    a relevant clause states such a value about what is asked; otherwise the reason to refuse —
+    the clauses share words with the question but do not say what it asks. An ask that names
+    nothing of its own ("钱从哪出") is asked of the rest of the question."""
+    for asked, text in zip(request.asked, request.asks):
+        if asked not in QUANTITATIVE:
+            continue
+        total, score = _known_weight(matcher, _part(analysis, focus(asked, text)))
+        if total < MIN_TOPIC_IDF:
+            rest = [a for a in request.asks if a != text] + list(request.context)
+            total, score = _known_weight(matcher, _part(analysis, "，".join(rest)))
+        if not total or not any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total
+                                for hit in hits for s in sentences(hit.clause)):
+            return f"收录的办法没有规定“{text}”所问的{_ASKED_NAMES[asked]}。"
+    return None
+
+
+def _known_weight(matcher: Matcher, part: QueryAnalysis):
+    """The weight of the words of a text the corpus knows (a colloquial word no text can match
+    does not count), and the scorer for it."""
+    total = sum(w for _, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys())
+    return total, matcher.scorer(part)
+
+
+def sentences(clause) -> list[str]:
+    out = []
+    for para in clause.paragraphs or ():
+        for text in (para.text, *(i.text for i in para.items)):
+            out += [x for x in re.split(r"(?<=[。；;！？])", text) if x.strip()]
+    return out or [clause.text]

@@ -86,7 +86,8 @@ class Report:
 
 def run_case(assistant, case: Case, search_fn=None, ask_fn=None) -> CaseResult:
     started = time.perf_counter()
-    answer = (ask_fn or assistant.ask)(case.q)
+    ask = ask_fn or assistant.ask
+    answer = ask(case.q, history=case.history) if case.history else ask(case.q)
     ms = (time.perf_counter() - started) * 1000
     hits = (search_fn or (lambda q: assistant.search(q, k=5)))(case.q) if case.articles else []
     return CaseResult(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from string import Template
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer, AnswerKind, AnswerMode, Citation
@@ -187,15 +187,18 @@ class Grounded:
         checks = list(extractive.checks) + list(findings) + [LlmFallback(reason)]
         return replace(extractive, answer=f"{notice}\n{extractive.answer}", checks=checks, mode=AnswerMode.FALLBACK)
 
-    def _extractive(self, question: str, city: str | None) -> Answer:
+    def _extractive(self, question: str, city: str | None, history: Sequence[str] = ()) -> Answer:
         if self.chat is None:
-            return self.assistant.ask(question, city=city)
+            return self.assistant.ask(question, city=city, history=history)
         # The model sees the whole question (as data); retrieval ignores an injected instruction.
-        answer = self.assistant.ask(without_injection(question), city=city)
+        answer = self.assistant.ask(without_injection(question), city=city,
+                                    history=[without_injection(h) for h in history])
         return replace(answer, question=question)
 
-    def ask(self, question: str, city: str | None = None) -> Answer:
-        extractive = self._extractive(question, city)
+    def ask(self, question: str, city: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """`history`: the conversation's earlier questions (a follow-up carries their city and
+        stage over, as Assistant.ask does)."""
+        extractive = self._extractive(question, city, history)
         if self.chat is None or not extractive.answerable:
             return extractive  # a refusal stays a refusal: the model never answers outside the corpus
         messages, given = self._prepare(extractive)
@@ -206,10 +209,10 @@ class Grounded:
             return self._fallback(extractive, "大模型服务暂不可用")
         return self._finish(extractive, reply or "", given)
 
-    def stream(self, question: str, city: str | None = None) -> Iterator[dict]:
+    def stream(self, question: str, city: str | None = None, history: Sequence[str] = ()) -> Iterator[dict]:
         """Events: {"type": "token", "text"} as the model writes (unchecked), then one
         {"type": "final", "answer": Answer} with the checked answer, its citations and checks."""
-        extractive = self._extractive(question, city)
+        extractive = self._extractive(question, city, history)
         if self.chat is None or not extractive.answerable:
             yield {"type": "final", "answer": extractive}
             return

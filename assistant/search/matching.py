@@ -4,6 +4,7 @@ relevance gate, the reranker and lead selection all weigh a question through one
 
 from __future__ import annotations
 
+import functools
 import math
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -53,6 +54,14 @@ class Matcher:
         self.synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
+
+    @functools.cache
+    def doc_vocabulary(self, doc_id: str) -> frozenset[str]:
+        """Every token a document uses: what a question scoped to it can be answered about."""
+        out: set[str] = set()
+        for clause in self.corpus.documents[doc_id].clauses:
+            out |= self.clause_tokens(clause.id)
+        return frozenset(out)
 
     def _tokens_of(self, clause_id: str) -> frozenset[str]:
         # With its chapter and section titles: an attachment section is about its attachment.

@@ -23,6 +23,17 @@ _GENERIC_PLACES = {"中国", "全国", "国家", "本市", "我市", "我区", "
                    "市级", "省级", "区级", "县级", "市里", "区里", "省里", "当地", "本地", "中央"}
 
 
+# Spoken forms of question words, read as the written ones (啥时候 = 什么时候).
+_SPOKEN = (("啥", "什么"), ("咋", "怎么"), ("哪儿", "哪里"), ("多会儿", "什么时候"))
+
+
+def colloquial(text: str) -> str:
+    """The written form of a spoken question, for matching the lexicon's keys."""
+    for spoken, written in _SPOKEN:
+        text = text.replace(spoken, written)
+    return text
+
+
 def _alternation(words: list[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
@@ -121,8 +132,9 @@ class Analyzer:
             for m in _ARTICLE_REF.finditer(q))
         attachments = tuple(dict.fromkeys(parse_cn_int(m.group(1)) or 0 for m in _ATTACHMENT_REF.finditer(q)))
         expansions: list[str] = []
+        spoken = colloquial(q)
         for key, values in self.synonyms.items():
-            if key in q:
+            if key in spoken:
                 expansions += [v for v in values if v not in expansions and v not in q]
         topic = "".join(" " if covered[i] else ch for i, ch in enumerate(q))
         return QueryAnalysis(

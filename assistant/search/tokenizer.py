@@ -8,12 +8,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import threading
 import unicodedata
 from pathlib import Path
 
 import jieba
 
+from assistant.search.places import division_names
 from assistant.text import find_quantities
 
 log = logging.getLogger(__name__)
@@ -89,10 +91,25 @@ class Tokenizer:
         return out
 
     def place_names(self, text: str) -> list[str]:
-        """Place names in a text (深圳, 深圳市, 苏州工业园区 …), to spot cities the corpus lacks.
-        A word list from jieba's dictionary (scripts/make_places.py): no tagger load at run time."""
+        """Place names in a text (蚌埠, 蚌埠市, 怀远县 …), to spot places the corpus lacks: China's
+        divisions (search/places.py). A full name counts wherever it stands; a short form only
+        as a word of its own that jieba's dictionary does not know as an ordinary word (和平)."""
         self._ensure()
-        return [w for w in self._jieba.lcut(text) if w in _places()]
+        full, short, prefectures = division_names()
+        out = [m.group(0) for m in _full_names(full).finditer(text)]
+        # A city's short form inside a longer name (苏州 in 苏州工业园区) is the city.
+        out += [m.group(0) for m in _full_names(prefectures).finditer(text)
+                if not any(m.group(0) in f for f in out) and _noun_tags().get(m.group(0), "ns") == "ns"]
+        for word in self._jieba.lcut(text):
+            if word in short and _noun_tags().get(word, "ns") == "ns" and not any(word in f for f in out):
+                out.append(word)
+        return out
+
+    def names_a_thing(self, word: str) -> bool:
+        """Whether jieba's dictionary tags the word as a noun (护照, 增值税, 劳务费) rather than a verb,
+        adverb or function word (听说, 突然, 的话). The tagger's table loads on first use."""
+        tag = _noun_tags().get(word, "")
+        return tag.startswith(("n", "j")) and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
 
     def tokens(self, text: str) -> list[str]:
         return list(self._cached_tokens(text))
@@ -138,19 +155,21 @@ class Tokenizer:
         return out
 
 
+# Nouns that name a period or a place in general, not a thing a question could be about.
+_TIME_NOUNS = frozenset({"季度", "年度", "月份", "地方", "时候", "时间", "期间", "以后", "之前"})
+
+
 @functools.cache
-def _wordlist(name: str) -> frozenset[str]:
-    path = Path(__file__).with_name("data") / name
-    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w)
+def _noun_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
 
 
-def _places() -> frozenset[str]:
-    return _wordlist("places.txt")
-
-
-def is_common_noun(word: str) -> bool:
-    """A noun of general Chinese (护照, 著作权), from jieba's dictionary (scripts/make_wordlists.py)."""
-    return word in _wordlist("nouns.txt")
+@functools.cache
+def _full_names(names: frozenset[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 def _is_punct(word: str) -> bool:

@@ -34,15 +34,24 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 2000
 MAX_CITY = 50
 MAX_K = 50
+MAX_TURNS = 20  # earlier turns a follow-up may carry (the assistant reads the last few)
+
+
+class Turn(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION, description="之前的问题")
+    answer: Optional[str] = Field(None, max_length=20_000, description="当时的回答（可省略）")
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"question": "乐山试运行多久才能验收？"},
         {"question": "500万以下项目需要什么材料？", "city": "六安"},
+        {"question": "那乐山呢？", "history": [{"question": "六安试运行多久？"}]},
     ]})
     question: str = Field(min_length=1, max_length=MAX_QUESTION, description="问题（中文，口语即可）")
     city: Optional[str] = Field(None, max_length=MAX_CITY, description="限定城市，如 乐山、六安市")
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
+                                description="本次对话之前的问答（旧的在前）：追问省略的城市、环节从中沿用")
 
     @field_validator("question")
     @classmethod
@@ -256,11 +265,13 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
                                                        "最后一个 final 事件带核对后的完整回答")] = False):
         if security.log_questions:
             log.info("question (%s): %s", req.city or "-", req.question)
+        history = [t.question for t in req.history]
         if stream:
-            return StreamingResponse(_sse(live.current().grounded.stream(req.question, city=req.city or None)),
+            return StreamingResponse(_sse(live.current().grounded.stream(req.question, city=req.city or None,
+                                                                         history=history)),
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        return live.current().grounded.ask(req.question, city=req.city or None).to_json()
+        return live.current().grounded.ask(req.question, city=req.city or None, history=history).to_json()
 
     @app.get("/api/search", tags=["问答"], summary="检索条款（最相关的在前）")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="检索词",

@@ -42,6 +42,21 @@ def _clause_link(doc_id: str, label: str) -> str:
     return f"?doc={quote(doc_id)}&article={quote(label)}"
 
 
+def _asked_before(history: list) -> list[str]:
+    """The user's earlier questions in the chat (the follow-up's history). Gradio gives a message's
+    content as text or as a list of parts."""
+    out = []
+    for message in history:
+        if message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+        if isinstance(content, str) and content.strip():
+            out.append(content.strip())
+    return out
+
+
 def format_answer(answer: Answer) -> str:
     """The answer, then each citation (expandable to the full clause), rule computations and the
     guard's findings — Markdown for the chat."""
@@ -124,7 +139,9 @@ class Callbacks:
             yield "", history + [{"role": "assistant", "content": f"问题过长：最多 {MAX_QUESTION} 个字符。"}]
             return
         text = ""
-        for event in self.grounded.stream(question, city=None if city in (None, "", ALL_CITIES) else city):
+        earlier = _asked_before(history[:-1])
+        for event in self.grounded.stream(question, city=None if city in (None, "", ALL_CITIES) else city,
+                                          history=earlier):
             if event["type"] == "token":
                 text += event["text"]
                 draft = html.escape(text).replace("\n", "<br>") + "<br><i>（生成中，完成后将逐句核对条款与数字）</i>"

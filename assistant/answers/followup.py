@@ -1,0 +1,64 @@
+"""Follow-ups: a question read in the light of the conversation before it.
+
+"六安试运行多久？" then "那乐山呢？" asks the same of 乐山; "上城区什么时候集中申报？" then "要交哪些材料？"
+asks about 上城区's 申报. What a follow-up omits — the city, the stage it is about, or everything but
+a new city — is carried over from the previous questions, and the answer says what it carried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from assistant.corpus.maps import Stage
+from assistant.search.query import Analyzer
+
+MAX_TURNS = 6  # earlier questions looked at, newest first
+# What is left of "那乐山呢？" / "500万以上呢" once places and numbers are gone: nothing of its own.
+_FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s]|怎么样|如何|情况|分别|那边|这边|的话")
+
+
+@dataclass(frozen=True)
+class Carried:
+    question: str           # the question as answered: with what it carried over
+    note: str | None = None  # what was carried, in the user's words (None: nothing)
+
+
+def stage_words(stages: Iterable[Stage]) -> dict[str, str]:
+    """The words that name a lifecycle stage or a compared topic (申报, 验收, 试运行多久 …), longest
+    first, each with the name of its stage or topic."""
+    words = {w: s.name for s in stages for w in (s.name, *s.aliases) if len(w) >= 2}
+    return dict(sorted(words.items(), key=lambda kv: len(kv[0]), reverse=True))
+
+
+def _stage_in(stages: dict[str, str], text: str) -> str:
+    return next((name for word, name in stages.items() if word in text), "")
+
+
+def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, history: Sequence[str]) -> Carried:
+    """The question with what it omits taken from the previous ones (newest first)."""
+    earlier = [h.strip() for h in history if h and h.strip()][-MAX_TURNS:]
+    if not earlier:
+        return Carried(question)
+    previous = carry_over(analyzer, stages, earlier[-1], earlier[:-1]).question
+    prev = analyzer.analyze(previous)
+    now = analyzer.analyze(question)
+    own = _FILLER.sub("", now.topic)
+    for q in now.quantities:
+        own = own.replace(q.text, "")
+    if len(own) <= 1:
+        # Nothing of its own but a place or a number: the previous question, asked again of it.
+        places = "、".join(now.cities) or "、".join(prev.cities)
+        extra = "".join(q.text for q in now.quantities)
+        body = prev.topic.strip()
+        text = f"{places}{body}" + (f"（{extra}）" if extra else "")
+        stage = _stage_in(stages, body)
+        return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
+    if now.doc_ids or now.compare or not prev.doc_ids:
+        return Carried(question)
+    cities = "、".join(prev.cities)
+    topic = "" if _stage_in(stages, question) else _stage_in(stages, prev.topic)
+    text = f"{cities}{topic}：{question}" if topic else f"{cities}：{question}"
+    note = f"沿用上一问的城市（{cities}）" + (f"与环节（{topic}）" if topic else "")
+    return Carried(text, note)

@@ -1,0 +1,194 @@
+"""The question as a request: what is asked (who / when / how long / how much / whether …), about
+what, and which words only describe the asker's situation.
+
+A user writes "我们市教体局今年新开发一套教育资源管理系统（六安），上线前要不要做等保测评？". The unit
+(教体局) and the project's name (教育资源管理系统) are the situation; "上线前要不要做等保测评" is the ask.
+Only the ask decides whether the 办法 speak to the question, and a quantitative ask (多少钱, 几个,
+多久一次) is answered only by a sentence that states such a quantity for the thing asked about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from assistant.text import HALF_YEAR, find_quantities
+
+
+class Asked(str, Enum):
+    """The attribute a question asks for."""
+
+    WHO = "who"                # 谁组织 / 哪个部门
+    PAYER = "payer"            # 谁出钱 / 钱从哪出
+    FEE = "fee"                # 多少钱 / 收费标准: a price or rate
+    RATE = "rate"              # 百分之几 / 比例是多少
+    THRESHOLD = "threshold"    # 多少万以上 / 门槛
+    COUNT = "count"            # 几个专家 / 多少人
+    FREQUENCY = "frequency"    # 多久一次 / 每年几次
+    DURATION = "duration"      # 多久 / 几个月
+    DATE = "date"              # 什么时候 / 几月份
+    MATERIALS = "materials"    # 交哪些材料
+    STEPS = "steps"            # 怎么办 / 走什么程序
+    CONSEQUENCE = "consequence"  # 会怎么样 / 有什么后果
+    APPLIES = "applies"        # 适用吗 / 归这个办法管吗
+    CHOICE = "choice"          # 甲级还是乙级
+    WHETHER = "whether"        # 要不要 / 能不能 / 是不是
+    WHAT = "what"              # anything else
+
+
+# The first pattern that matches a segment names what it asks; the order puts the specific
+# before the general (钱从哪出 is PAYER before 哪 makes it anything else).
+_ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
+    (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
+    (Asked.FEE, r"(多少|几)(块)?钱|(收费|费用|付费|取费|计费|报酬|劳务费|评审费)?标准(是)?(多少|是什么|怎么定)|"
+                r"(费|费用|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
+    (Asked.RATE, r"百分之(几|多少)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%"),
+    (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
+    (Asked.COUNT, r"(?<!哪)几(个|名|位|家|人)|多少(个|名|位|家|人)"),
+    (Asked.FREQUENCY, r"(多久|多长时间|几年|几个月|每年|每季度)[^，。？?]{0,6}(一次|几次)|多少次|频次|频率"),
+    (Asked.DURATION, r"多久|多长|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几年|期限|时限"),
+    (Asked.DATE, r"什么时候|何时|几月|几号|哪天|截止|之前"),
+    (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
+    (Asked.CONSEQUENCE, r"(会|有)(怎么样|什么后果|什么影响|啥后果)|后果|怎么处理|如何处理"),
+    (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
+    (Asked.APPLIES, r"适用|管不管|归[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)"),
+    (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|哪几步"),
+    (Asked.CHOICE, r"还是"),
+    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|有没有|用不用|行不行|吧[？?]?$"),
+))
+# A question mark or an interrogative word makes a segment an ask.
+_INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|要不要|"
+                            r"能不能|可不可以|是不是|对吧|是吧|有没有|还是")
+_PIECE = re.compile(r"(?P<text>[^，,。；;！!？?\n]+)(?P<mark>[，,。；;！!？?\n]?)")
+# The asker: a unit named at the start of a segment ("我们市教体局…", "乐山市住建局有个系统…").
+_ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
+                    r"(?:局|委员会|委|办公室|厅|中心|科室|街道|乡镇|单位|部门)(?=[的有想要准备打算在这今去]|$)")
+# The project's name: what is built ("开发一套教育资源管理系统", "上一个应急指挥的小系统").
+_PROJECT = re.compile(r"(?P<verb>新建|建设|建|自建|上|开发|做|搞|采购|购买|升级|改造|部署|搭建)"
+                      r"(?:了)?(?:一个|一套|一批|一款|个|套)(?P<name>[^，,。？?！!；;、]{1,16}?"
+                      r"(?:系统|平台|应用|APP|app|App|工程|网站|小程序|大屏|软件))")
+_NAMED_SYSTEM = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,12}(?:系统|平台))(?=升级|改造|扩容|建设|项目)")
+# When the asker is: the question's moment, not its topic ("今年3月上面突然下了个任务").
+_WHEN = re.compile(r"今年|明年|去年|前年|上个月|下个月|这个月|年中|年底|年初|上半年|下半年|最近|目前|上周|下周")
+_CHOICE = re.compile(r"(?P<a>[\u4e00-\u9fa5A-Za-z]{2,8}?)还是(?P<b>[\u4e00-\u9fa5A-Za-z]{2,8})")
+_ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|是不是|有没有|用不用|行不行|"
+                              r"多少钱|多少|多久|多长时间|多长|几个|几名|几月份?|什么时候|怎么样|怎么办|怎么|如何|"
+                              r"是这样|这样|对不对|对的|没错|听说|请问|"
+                              r"哪些|哪个|什么|啥|谁|吗|呢|吧|么|还是|现在|还能|我们|需要|应该|可以|要|走|弄|办|做|搞")
+# Words of any procedure: "要走什么手续" asks about what the context names, not about 手续.
+_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄")
+
+
+@dataclass(frozen=True)
+class Request:
+    question: str
+    asked: tuple[Asked, ...]       # in the order the asks come (one per ask segment)
+    asks: tuple[str, ...]          # the ask segments, situation removed
+    context: tuple[str, ...]       # the other segments, situation removed
+    situation: tuple[str, ...]     # the asker and the project's name, as written
+    options: tuple[str, ...]       # the alternatives of a choice (甲级, 乙级)
+
+
+
+# Attributes whose answer is a quantity (or, for PAYER, a source of funds): a clause that states
+# none for the thing asked about does not answer them, however many words it shares.
+QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, Asked.FREQUENCY, Asked.DURATION,
+                          Asked.PAYER})
+
+
+def understand(question: str, places: tuple[str, ...] = ()) -> Request:
+    """Split a question into its asks and its situation. `places`: the place names found in it
+    (removed before the asker is looked for: "乐山市住建局" is the 住建局 of 乐山)."""
+    q = question
+    for place in sorted(places, key=len, reverse=True):
+        q = q.replace(place, "")
+    situation: list[str] = []
+
+    def drop_project(m: re.Match) -> str:
+        if _INTERROGATIVE.search(m.group("name")) or re.search(r"[要时后前]", m.group("name")):
+            return m.group(0)  # "建设时要接入什么平台": the ask, not a name
+        situation.append(m.group("name"))
+        return m.group(0).replace(m.group("name"), "项目")
+
+    situation += _WHEN.findall(q)
+    q = _WHEN.sub("", q)
+    q = _PROJECT.sub(drop_project, q)
+    q = _NAMED_SYSTEM.sub(drop_project, q)
+    asks: list[str] = []
+    context: list[str] = []
+    asked: list[Asked] = []
+    for piece in _PIECE.finditer(q):
+        raw, mark = piece.group("text"), piece.group("mark")
+        seg = raw.strip("（）() 　")
+        m = _ASKER.match(seg)
+        if m and len(seg) > len(m.group(0)) and not _INTERROGATIVE.search(m.group(0)) and "办法" not in m.group(0):
+            situation.append(m.group(0))
+            seg = seg[m.end():]
+        if not seg:
+            continue
+        if mark in ("？", "?") or _INTERROGATIVE.search(seg):
+            asks.append(seg)
+            asked.append(next((a for a, p in _ASKED if p.search(seg)), Asked.WHAT))
+        else:
+            context.append(seg)
+    if not asks:  # a bare topic ("六安验收"): the whole question is the ask
+        asks, context = context, []
+        asked = [next((a for a, p in _ASKED if p.search(s)), Asked.WHAT) for s in asks]
+    options = ()
+    if Asked.CHOICE in asked:
+        m = _CHOICE.search(asks[asked.index(Asked.CHOICE)])
+        if m:
+            options = (m.group("a"), m.group("b"))
+    return Request(question=question, asked=tuple(asked), asks=tuple(asks), context=tuple(context),
+                   situation=tuple(situation), options=options)
+
+
+def strip_procedure(ask: str) -> str:
+    """An ask without the words of any procedure: "中间要经过哪些步骤" asks about what comes
+    between, not about the word 步骤."""
+    return _PROCEDURE_WORDS.sub(" ", ask)
+
+
+# Attributes a clause can show it answers by stating a value of their kind.
+VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER}
+# Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
+_FUNDING = re.compile(r"(纳入|列入)[^。；;]{0,12}预算|列支|自筹|出资|资金来源|"
+                      r"(费用|经费|资金)[^。；;]{0,10}(由|从)[^。；;]{0,14}(承担|负担|支出|安排|解决|保障)")
+_DATE = re.compile(r"月底|\d+月|[一二三四五六七八九十]+月|\d+日|年度|前")
+_WITHIN = re.compile(r"(半年|[\d一二两三四五六七八九十]+(个月|个工作日|工作日|日|天|年))内")
+_VALUE_KINDS = {
+    Asked.FEE: ("money",),
+    Asked.RATE: ("percent",),
+    Asked.THRESHOLD: ("money",),
+    Asked.COUNT: ("count",),
+    Asked.DURATION: ("duration",),
+    Asked.FREQUENCY: ("duration",),
+}
+_COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个|名|位|家|人|张|项|份|类)")
+_PERIODIC = re.compile(r"每(年|季度|月|半年|周)|按(年度|季度|月)|定期|年度")
+
+
+def states_value(asked: Asked, sentence: str) -> bool:
+    """Whether a sentence states a value of the kind the attribute asks for."""
+    if asked is Asked.FREQUENCY and _PERIODIC.search(sentence):
+        return True
+    if asked in (Asked.DURATION, Asked.FREQUENCY) and HALF_YEAR.search(sentence):
+        return True
+    if asked is Asked.PAYER:
+        return bool(_FUNDING.search(sentence))
+    if asked is Asked.DATE:
+        # A date, or a time limit counted from an event ("完成建设任务后的半年内").
+        return bool(_DATE.search(sentence) or _WITHIN.search(sentence))
+    if asked is Asked.COUNT and _COUNTED.search(sentence):
+        return True  # "一张表格只能填写一个项目": a count in words, which quantities leave out
+    kinds = _VALUE_KINDS.get(asked, ())
+    return any(q.kind in kinds for q in find_quantities(sentence))
+
+
+def focus(asked: Asked, ask: str) -> str:
+    """An ask without the words that ask for the attribute: what it is asked of ("评审费每人按多少钱
+    标准发" → "评审费每人按 发")."""
+    pattern = dict(_ASKED).get(asked)
+    text = pattern.sub(" ", ask) if pattern is not None else ask
+    return _ATTRIBUTE_WORDS.sub(" ", text)

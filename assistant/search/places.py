@@ -1,0 +1,49 @@
+"""China's administrative divisions, to notice a question about a place the corpus does not cover.
+
+The names come from the `cpca` package's table of GB/T 2260 divisions (province, prefecture and
+county level, with their codes): a maintained list rather than one written by hand. Its data file
+is read directly — importing `cpca` itself needs `pkg_resources` and builds a matcher we do not use.
+Short forms are derived by dropping the administrative suffix (蚌埠市 → 蚌埠, 怀远县 → 怀远) when
+at least two characters remain.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.metadata
+import io
+
+DATA_FILE = "cpca/resources/adcodes.csv"
+# Longest first: 自治州 before 州, 特别行政区 before 区.
+SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "省", "市", "县", "区",
+            "州", "盟", "旗")
+
+
+class PlacesUnavailable(RuntimeError):
+    pass
+
+
+@functools.cache
+def division_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(full names, short forms, short forms of provinces and prefecture-level cities) of every
+    province, prefecture and county-level division (county codes end in a non-zero pair)."""
+    try:
+        files = importlib.metadata.files("cpca") or []
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise PlacesUnavailable("未安装 cpca（行政区划数据）：请运行 pip install -e . 重新安装依赖。") from exc
+    path = next((f for f in files if str(f).replace("\\", "/") == DATA_FILE), None)
+    if path is None:
+        raise PlacesUnavailable(f"cpca 包中缺少 {DATA_FILE}：请重新安装 cpca。")
+    text = path.read_text(encoding="utf-8")
+    rows = [(r["adcode"].strip(), r["name"].strip()) for r in csv.DictReader(io.StringIO(text)) if r.get("name")]
+    full = {name for _, name in rows}
+    short, upper = set(), set()
+    for code, name in rows:
+        for suffix in SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                short.add(name[: -len(suffix)])
+                if code[4:6] == "00":  # a province or a prefecture-level city
+                    upper.add(name[: -len(suffix)])
+                break
+    return frozenset(full), frozenset(short - full), frozenset(upper - full)

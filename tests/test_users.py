@@ -1,0 +1,145 @@
+"""Questions as users write them: a project described in their own words, everyday words, a premise
+to confirm or correct, follow-ups, and near-domain questions the 办法 do not answer — through the
+real assistant, the API and the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.server.api import create_app
+
+
+def _cited(answer) -> set[str]:
+    return {f"{c.doc_id}/{c.article}" for c in answer.citations}
+
+
+def _refused(answer) -> bool:
+    return not answer.answerable and not answer.citations
+
+
+# -- plain topic questions are answered, in 问答 as in 城市对比 ---------------------------------------
+
+@pytest.mark.parametrize("question", ["六安的项目怎么验收？", "六安验收"])
+def test_a_plain_topic_question_is_answered_from_the_city_s_acceptance_clauses(assistant, question):
+    a = assistant.ask(question)
+    assert a.answerable
+    assert _cited(a) & {"luan-2021/第十九条", "luan-2021/第二十条"}
+    assert {c.doc_id for c in a.citations} == {"luan-2021"}
+
+
+def test_a_two_city_topic_question_cites_both_cities(assistant):
+    a = assistant.ask("六安和启东验收有什么不同")
+    assert a.answerable and {c.doc_id for c in a.citations} == {"luan-2021", "qidong-2019"}
+
+
+# -- the user's situation never decides a refusal -----------------------------------------------
+
+def test_a_project_described_in_everyday_words_gets_its_lifecycle(assistant):
+    a = assistant.ask("我们单位要建一个300万的视频监控平台，六安的，从头到尾要怎么弄？")
+    assert a.answerable and {c.doc_id for c in a.citations} == {"luan-2021"}
+    assert "300万元 ≥ 100万元" in a.answer and "监理" in a.answer  # the rule engine, on the user's number
+    assert "luan-2021/第十六条" in _cited(a)
+
+
+def test_the_first_step_of_a_described_project_is_the_filing_step(assistant):
+    a = assistant.ask("乐山市某局准备建一个智慧停车管理系统，概算350万，第一步要做什么？")
+    first = a.answer.splitlines()[0]
+    assert first.startswith("第一步是申报（第十五条）")
+    assert "350万元 ≤ 500万元" in a.answer  # what 350万 means for the approval documents
+    assert {c.doc_id for c in a.citations} == {"leshan-2022"}
+
+
+def test_whether_the_rules_apply_is_answered_from_the_scope_clauses(assistant):
+    a = assistant.ask("乡镇自己出钱建的系统归启东这个办法管吗？")
+    assert a.answerable and "qidong-2019/第二条" in _cited(a)
+    assert "各镇（园区、街道）" in a.answer
+
+
+# -- near-domain questions are refused, naming what is not covered -----------------------------
+
+def test_a_fee_standard_the_rules_do_not_state_is_refused(assistant):
+    a = assistant.ask("项目验收专家的评审费每人按多少钱标准发？")
+    assert _refused(a) and "没有规定" in a.answer and "金额" in a.answer
+
+
+def test_an_unknown_city_is_recognised_by_its_short_name(assistant):
+    for question, place in (("蚌埠的政务信息化项目怎么申报？", "蚌埠"), ("怀远县的项目验收", "怀远县")):
+        a = assistant.ask(question)
+        assert _refused(a) and f"没有{place}的办法" in a.answer
+
+
+def test_a_thing_only_other_cities_regulate_is_not_covered_for_the_city_asked(assistant):
+    a = assistant.ask("开发商要不要交源代码？启东")
+    assert _refused(a) and "启东市的办法未涉及“源代码”" in a.answer
+
+
+def test_who_pays_is_refused_when_the_city_says_nothing_about_the_funding(assistant):
+    a = assistant.ask("等保和密评的费用从哪里出？乐山")
+    assert _refused(a) and "费用来源" in a.answer
+
+
+# -- the sentence that answers -----------------------------------------------------------------
+
+def test_a_heading_is_never_the_answer_the_list_under_it_is(assistant):
+    for question in ("启东验收大纲规定的验收条件有哪些？", "启东项目验收需要什么条件？"):
+        a = assistant.ask(question)
+        assert "qidong-2019/附件4·四、验收条件" in _cited(a)
+        assert "档案文件整理齐全" in a.answer and "经测试和试运行合格" in a.answer
+
+
+def test_who_pays_is_answered_with_the_sentence_that_says_it(assistant):
+    a = assistant.ask("六安的项目论证费用谁出？")
+    assert a.answer.splitlines()[0] == "根据《六安市电子政务项目建设管理办法》第十二条：“项目论证费用纳入年度预算。”"
+
+
+@pytest.mark.parametrize("question, verdict, quoted", [
+    ("六安的系统试运行要满三个月才能申请验收吧？", "不是", "不低于1个月"),
+    ("上城区是不是初验通过后至少要试运行30天？", "是", "不少于30天"),
+    ("听说上城新建项目网络安全的预算要占到总投资的10%以上？", "不是", "不低于项目总投资的5%"),
+])
+def test_a_premise_gets_a_one_line_conclusion_from_the_text(assistant, question, verdict, quoted):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(f"{verdict}：") and quoted in first
+
+
+# -- follow-ups ---------------------------------------------------------------------------------
+
+def test_a_follow_up_asks_the_same_of_another_city(assistant):
+    a = assistant.ask("那乐山呢？", history=["六安试运行多久？"])
+    assert a.answerable and {c.doc_id for c in a.citations} == {"leshan-2022"}
+    assert "3 个月" in a.answer and "承接上一问" in a.answer
+
+
+def test_a_follow_up_keeps_the_city_and_the_stage(assistant):
+    a = assistant.ask("要交哪些材料？", history=["上城区电子政务项目每年什么时候集中申报？"])
+    assert a.answerable and {c.doc_id for c in a.citations} == {"shangcheng-draft"}
+    assert "沿用上一问的城市（上城区）与环节（申报）" in a.answer
+
+
+def test_without_history_the_same_follow_up_is_not_answered_as_if_it_had_one(assistant):
+    assert not assistant.ask("那乐山呢？").answerable
+
+
+def test_the_api_takes_the_conversation_history(assistant):
+    client = TestClient(create_app(assistant))
+    r = client.post("/api/ask", json={"question": "那乐山呢？", "history": [{"question": "六安试运行多久？"}]})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["answerable"] and {c["doc_id"] for c in body["citations"]} == {"leshan-2022"}
+    bad = client.post("/api/ask", json={"question": "那乐山呢？", "history": [{"question": ""}]})
+    assert bad.status_code == 422
+
+
+def test_regassist_chat_carries_the_city_over(index_dir, assistant, monkeypatch):
+    from conftest import CORPUS
+
+    monkeypatch.setenv("REGASSIST_CORPUS", str(CORPUS))
+    monkeypatch.setenv("REGASSIST_INDEX_DIR", str(index_dir))
+    result = CliRunner().invoke(app, ["chat"], input="六安试运行多久？\n那乐山呢？\n退出\n")
+    assert result.exit_code == 0, result.output
+    luan, leshan = result.stdout.split("承接上一问")[0].rsplit("第三十一条", 1)[0], result.stdout
+    assert "不低于1个月" in luan  # the first answer: 六安
+    assert "第三十一条" in leshan and "3 个月" in leshan and "承接上一问（试运行），按乐山市作答" in leshan

@@ -57,9 +57,9 @@ class Assistant:
         self.searcher = Searcher(index, tokenizer, embedder, self.matcher, options)
         self.rules = load_rules(self.corpus)
         self.context = Context(self.corpus, self.analyzer, self.matcher, self.searcher, self.rules,
-                               load_stages(self.corpus), self.today)
-        self.stage_words = stage_words([*self.context.stages,
-                                        *load_stages(self.corpus, TOPICS_FILE, key="topics", name="topic")])
+                               load_stages(self.corpus),
+                               load_stages(self.corpus, TOPICS_FILE, key="topics", name="topic"), self.today)
+        self.stage_words = stage_words([*self.context.stages, *self.context.topics])
 
     # -- construction ---------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -16,19 +15,17 @@ from assistant.answers.context import Context
 from assistant.answers.extractive import best_clauses
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
-from assistant.corpus.catalog import TOPICS_FILE
-from assistant.corpus.maps import Stage, load_stages
+from assistant.answers.topics import match_topics
+from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta
 from assistant.errors import NotFound
 from assistant.search.scope import resolve_city
-from assistant.text import HALF_YEAR, find_quantities, normalize
+from assistant.text import HALF_YEAR, find_quantities
 
 NO_PROVISION = "未作规定"
 _EXCERPT_CHARS = 220
 # Figures worth pulling out; counts only of people (专家3人以上): "二次开发", "一次" are prose.
 _FIGURE_KINDS = frozenset({"money", "percent", "duration", "date"})
-# Words that make a question a comparison and say nothing about its topic.
-_FRAME = re.compile(r"比较|对比|比一比|各地|各个城市|各城市|几个城市|有什么|有何|哪些|不同|区别|差异|异同|的|一下|规定|要求|？|\?")
 
 
 @dataclass(frozen=True)
@@ -186,7 +183,7 @@ class Comparer:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.topics: list[Stage] = load_stages(ctx.corpus, TOPICS_FILE, key="topics", name="topic")
+        self.topics: list[Stage] = ctx.topics
 
     @property
     def topic_names(self) -> list[str]:
@@ -211,24 +208,7 @@ class Comparer:
         return [corpus.documents[d].meta for d in dict.fromkeys(ids)]
 
     def match_topics(self, question: str) -> list[Stage]:
-        """Topics a free question names ("比较各地试运行期限" → 试运行), longest name first wins a
-        shared word; none when the question names no topic."""
-        q = normalize(question)
-        for meta in self.ctx.corpus.catalog.docs:
-            for name in meta.names:
-                q = q.replace(name, "")
-        q = _FRAME.sub(" ", q)
-        found: list[Stage] = []
-        spans: list[tuple[int, int]] = []
-        keys = sorted(((k, t) for t in self.topics for k in (t.name, *t.aliases)), key=lambda kt: -len(kt[0]))
-        for key, topic in keys:
-            at = q.find(key)
-            if at < 0 or any(s < at + len(key) and at < e for s, e in spans):
-                continue
-            spans.append((at, at + len(key)))
-            if topic not in found:
-                found.append(topic)
-        return found
+        return match_topics(self.topics, self.ctx.corpus.catalog.docs, question)
 
     def compare(self, topics: list[str] | None = None, question: str | None = None,
                 cities: list[str] | None = None) -> Comparison:

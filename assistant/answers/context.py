@@ -21,5 +21,6 @@ class Context:
     matcher: Matcher
     searcher: Searcher
     rules: RuleBook
-    stages: list[Stage]
+    stages: list[Stage]   # lifecycle stages (corpus/checklist.yaml)
+    topics: list[Stage]   # comparison topics (corpus/topics.yaml)
     today: date

@@ -13,6 +13,7 @@ from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import build_gate, is_relevant, sentences, unstated
 from assistant.answers.request import Asked, understand
+from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_negated, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
@@ -22,7 +23,8 @@ from assistant.search.query import QueryAnalysis
 MAX_CITATIONS = 4
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
-CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim when it carries this share of its words
+CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim by a number or a party with this share of its words
+RESTATED = 0.55        # ... and by 肯定/否定 alone only when it restates the claim (this share)
 
 
 def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
@@ -42,6 +44,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             return compose(ctx, question, analysis, chosen)
     hits = ctx.searcher.search(analysis, 5, scope, per_city=routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
+    if analysis.compare and routing:
+        relevant += topic_fill(ctx, analysis, doc_ids or tuple(ctx.corpus.documents), relevant)
     facts = extract_facts(question, list(analysis.quantities))
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
     conclusions = check(ctx.rules, rule_scope, facts, analysis.question) if doc_ids else []
@@ -56,7 +60,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
     missing = unstated(ctx.matcher, analysis, request, relevant) if not conclusions else None
     if missing is not None:
-        return refusal(question, missing, covered)
+        return refusal(question, missing, covered, [(h.meta, h.clause.label) for h in relevant[:3]])
     answer = outline(ctx, analysis, relevant)
     if answer is not None:
         return answer
@@ -90,7 +94,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     if best is None or not known or best[0] < CLAIM_COVERAGE * known:
         return None
     verdict = judge(analysis.topic, best[1])
-    if verdict is None:
+    if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):
         return None
     hit = best[2]
     sentence = LABEL_PREFIX.sub("", best[1].strip(), count=1)
@@ -106,12 +110,33 @@ def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], 
     """Each document's scope clauses, those that fit the question best first (涉密 → the clause
     on 涉密 projects, 驻市单位 → the one naming them)."""
     score = ctx.matcher.scorer(analysis)
+
+    def fit(clause: Part) -> float:
+        # Weighed by the sentences that state the scope, not by the rest of the clause.
+        return max((score(s) for s in sentences(clause) if _SCOPE_CLAUSE.search(s)), default=0.0)
+
     out: list[Hit] = []
     for doc_id in doc_ids:
         doc = ctx.corpus.documents[doc_id]
         clauses = [c for c in doc.clauses if _SCOPE_CLAUSE.search(c.text)]
-        ranked = sorted(clauses, key=lambda c: (-ctx.matcher.fit(score, c), c.ordinal))[:per_doc]
-        out += [Hit(clause=c, meta=doc.meta, score=ctx.matcher.fit(score, c)) for c in ranked]
+        ranked = sorted(clauses, key=lambda c: (-fit(c), c.ordinal))[:per_doc]
+        out += [Hit(clause=c, meta=doc.meta, score=fit(c)) for c in ranked]
+    return out
+
+
+def topic_fill(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
+    """For a comparison, each compared city the retrieval found nothing for gets the curated clause
+    of the topic the question names (corpus/topics.yaml), as 城市对比 shows it; a city whose entry
+    is empty has no provision and gets nothing."""
+    topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
+    have = {h.meta.doc_id for h in hits}
+    out = []
+    for doc_id in doc_ids:
+        if doc_id in have:
+            continue
+        label = next((t.clauses[doc_id][0] for t in topics if t.clauses.get(doc_id)), None)
+        if label is not None:
+            out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=ctx.corpus.documents[doc_id].meta, score=0.0))
     return out
 
 

@@ -4,6 +4,7 @@ the document's validity, and a plain refusal naming what the corpus holds."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from assistant.answers.records import Answer
 from assistant.corpus.model import DocMeta, Status
@@ -30,9 +31,14 @@ def where(meta: DocMeta, label: str) -> str:
     return f"《{meta.title}》{label}"
 
 
-def refusal(question: str, reason: str, covered: list[DocMeta]) -> Answer:
+def refusal(question: str, reason: str, covered: list[DocMeta],
+            related: Sequence[tuple[DocMeta, str]] = ()) -> Answer:
+    """A plain refusal. `related`: the nearest provisions, named as further reading — they share
+    the question's words but do not say what it asks, so they are not cited as its answer."""
     cities = "、".join(f"{m.city}（{m.status.value}）" if m.status is Status.DRAFT else m.city for m in covered)
     text = f"{reason}目前收录的办法：{cities}。请换一种问法，或指明城市与环节。"
+    if related:
+        text += "\n相关条款（未规定所问内容，仅供参考）：" + "；".join(where(m, label) for m, label in related) + "。"
     return Answer(question=question, answer=text, answerable=False)
 
 

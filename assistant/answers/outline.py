@@ -12,8 +12,9 @@ from assistant.corpus.model import Hit, PartKind
 from assistant.search.query import QueryAnalysis
 from assistant.text import normalize
 
-_OUTLINE_FRAME = frozenset({"内容", "章节", "部分", "包括", "编写", "编制", "要求"})
-_OUTLINE_Q = re.compile(r"(写|包括|包含|编制|有)(哪些|什么)(内容|章节|部分)?|(哪些|什么)(内容|章节)|编写要求|编制要求")
+_OUTLINE_FRAME = frozenset({"内容", "章节", "部分", "包括", "编写", "编制", "要求", "栏目", "填写", "填"})
+_OUTLINE_Q = re.compile(r"(写|填|包括|包含|编制|有)(哪些|什么|哪几)(内容|章节|部分|栏目|项)?|(哪些|什么|哪几)(内容|章节|栏目|部分)|"
+                        r"编写要求|编制要求")
 
 
 def outline(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
@@ -31,9 +32,43 @@ def outline(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | 
     attachment = top.label.split("·")[0]
     doc = ctx.corpus.documents[top.doc_id]
     sections = [c for c in doc.clauses if c.label.split("·")[0] == attachment]
-    heads = "；".join(c.label.split("·", 1)[1] if "·" in c.label else c.label for c in sections)
-    text = (f"根据《{doc.meta.title}》{attachment}《{top.section}》，应包括：{heads}。"
-            f"各部分的具体要求见所引各节原文。")
+    form = next((c for c in sections if is_form(c.text)), None)
+    if form is not None:
+        # A form (申报表): what it asks for are its fields, not its header row or its sections.
+        text = f"根据《{doc.meta.title}》{attachment}《{top.section}》，表中须填写：{'、'.join(form_fields(form.text))}。"
+        sections = [form] + [c for c in sections if c is not form]
+    else:
+        heads = "；".join(c.label.split("·", 1)[1] if "·" in c.label else c.label for c in sections)
+        text = (f"根据《{doc.meta.title}》{attachment}《{top.section}》，应包括：{heads}。"
+                f"各部分的具体要求见所引各节原文。")
     note = status_note(doc.meta, ctx.today)
     return Answer(question=analysis.question, answer=text + (f"\n\n{note}" if note else ""),
                   answerable=True, citations=[cite(doc.meta, c) for c in sections])
+
+
+_CHECKBOX = re.compile(r"<input[^>]*>\s*")
+_BLANK = re.compile(r"_{2,}|-{3,}|\(盖章\)|（盖章）")
+
+
+def is_form(text: str) -> bool:
+    """A table laid out as tab-separated rows (a 申报表), not running text."""
+    return sum("\t" in line for line in text.splitlines()) >= 3
+
+
+def form_fields(text: str) -> list[str]:
+    """The fields of a form, in order: each row's label cells, a checkbox group as its options
+    (项目性质（新建/续建/…）), blanks and ruling lines dropped."""
+    out: list[str] = []
+    for line in text.splitlines():
+        for cell in (c.strip() for c in re.split(r"\t|(?<=[:：])\s", line)):
+            cell = _BLANK.sub("", cell).strip().rstrip(":：")
+            if cell.startswith("<input") and out:
+                out[-1] += f"（{'/'.join(o.strip() for o in _CHECKBOX.split(cell) if o.strip())}）"
+                continue
+            # An inline choice ("规划编制 (□是 □否)") reads as （是/否）.
+            cell = re.sub(r"[(（]\s*((?:<input[^>]*>\s*[^<)）]+)+)[)）]",
+                          lambda m: "（" + "/".join(o.strip() for o in _CHECKBOX.split(m.group(1)) if o.strip()) + "）",
+                          cell).replace(" ", "")
+            if cell and not cell.startswith(("(", "（")) and len(cell) <= 40 and cell not in out:
+                out.append(cell)
+    return out

@@ -11,13 +11,17 @@ from assistant.answers.request import QUANTITATIVE, VALUED, Asked, Request, focu
 from assistant.corpus.model import Hit, Part
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
+from assistant.text import find_quantities
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
 MIN_COVERAGE = 0.4
 MIN_MATCHED_IDF = 2.0
-# A short ask ("六安验收") is answered by a clause that carries all of it, if it weighs this much.
+# A short ask ("六安验收", "验收没过会怎么样") is answered by a clause that carries most of it
+# (SHORT_COVERAGE), if what it carries weighs this much.
 MIN_TOPIC_IDF = 1.5
+SHORT_COVERAGE = 0.6
+UNKNOWN_SHARE = 0.5
 FOREIGN_MIN_COVERAGE = 0.6
 # The context's words count for this share of an ask's: "上城区的项目立项以后还没采购，…，要走什么手续？"
 # is about 立项 and 采购, but a scenario's details must not drown the ask.
@@ -68,14 +72,24 @@ def _part(analysis: QueryAnalysis, text: str) -> QueryAnalysis:
 def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
     """(coverage, matched weight) of the question by a clause, the context weighing less."""
     have = matcher.clause_tokens(clause.id)
-    terms = [(w, alts) for _, w, alts in matcher.question_terms(gate.asks)]
+    # A word no document uses, by any spelling, weighs UNKNOWN_SHARE of its weight: a colloquial
+    # word (没过, 突然) no clause could match must not sink an answer, yet a question made of
+    # such words (个人所得税专项附加扣除) is not answered by the one word it shares. A noun no
+    # document uses is held against the answer in full by is_relevant (gate.foreign).
+    known = matcher.idf.keys()
+
+    def weigh(w: float, alts: frozenset[str], share: float = UNKNOWN_SHARE) -> float:
+        return w if alts & known else share * w
+
+    terms = [(weigh(w, alts), alts) for _, w, alts in matcher.question_terms(gate.asks)]
     words = {word for word, _, _ in matcher.question_terms(gate.asks)}
     if gate.context is not None:
         # An ask that names nothing the corpus knows ("要走什么手续", "中间要经过哪些") asks about
         # its context, which then weighs in full.
-        own = sum(w for w, alts in terms if alts & matcher.idf.keys())
+        own = sum(w for _, w, alts in matcher.question_terms(gate.asks) if alts & known)
         weight = CONTEXT_WEIGHT if own >= MIN_MATCHED_IDF else 1.0
-        terms += [(weight * w, alts) for word, w, alts in matcher.question_terms(gate.context)
+        # The context's unknown words are the story around the ask (突然, 督办, 要换): they weigh nothing.
+        terms += [(weight * weigh(w, alts, 0.0), alts) for word, w, alts in matcher.question_terms(gate.context)
                   if word not in words]
     total = sum(w for w, _ in terms)
     matched = sum(w for w, alts in terms if alts & have)
@@ -121,8 +135,8 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
     if gate.foreign:
         total = matched / max(cov, 1e-9) + len(gate.foreign) * matcher.max_idf
         return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
-    whole = cov >= 0.999 and matched >= MIN_TOPIC_IDF
-    return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or whole)
+    short = cov >= SHORT_COVERAGE and matched >= MIN_TOPIC_IDF
+    return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short)
 
 
 _WH = re.compile(r"哪|什么|啥|几|多少|谁|怎")
@@ -131,6 +145,8 @@ _ASKED_NAMES = {
     Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
     Asked.FREQUENCY: "频次", Asked.DURATION: "期限",
 }
+# Words of the asking, left out when a refusal names what is not covered.
+_ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
 ASK_COVERAGE = 0.5
 
@@ -143,13 +159,20 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     for asked, text in zip(request.asked, request.asks):
         if asked not in QUANTITATIVE:
             continue
-        total, score = _known_weight(matcher, _part(analysis, focus(asked, text)))
+        part = _part(analysis, focus(asked, text))
+        total, score = _known_weight(matcher, part)
         if total < MIN_TOPIC_IDF:
             rest = [a for a in request.asks if a != text] + list(request.context)
-            total, score = _known_weight(matcher, _part(analysis, "，".join(rest)))
+            part = _part(analysis, "，".join(rest))
+            total, score = _known_weight(matcher, part)
         if not total or not any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total
                                 for hit in hits for s in sentences(hit.clause)):
-            return f"收录的办法没有规定“{text}”所问的{_ASKED_NAMES[asked]}。"
+            # Named by the words of the ask the texts know, never by the user's own numbers
+            # (every number in an answer has a source).
+            topic = "".join(w for w, weight, alts in matcher.question_terms(part)
+                            if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
+                            and w not in _ASKING_WORDS and not find_quantities(w))
+            return f"收录的办法没有规定{topic + '的' if topic else ''}{_ASKED_NAMES[asked]}。"
     return None
 
 

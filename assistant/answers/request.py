@@ -42,7 +42,7 @@ class Asked(str, Enum):
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
     (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
     (Asked.FEE, r"(多少|几)(块)?钱|(收费|费用|付费|取费|计费|报酬|劳务费|评审费)?标准(是)?(多少|是什么|怎么定)|"
-                r"(费|费用|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
+                r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
     (Asked.RATE, r"百分之(几|多少)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%"),
     (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
     (Asked.COUNT, r"(?<!哪)几(个|名|位|家|人)|多少(个|名|位|家|人)"),
@@ -64,6 +64,9 @@ _PIECE = re.compile(r"(?P<text>[^，,。；;！!？?\n]+)(?P<mark>[，,。；;�
 # The asker: a unit named at the start of a segment ("我们市教体局…", "乐山市住建局有个系统…").
 _ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
                     r"(?:局|委员会|委|办公室|厅|中心|科室|街道|乡镇|单位|部门)(?=[的有想要准备打算在这今去]|$)")
+# Words of a bound, which belong to the number asked for ("多少万以上必须公开招标": 公开招标).
+_COMPARATORS = re.compile(r"及以上|及以下|以上|以下|以内|不超过|超过|不低于|低于|不少于|少于|达到|最高|最低|至少|最多")
+_PREPOSITIONS = tuple("对向由给跟和与把被让请从及")
 # The project's name: what is built ("开发一套教育资源管理系统", "上一个应急指挥的小系统").
 _PROJECT = re.compile(r"(?P<verb>新建|建设|建|自建|上|开发|做|搞|采购|购买|升级|改造|部署|搭建)"
                       r"(?:了)?(?:一个|一套|一批|一款|个|套)(?P<name>[^，,。？?！!；;、]{1,16}?"
@@ -122,7 +125,8 @@ def understand(question: str, places: tuple[str, ...] = ()) -> Request:
         raw, mark = piece.group("text"), piece.group("mark")
         seg = raw.strip("（）() 　")
         m = _ASKER.match(seg)
-        if m and len(seg) > len(m.group(0)) and not _INTERROGATIVE.search(m.group(0)) and "办法" not in m.group(0):
+        if (m and len(seg) > len(m.group(0)) and not _INTERROGATIVE.search(m.group(0)) and "办法" not in m.group(0)
+                and not m.group(0).startswith(_PREPOSITIONS)):  # "对监理单位有啥要求": the topic, not the asker
             situation.append(m.group(0))
             seg = seg[m.end():]
         if not seg:
@@ -166,14 +170,16 @@ _VALUE_KINDS = {
     Asked.FREQUENCY: ("duration",),
 }
 _COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个|名|位|家|人|张|项|份|类)")
-_PERIODIC = re.compile(r"每(年|季度|月|半年|周)|按(年度|季度|月)|定期|年度")
+_PERIODIC = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|一年一次")
 
 
 def states_value(asked: Asked, sentence: str) -> bool:
     """Whether a sentence states a value of the kind the attribute asks for."""
     if asked is Asked.FREQUENCY and _PERIODIC.search(sentence):
         return True
-    if asked in (Asked.DURATION, Asked.FREQUENCY) and HALF_YEAR.search(sentence):
+    if asked is Asked.FREQUENCY:
+        return False  # how often is answered by a period (每年, 定期), not by a duration
+    if asked is Asked.DURATION and HALF_YEAR.search(sentence):
         return True
     if asked is Asked.PAYER:
         return bool(_FUNDING.search(sentence))
@@ -191,4 +197,4 @@ def focus(asked: Asked, ask: str) -> str:
     标准发" → "评审费每人按 发")."""
     pattern = dict(_ASKED).get(asked)
     text = pattern.sub(" ", ask) if pattern is not None else ask
-    return _ATTRIBUTE_WORDS.sub(" ", text)
+    return _COMPARATORS.sub(" ", _ATTRIBUTE_WORDS.sub(" ", text))

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import Quantity, find_quantities
+from assistant.text import HALF_YEAR, Quantity, find_quantities
 
 # A yes/no question: it asks whether its claim holds.
 _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|用不用|行不行|对吧|是吧")
 # Words of the question form, not of the claim ("是不是必须…": 不 is not a negation of the claim).
 _FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗")
-_NEGATION = re.compile(r"不|没|无需|无须|未|非|禁止|严禁|免")
+# Negations, longest first; a bound (不低于, 不超过) is not one. "未经验收不得投入使用" negates twice:
+# what counts is the parity.
+_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不合格)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
+                       r"未经|没有|不|没|未|非|免)")
 # The premise states a requirement on its number ("要满三个月", "至少30天", "10%以上"), not a fact
 # about the project ("总投资400万的项目").
 _REQUIREMENT = re.compile(r"满|至少|最少|最多|不少于|不低于|不超过|以上|以下|以内|超过|占到|达到|只能|必须|须|要")
@@ -26,12 +29,6 @@ _LOWER = re.compile(r"不低于|不少于|以上|超过|至少|高于|多于|达
 _COUNT = re.compile(r"([一二两三四五六七八九十\d]+)次")
 _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|年度|季度")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    holds: bool
-    why: str  # which comparison decided it, for the record
 
 
 _WH = re.compile(r"什么|哪|谁|怎|多少|多久|多长|几|何|啥|如何")
@@ -47,7 +44,18 @@ def is_yes_no(question: str) -> bool:
 
 
 def claim_negated(claim: str) -> bool:
-    return bool(_NEGATION.search(_FORM.sub("", claim)))
+    return _negated(_FORM.sub("", claim))
+
+
+def _negated(text: str) -> bool:
+    return len(_NEGATION.findall(text)) % 2 == 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    holds: bool
+    why: str             # which comparison decided it, for the record
+    by_polarity: bool = False  # decided only by 肯定/否定: needs a sentence that restates the claim
 
 
 def judge(claim: str, sentence: str) -> Verdict | None:
@@ -58,12 +66,39 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     party_q, party_s = _PARTY.search(claim), _PARTY.search(sentence)
     if party_q and party_s and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
+    actor = _actor_mismatch(claim, sentence)
+    if actor is not None:
+        return actor
     period_q, period_s = _periods(claim), _periods(sentence)
     if period_q and period_s and not period_q & period_s:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
     neg_q = claim_negated(claim)
-    neg_s = bool(_NEGATION.search(sentence))
-    return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反")
+    neg_s = _negated(sentence)
+    return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
+
+
+# Who does what: the body named right before a duty ("数管局审批" against "报市发改委审批").
+_DUTY = ("审批", "批复", "审核", "组织", "编制", "备案")
+_BODY = re.compile(r"(?:局|委|办|办公室|单位|小组|部门|政府|中心)$")
+_BEFORE_BODY = re.compile(r"[是由报向经把将，,、的和及与并]")
+
+
+def _body(text: str) -> str | None:
+    """The body named right before a duty: the words after the last 是/由/报/向 …, ending in 局/委/…"""
+    tail = re.sub(r"(来|负责|统一|会同|进行)$", "", text)
+    tail = _BEFORE_BODY.split(tail)[-1]
+    return tail if 2 <= len(tail) <= 10 and _BODY.search(tail) else None
+
+
+def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
+    for duty in _DUTY:
+        at_q, at_s = claim.find(duty), sentence.find(duty)
+        if at_q < 0 or at_s < 0:
+            continue
+        a, b = _body(claim[max(0, at_q - 12):at_q]), _body(sentence[max(0, at_s - 12):at_s])
+        if a and b and not (a in b or b in a or a.lstrip("市区县") in b):
+            return Verdict(False, f"{duty}的主体不同：{a} / {b}")
+    return None
 
 
 def _counts(text: str) -> list[float]:
@@ -82,33 +117,50 @@ def _periods(text: str) -> set[str]:
 def _bound(sentence: str, q: Quantity) -> str | None:
     before = sentence[max(0, q.start - 6):q.start]
     after = sentence[q.end:q.end + 4]
-    if _UPPER.search(before) or _UPPER.search(after):
+    if _UPPER.search(before) or _UPPER.search(after) or after.startswith("内"):  # 半年内, 30日内
         return "upper"
     if _LOWER.search(before) or _LOWER.search(after):
         return "lower"
     return None
 
 
+def _values(text: str) -> list[tuple[Quantity, str, float]]:
+    """(quantity, unit it compares in, value in that unit): durations in months where they are
+    counted in years or months (一年 = 12个月, 半年 = 6个月); a year number (2021年) is no value."""
+    out = []
+    for q in find_quantities(text):
+        if q.kind == "date" and q.unit == "年":
+            continue
+        if q.kind == "duration" and q.unit in ("年", "个月"):
+            out.append((q, "个月", q.value * (12 if q.unit == "年" else 1)))
+        else:
+            out.append((q, q.unit, q.value))
+    for m in HALF_YEAR.finditer(text):
+        out.append((Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()), "个月", 6.0))
+    return out
+
+
 def _by_number(claim: str, sentence: str) -> Verdict | None:
-    asked = [q for q in find_quantities(claim) if q.kind != "date"]
-    stated = [q for q in find_quantities(sentence) if q.kind != "date"]
+    asked_values = _values(claim)
+    stated_values = _values(sentence)
+    asked = [q for q, _, _ in asked_values]
     counts_q, counts_s = _counts(claim), _counts(sentence)
     if counts_q and counts_s and not any(q.kind == "count" for q in asked):
         bound = "upper" if _UPPER.search(sentence) else None
         holds = counts_q[-1] <= counts_s[0] if bound == "upper" else counts_q[-1] == counts_s[0]
         return Verdict(holds, f"次数：{counts_q[-1]:g} / {counts_s[0]:g}")
-    for q in asked:
-        same = [s for s in stated if s.kind == q.kind and s.unit == q.unit]
+    for q, unit, value in asked_values:
+        same = [(s, v) for s, u, v in stated_values if s.kind == q.kind and u == unit]
         if not same:
             continue
-        s = same[0]
+        s, stated = same[0]
         around = claim[max(0, q.start - 4):q.end + 3]
         if _REQUIREMENT.search(around):
-            return Verdict(q.value == s.value, f"要求：{q.canonical} / {s.canonical}")
+            return Verdict(value == stated, f"要求：{q.text} / {s.text}")
         bound = _bound(sentence, s)
         if bound == "upper":
-            return Verdict(q.value <= s.value, f"{q.canonical} ≤ {s.canonical}")
+            return Verdict(value <= stated, f"{q.text} ≤ {s.text}")
         if bound == "lower":
-            return Verdict(q.value >= s.value, f"{q.canonical} ≥ {s.canonical}")
-        return Verdict(q.value == s.value, f"{q.canonical} / {s.canonical}")
+            return Verdict(value >= stated, f"{q.text} ≥ {s.text}")
+        return Verdict(value == stated, f"{q.text} / {s.text}")
     return None

@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.corpus.model import Part
 from assistant.search.index import Index, indexed_text
-from assistant.search.query import QueryAnalysis
+from assistant.search.query import ANSWER_FORM, QueryAnalysis
 from assistant.search.tokenizer import Tokenizer
 from assistant.text import normalize
 
@@ -84,7 +84,7 @@ class Matcher:
         terms = []
         seen = set()
         quantities = {q.canonical for q in analysis.quantities}
-        for word, parts in self.tokenizer.terms(analysis.question):
+        for word, parts in self.tokenizer.terms(ANSWER_FORM.sub(" ", analysis.question)):
             if word in seen or word in quantities or any(word in p or p in word for p in place_words):
                 continue  # a number in the question may be a wrong premise: it must not gate
             if quantities and word in _COMPARATORS:

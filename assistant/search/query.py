@@ -23,6 +23,10 @@ _GENERIC_PLACES = {"中国", "全国", "国家", "本市", "我市", "我区", "
                    "市级", "省级", "区级", "县级", "市里", "区里", "省里", "当地", "本地", "中央"}
 
 
+# A noun after 哪些/哪几/什么 that names the form of the answer, not its topic ("要写哪几部分",
+# "有哪些类型"): it is left out of the search (部分 would match "全部或部分").
+ANSWER_FORM = re.compile(r"(?<=哪几|哪些|什么|哪个|哪类|哪种|几个|几类)(部分|内容|方面|类型|种类|章节|栏目|方面|情形|几项)")
+
 # Spoken forms of question words, read as the written ones (啥时候 = 什么时候).
 _SPOKEN = (("啥", "什么"), ("咋", "怎么"), ("哪儿", "哪里"), ("多会儿", "什么时候"))
 
@@ -137,6 +141,7 @@ class Analyzer:
             if key in spoken:
                 expansions += [v for v in values if v not in expansions and v not in q]
         topic = "".join(" " if covered[i] else ch for i, ch in enumerate(q))
+        topic = ANSWER_FORM.sub(" ", topic)
         return QueryAnalysis(
             question=q,
             topic=topic,

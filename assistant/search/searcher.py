@@ -16,6 +16,9 @@ from assistant.search.tokenizer import Tokenizer
 
 RERANK_DEPTH = 8
 PER_CITY_POOL = 60  # with no city named: candidates taken over all cities, then split by city
+# Weight of the retrieval rank in the rerank (1/rank, against the fit scaled to the best), chosen
+# on the project's cases and the users' tune half (`regassist eval`).
+RANK_PRIOR = 0.25
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Searcher:
             return hits
         score = self.matcher.scorer(analysis)
         head = hits[:RERANK_DEPTH]
-        fits = {h.clause.id: self.matcher.fit(score, h.clause) for h in head}
-        order = sorted(range(len(head)), key=lambda i: (-fits[head[i].clause.id], i))
+        fits = [self.matcher.fit(score, h.clause) for h in head]
+        top = max(fits) or 1.0
+        # The fit decides, the retrieval rank breaks near-ties: a clause that shares the most
+        # words does not always beat the one both retrievers ranked first.
+        key = [f / top + RANK_PRIOR / (i + 1) for i, f in enumerate(fits)]
+        order = sorted(range(len(head)), key=lambda i: (-key[i], i))
         return [head[i] for i in order] + hits[RERANK_DEPTH:]

@@ -107,9 +107,16 @@ class Tokenizer:
 
     def names_a_thing(self, word: str) -> bool:
         """Whether jieba's dictionary tags the word as a noun (护照, 增值税, 劳务费) rather than a verb,
-        adverb or function word (听说, 突然, 的话). The tagger's table loads on first use."""
-        tag = _noun_tags().get(word, "")
+        adverb or function word (听说, 突然, 的话). A compound it does not know is read by its head,
+        the last of its pieces (个人所得税 → 所得税). The tagger's table loads on first use."""
+        tags = _noun_tags()
+        tag = tags.get(word) or tags.get(self.head(word), "")
         return tag.startswith(("n", "j")) and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
+
+    def head(self, word: str) -> str:
+        """The head of a compound: its longest proper suffix that is a word (盗版软件 → 软件)."""
+        pieces = [p for p in self._words(word) if p != word and len(p) >= 2 and word.endswith(p)]
+        return max(pieces, key=len, default=word)
 
     def tokens(self, text: str) -> list[str]:
         return list(self._cached_tokens(text))

@@ -143,3 +143,22 @@ def test_regassist_chat_carries_the_city_over(index_dir, assistant, monkeypatch)
     luan, leshan = result.stdout.split("承接上一问")[0].rsplit("第三十一条", 1)[0], result.stdout
     assert "不低于1个月" in luan  # the first answer: 六安
     assert "第三十一条" in leshan and "3 个月" in leshan and "承接上一问（试运行），按乐山市作答" in leshan
+
+
+def test_what_another_law_says_is_not_in_the_corpus(assistant):
+    a = assistant.ask("个人信息保护法对政务系统有什么要求？")
+    assert _refused(a) and "没有“个人信息保护法”的条文" in a.answer
+    # Whether a city's 办法 send the reader to a law is theirs to say.
+    b = assistant.ask("乐山采购要按招标投标法执行吗")
+    assert b.answerable and "leshan-2022/第四十一条" in _cited(b)
+
+
+def test_a_refusal_names_the_nearest_provisions_as_reading_not_as_the_answer(assistant):
+    a = assistant.ask("六安这边项目论证请的专家，评审费一个人给多少钱？有标准吗")
+    assert _refused(a) and "相关条款（未规定所问内容，仅供参考）" in a.answer and "第十二条" in a.answer
+
+
+def test_a_form_is_answered_by_its_fields(assistant):
+    a = assistant.ask("启东申报表要填哪些内容？")
+    assert "qidong-2019/附件1" in _cited(a)
+    assert "项目性质（新建/续建/结转/维护/其他）" in a.answer and "<input" not in a.answer

@@ -12,7 +12,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import build_gate, is_relevant, sentences, unstated
-from assistant.answers.request import Asked, understand
+from assistant.answers.request import Asked, other_documents, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_negated, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
@@ -33,6 +33,15 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     request = understand(analysis.topic)
     gate = build_gate(ctx.matcher, analysis, request, doc_ids if routing else ())
     scope = doc_ids if routing else ()
+    others = other_documents(analysis.topic)
+    if others:
+        # What a law or another level's 办法 says is not in the corpus; the clauses that send the
+        # reader to it are further reading, not its text.
+        near = [h for h in ctx.searcher.search(analysis, 3, scope, per_city=routing)
+                if is_relevant(ctx.matcher, gate, h)]
+        names = "、".join(f"“{n}”" for n in others)
+        return refusal(question, f"收录的只有各市（区）的项目管理办法，没有{names}的条文，无法据此回答。", covered,
+                       [(h.meta, h.clause.label) for h in near[:3]])
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
     if Asked.APPLIES in request.asked and routing:
@@ -40,8 +49,12 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # (乡镇自己出钱建的系统) is the situation they are read against, never a reason to refuse.
         relevant = scope_hits(ctx, analysis, doc_ids or tuple(ctx.corpus.documents))
         if relevant:
-            chosen = choose(ctx, relevant, analysis, doc_ids)
-            return compose(ctx, question, analysis, chosen)
+            # Per city its two best scope clauses: what the 办法 govern, and what they leave out
+            # or send elsewhere (涉密 → 保密规定) — read together they answer.
+            per_doc = 2 if len({h.meta.doc_id for h in relevant}) <= 2 else 1
+            chosen = [h for i, h in enumerate(relevant)
+                      if sum(x.meta.doc_id == h.meta.doc_id for x in relevant[:i]) < per_doc]
+            return compose(ctx, question, analysis, chosen[:MAX_CITATIONS])
     hits = ctx.searcher.search(analysis, 5, scope, per_city=routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     if analysis.compare and routing:
@@ -61,7 +74,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     missing = unstated(ctx.matcher, analysis, request, relevant) if not conclusions else None
     if missing is not None:
         return refusal(question, missing, covered, [(h.meta, h.clause.label) for h in relevant[:3]])
-    answer = outline(ctx, analysis, relevant)
+    # An ask set aside for naming what no text has ("有模板吗") does not stop the outline.
+    answer = outline(ctx, gate.asks, relevant)
     if answer is not None:
         return answer
     chosen = choose(ctx, relevant, analysis, doc_ids)

@@ -49,6 +49,9 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
         return label, [intro] + [para.items[s[2]].text for s in items]
     if para.items and (intro.rstrip().endswith(("：", ":")) or _is_heading(intro)):
         return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
+    if _is_heading(intro) and best[1] + 1 < len(paragraphs):
+        # A heading leads the paragraph under it, never stands alone.
+        return clause.label, [intro, LABEL_PREFIX.sub("", paragraphs[best[1] + 1].text, count=1)]
     if len(fold(intro)) <= _LONG_PARAGRAPH:
         return para.label, [intro]
     parts = [x.strip() for x in re.split(r"(?<=[。！？!?])", intro) if x.strip()]

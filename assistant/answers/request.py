@@ -198,3 +198,39 @@ def focus(asked: Asked, ask: str) -> str:
     pattern = dict(_ASKED).get(asked)
     text = pattern.sub(" ", ask) if pattern is not None else ask
     return _COMPARATORS.sub(" ", _ATTRIBUTE_WORDS.sub(" ", text))
+
+
+# Another document by name: a law (政府采购法, 个人信息保护法), a regulation (…条例), or a 办法 of
+# another level (国家/省…办法). What it says is not in the corpus, which holds four cities' 办法.
+_LAW = re.compile(r"《([^》]{2,40})》|"
+                  r"((?:国家|国务院|中央|全国|省级|省里|[\u4e00-\u9fa5]{2,3}省)[\u4e00-\u9fa5]{0,16}?(?:办法|细则|条例))|"
+                  r"([\u4e00-\u9fa5]{2,12}?(?:(?<!办)法|条例))(?!律|规(?!定)|院|人|定|官|学|子|则|治|务)")
+_NOT_A_LAW = ("办法", "方法", "做法", "依法", "合法", "违法", "算法", "说法", "看法", "想法", "写法", "用法", "无法",
+              "设法", "执法", "司法", "立法", "手法", "章法", "非法")
+_LEADING = re.compile(r"^(?:按照|按|依照|依据|根据|照|的|和|与|对|跟|是|那|这个|这|符合|合|遵守|要)+")
+# Asking what it says: "…对验收是怎么规定的", "…里有什么要求", "…最高能罚多少".
+_ITS_CONTENT = re.compile(r"^[^，。？?]{0,12}(规定|要求|怎么|什么|哪些|多少|几|第[一二三四五六七八九十百\d]+条)")
+# Whether the 办法 send the reader to it ("要按招标投标法执行吗"), not what it says.
+_REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|么|吧)")
+
+
+def other_documents(question: str) -> list[str]:
+    """Documents other than the 办法 that a question asks about by name, as written."""
+    out = []
+    for m in _LAW.finditer(question):
+        group = next(i for i, g in enumerate(m.groups()) if g)
+        name = _LEADING.sub("", m.group(group + 1))
+        if group == 2:  # a law's name holds no function word: "乐山采购要按招标投标法" → 招标投标法
+            name = re.split(r"[按依照据的要对和与在用把将是]", name)[-1]
+        if len(name) < 3 or (group == 2 and name.endswith(_NOT_A_LAW)):
+            continue
+        if re.search(r"这个|本办法|该办法|此办法|这份", question[max(0, m.start() - 4):m.end()]):
+            continue
+        if not _ITS_CONTENT.search(question[m.end():]):
+            continue
+        at = question.find(name, m.start())
+        before = question[max(0, at - 3):at]
+        if re.search(r"按|依|据|适用", before) and _REFERENCE.search(question[m.end():]):
+            continue
+        out.append(name)
+    return out

@@ -59,7 +59,8 @@ class Assistant:
         self.context = Context(self.corpus, self.analyzer, self.matcher, self.searcher, self.rules,
                                load_stages(self.corpus),
                                load_stages(self.corpus, TOPICS_FILE, key="topics", name="topic"), self.today)
-        self.stage_words = stage_words([*self.context.stages, *self.context.topics])
+        # Lifecycle stages last: "验收" carries over as the stage 验收, not the topic 验收材料.
+        self.stage_words = stage_words([*self.context.topics, *self.context.stages])
 
     # -- construction ---------------------------------------------------------------------
 

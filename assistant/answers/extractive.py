@@ -11,8 +11,8 @@ from assistant.answers.lead import LABEL_PREFIX, lead
 from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import build_gate, is_relevant, sentences, unstated
-from assistant.answers.request import Asked, other_documents, understand
+from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
+from assistant.answers.request import Asked, Request, other_documents, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_negated, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
@@ -21,6 +21,7 @@ from assistant.rules.facts import extract_facts
 from assistant.search.query import QueryAnalysis
 
 MAX_CITATIONS = 4
+PER_CITY_HITS = 5
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
 CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim by a number or a party with this share of its words
@@ -55,7 +56,10 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             chosen = [h for i, h in enumerate(relevant)
                       if sum(x.meta.doc_id == h.meta.doc_id for x in relevant[:i]) < per_doc]
             return compose(ctx, question, analysis, chosen[:MAX_CITATIONS])
-    hits = ctx.searcher.search(analysis, 5, scope, per_city=routing)
+    # Five candidates per city searched: a city's runner-up may be the one that states the value
+    # asked for (六安 第十二条 "项目论证费用纳入年度预算" for "论证的钱谁出").
+    cities = len(scope or ctx.corpus.documents) if routing else 1
+    hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     if analysis.compare and routing:
         relevant += topic_fill(ctx, analysis, doc_ids or tuple(ctx.corpus.documents), relevant)
@@ -78,7 +82,15 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     answer = outline(ctx, gate.asks, relevant)
     if answer is not None:
         return answer
-    chosen = choose(ctx, relevant, analysis, doc_ids)
+    # A clause that states what is asked (the payer, the period) leads its city's candidates; for
+    # "how is stage X done", the clauses that govern stage X (corpus/checklist.yaml) do.
+    governing = stating(ctx.matcher, analysis, request, relevant) or stage_clauses(ctx, request, relevant)
+    ordered = governing + [h for h in relevant if h not in governing]
+    if governing and not doc_ids:
+        # No city named: only the cities whose 办法 state it answer; the rest are said to be silent.
+        stated = {h.meta.doc_id for h in governing}
+        ordered = [h for h in ordered if h.meta.doc_id in stated]
+    chosen = choose(ctx, ordered, analysis, doc_ids)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts,
                             analysis.question)
@@ -135,6 +147,28 @@ def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], 
         clauses = [c for c in doc.clauses if _SCOPE_CLAUSE.search(c.text)]
         ranked = sorted(clauses, key=lambda c: (-fit(c), c.ordinal))[:per_doc]
         out += [Hit(clause=c, meta=doc.meta, score=fit(c)) for c in ranked]
+    return out
+
+
+def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:
+    """For a how-to ask about one lifecycle stage and nothing else ("六安的项目建完了怎么验收"),
+    each city's first curated clause for that stage, found among the candidates or added."""
+    if Asked.STEPS not in request.asked:
+        return []
+    asks = "".join(request.asks)
+    named = [s for s in ctx.stages if s.name in asks]
+    if len(named) != 1:
+        return []
+    # Only when the stage is all it asks about ("建完了怎么验收"): "验收没通过怎么办" asks more.
+    rest = ctx.analyzer.analyze(asks.replace(named[0].name, " "))
+    if sum(w for _, w, alts in ctx.matcher.question_terms(rest) if alts & ctx.matcher.idf.keys()) >= MIN_TOPIC_IDF:
+        return []
+    out = []
+    for doc_id in dict.fromkeys(h.meta.doc_id for h in hits):
+        for label in named[0].clauses.get(doc_id, ())[:1]:
+            clause = ctx.corpus.clause(doc_id, label)
+            out.append(next((h for h in hits if h.clause.id == clause.id),
+                            Hit(clause=clause, meta=ctx.corpus.documents[doc_id].meta, score=0.0)))
     return out
 
 

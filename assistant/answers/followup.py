@@ -27,7 +27,7 @@ class Carried:
 
 def stage_words(stages: Iterable[Stage]) -> dict[str, str]:
     """The words that name a lifecycle stage or a compared topic (申报, 验收, 试运行多久 …), longest
-    first, each with the name of its stage or topic."""
+    first, each with the name of its stage or topic (a word named twice keeps the later one)."""
     words = {w: s.name for s in stages for w in (s.name, *s.aliases) if len(w) >= 2}
     return dict(sorted(words.items(), key=lambda kv: len(kv[0]), reverse=True))
 

@@ -154,19 +154,12 @@ ASK_COVERAGE = 0.5
 def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit]) -> str | None:
     """For a quantitative ask (多少钱, 几个专家, 多久一次) or who pays: None when some sentence of
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
-    the clauses share words with the question but do not say what it asks. An ask that names
-    nothing of its own ("钱从哪出") is asked of the rest of the question."""
+    the clauses share words with the question but do not say what it asks."""
     for asked, text in zip(request.asked, request.asks):
         if asked not in QUANTITATIVE:
             continue
-        part = _part(analysis, focus(asked, text))
-        total, score = _known_weight(matcher, part)
-        if total < MIN_TOPIC_IDF:
-            rest = [a for a in request.asks if a != text] + list(request.context)
-            part = _part(analysis, "，".join(rest))
-            total, score = _known_weight(matcher, part)
-        if not total or not any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total
-                                for hit in hits for s in sentences(hit.clause)):
+        part, total, score = _ask_focus(matcher, analysis, request, asked, text)
+        if not total or not any(_states(asked, score, total, h.clause) for h in hits):
             # Named by the words of the ask the texts know, never by the user's own numbers
             # (every number in an answer has a source).
             topic = "".join(w for w, weight, alts in matcher.question_terms(part)
@@ -174,6 +167,33 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                             and w not in _ASKING_WORDS and not find_quantities(w))
             return f"收录的办法没有规定{topic + '的' if topic else ''}{_ASKED_NAMES[asked]}。"
     return None
+
+
+def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit]) -> list[Hit]:
+    """The hits whose clause states the value a valued ask wants (the payer, a duration …) about
+    what is asked — the governing clauses, whatever else shares more words."""
+    out = []
+    for asked, text in zip(request.asked, request.asks):
+        if asked in VALUED:
+            _, total, score = _ask_focus(matcher, analysis, request, asked, text)
+            out += [h for h in hits if total and _states(asked, score, total, h.clause) and h not in out]
+    return out
+
+
+def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, asked: Asked, text: str):
+    """What an ask is asked of, its known weight and scorer. An ask that names nothing of its own
+    ("钱从哪出") is asked of the rest of the question."""
+    part = _part(analysis, focus(asked, text))
+    total, score = _known_weight(matcher, part)
+    if total < MIN_TOPIC_IDF:
+        rest = [a for a in request.asks if a != text] + list(request.context)
+        part = _part(analysis, "，".join(rest))
+        total, score = _known_weight(matcher, part)
+    return part, total, score
+
+
+def _states(asked: Asked, score, total: float, clause: Part) -> bool:
+    return any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total for s in sentences(clause))
 
 
 def _known_weight(matcher: Matcher, part: QueryAnalysis):

@@ -107,10 +107,12 @@ class Tokenizer:
 
     def names_a_thing(self, word: str) -> bool:
         """Whether jieba's dictionary tags the word as a noun (护照, 增值税, 劳务费) rather than a verb,
-        adverb or function word (听说, 突然, 的话). A compound it does not know is read by its head,
-        the last of its pieces (个人所得税 → 所得税). The tagger's table loads on first use."""
+        adverb or function word (听说, 突然, 的话). A compound it does not know, or knows only as a
+        set phrase, is read by its head, the last of its pieces (个人所得税 → 所得税). The tagger's table loads on first use."""
         tags = _noun_tags()
-        tag = tags.get(word) or tags.get(self.head(word), "")
+        tag = tags.get(word, "")
+        if tag in ("", "l"):  # unknown, or a set phrase (个人所得税): read by its head (所得税)
+            tag = tags.get(self.head(word), "") if self.head(word) != word else tag
         return tag.startswith(("n", "j")) and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
 
     def head(self, word: str) -> str:

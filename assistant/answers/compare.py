@@ -11,6 +11,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from assistant.answers.ask import answer as route_answer
 from assistant.answers.context import Context
 from assistant.answers.extractive import best_clauses
 from assistant.answers.lead import lead
@@ -74,7 +75,9 @@ class Comparison:
     docs: list[DocMeta]
     rows: list[Row]
     question: str | None = None
-    matched: str = "topics"  # "topics": rows are topics of corpus/topics.yaml; "question": per-city retrieval
+    # "topics": rows are topics of corpus/topics.yaml; "question": per-city retrieval; "refused": the
+    # question is one 问答 refuses (no rows; the reason is the first note)
+    matched: str = "topics"
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -219,6 +222,10 @@ class Comparer:
         if topics:
             chosen = [self.topic(t) for t in topics]
         elif question:
+            refused = self._refused(question, docs, bool(cities))
+            if refused is not None:
+                # 问答 refuses it: 城市对比 does not answer it either (the same reading of the question).
+                return Comparison(docs=docs, rows=[], question=question, matched="refused", notes=[refused, *notes])
             chosen = self.match_topics(question)
             if not chosen:
                 row = Row(topic=question, cells=tuple(self._retrieved(question, m) for m in docs))
@@ -227,6 +234,13 @@ class Comparer:
             chosen = list(self.topics)
         rows = [Row(topic=t.name, cells=tuple(self._cell(t, m) for m in docs)) for t in chosen]
         return Comparison(docs=docs, rows=rows, question=question, notes=notes)
+
+    def _refused(self, question: str, docs: list[DocMeta], named: bool) -> str | None:
+        """Why 问答 refuses the question for these cities, or None when it answers it."""
+        analysis = self.ctx.analyzer.analyze(question)
+        doc_ids = tuple(m.doc_id for m in docs) if named else analysis.doc_ids
+        answer = route_answer(self.ctx, question, analysis, doc_ids)
+        return None if answer.answerable else answer.answer.split("目前收录的办法")[0].strip()
 
     def _cell(self, topic: Stage, meta: DocMeta) -> Cell:
         if meta.doc_id in topic.clauses:

@@ -62,7 +62,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     if analysis.compare and routing:
-        relevant += topic_fill(ctx, analysis, doc_ids or tuple(ctx.corpus.documents), relevant)
+        relevant = compared(ctx, analysis, doc_ids or tuple(ctx.corpus.documents), relevant)
     facts = extract_facts(question, list(analysis.quantities))
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
     conclusions = check(ctx.rules, rule_scope, facts, analysis.question) if doc_ids else []
@@ -86,7 +86,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # "how is stage X done", the clauses that govern stage X (corpus/checklist.yaml) do.
     governing = stating(ctx.matcher, analysis, request, relevant) or stage_clauses(ctx, request, relevant)
     ordered = governing + [h for h in relevant if h not in governing]
-    if governing and not doc_ids:
+    if governing and not doc_ids and not analysis.compare:
         # No city named: only the cities whose 办法 state it answer; the rest are said to be silent.
         stated = {h.meta.doc_id for h in governing}
         ordered = [h for h in ordered if h.meta.doc_id in stated]
@@ -172,19 +172,25 @@ def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def topic_fill(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
-    """For a comparison, each compared city the retrieval found nothing for gets the curated clause
-    of the topic the question names (corpus/topics.yaml), as 城市对比 shows it; a city whose entry
-    is empty has no provision and gets nothing."""
+def compared(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
+    """The candidates of a comparison, read as 城市对比 reads it. A topic the question names by
+    its name or a specific alias (试运行, 绩效评价, 源代码 — not a bare 验收) is answered per city by
+    its curated clause (corpus/topics.yaml), and a city whose entry is empty has no provision;
+    otherwise a city the retrieval found nothing for falls back to the topic's curated clause."""
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
-    have = {h.meta.doc_id for h in hits}
-    out = []
+    named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))]
+    out = list(hits)
     for doc_id in doc_ids:
-        if doc_id in have:
-            continue
-        label = next((t.clauses[doc_id][0] for t in topics if t.clauses.get(doc_id)), None)
-        if label is not None:
-            out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=ctx.corpus.documents[doc_id].meta, score=0.0))
+        meta = ctx.corpus.documents[doc_id].meta
+        decided = next((t for t in named if doc_id in t.clauses), None)
+        if decided is not None:
+            out = [h for h in out if h.meta.doc_id != doc_id]
+            out += [Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=1.0)
+                    for label in decided.clauses[doc_id][:1]]
+        elif not any(h.meta.doc_id == doc_id for h in out):
+            label = next((t.clauses[doc_id][0] for t in topics if t.clauses.get(doc_id)), None)
+            if label is not None:
+                out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0))
     return out
 
 
@@ -235,8 +241,10 @@ def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit
         note = status_note(hit.meta, ctx.today)
         if note and note not in notes:
             notes.append(note)
-    missing = [c for c, d in zip(analysis.cities, analysis.doc_ids)
-               if d not in {h.meta.doc_id for h in hits}]
+    cited = {h.meta.doc_id for h in hits} | {c.rule.doc_id for c in conclusions}
+    missing = [c for c, d in zip(analysis.cities, analysis.doc_ids) if d not in cited]
+    if analysis.compare and not analysis.doc_ids:
+        missing = [m.city for m in ctx.corpus.catalog.docs if m.doc_id not in cited]
     if missing:
         notes.append(f"{'、'.join(missing)}的办法中未找到与该问题直接相关的条款。")
     if analysis.unknown_places:

@@ -51,8 +51,9 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     asks = [(a, x) for a, x in zip(request.asks, request.asked)]
     # Whether the scoped 办法 require something they never mention ("启东：开发商要不要交源代码？"):
     # they do not say. Other asks are weighed against the whole corpus's words.
+    yes_no = (Asked.WHETHER, Asked.CHOICE)
     foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
-                                   doc_ids if x in (Asked.WHETHER, Asked.CHOICE) else ())
+                                   doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
                   for a, x in asks}
     clean = [(a, x) for a, x in asks if not foreign_of[a]]
     if clean and len(clean) < len(asks):
@@ -100,10 +101,12 @@ def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
     return (matched / total, matched) if total else (0.0, 0.0)
 
 
-def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = ()) -> list[str]:
+def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = (),
+                  kinds_of_known: bool = False) -> list[str]:
     """Nouns of an ask that no document in scope uses, by any spelling the lexicon knows (护照,
     著作权, 公积金; 源代码 for 启东): they do not cover what it names. Whether a word is a noun is
-    jieba's dictionary's call (Tokenizer.names_a_thing)."""
+    jieba's dictionary's call (Tokenizer.names_a_thing). `kinds_of_known`: a yes/no ask about a
+    kind of something the texts treat (盗版软件 → 软件) is theirs to answer."""
     if doc_ids:
         vocab: frozenset[str] | dict = frozenset().union(*(matcher.doc_vocabulary(d) for d in doc_ids))
     else:
@@ -118,6 +121,8 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
             continue
         if any(word in place or place in word for place in analysis.unknown_places):
             continue
+        if kinds_of_known and matcher.tokenizer.head(word) in vocab:
+            continue  # "能不能用盗版软件": whether a kind of what the texts regulate (软件) is allowed
         synonyms = set()
         for key, tokens in matcher.synonym_tokens.items():
             if word in key or key in word:

@@ -162,3 +162,15 @@ def test_a_form_is_answered_by_its_fields(assistant):
     a = assistant.ask("启东申报表要填哪些内容？")
     assert "qidong-2019/附件1" in _cited(a)
     assert "项目性质（新建/续建/结转/维护/其他）" in a.answer and "<input" not in a.answer
+
+
+def test_a_follow_up_with_a_number_asks_the_same_of_that_project(assistant):
+    a = assistant.ask("如果是80万呢", history=["六安的项目多少钱以上要请监理？"])
+    assert a.answer.startswith("不是。【计算】80万元 < 100万元")
+    assert "luan-2021/第十六条" in _cited(a)
+
+
+def test_a_duration_about_something_else_does_not_answer(assistant):
+    # 六安 states how long 试运行 lasts, not how soon a project must start after approval.
+    a = assistant.ask("那六安呢", history=["上城区项目立项后多久必须开工"])
+    assert _refused(a) and "期限" in a.answer

@@ -16,7 +16,9 @@ from assistant.search.query import Analyzer
 
 MAX_TURNS = 6  # earlier questions looked at, newest first
 # What is left of "那乐山呢？" / "500万以上呢" once places and numbers are gone: nothing of its own.
-_FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s]|怎么样|如何|情况|分别|那边|这边|的话")
+# The amount a question asks about, which a follow-up's number fills in.
+_ASKED_AMOUNT = re.compile(r"(投资|金额|预算)?(多少钱|多少万元?|多少|几万元?)(及)?(以上|以下)?")
+_FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s]|怎么样|如何|情况|分别|那边|这边|的话|如果是|如果|要是|假如")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,11 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
         places = "、".join(now.cities) or "、".join(prev.cities)
         extra = "".join(q.text for q in now.quantities)
         body = prev.topic.strip()
-        text = f"{places}{body}" + (f"（{extra}）" if extra else "")
+        if extra and _ASKED_AMOUNT.search(body):
+            # "多少钱以上要请监理？" then "如果是80万呢": the same question of an 80万 project.
+            text = f"{places}{_ASKED_AMOUNT.sub(extra, body, count=1)}"
+        else:
+            text = f"{places}{body}" + (f"（{extra}）" if extra else "")
         stage = _stage_in(stages, body)
         return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
     if now.doc_ids or now.compare or not prev.doc_ids:

@@ -164,7 +164,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked not in QUANTITATIVE:
             continue
         part, total, score = _ask_focus(matcher, analysis, request, asked, text)
-        if not total or not any(_states(asked, score, total, h.clause) for h in hits):
+        if not total or not any(_states(matcher, asked, part, score, total, h.clause) for h in hits):
             # Named by the words of the ask the texts know, never by the user's own numbers
             # (every number in an answer has a source).
             topic = "".join(w for w, weight, alts in matcher.question_terms(part)
@@ -180,8 +180,9 @@ def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: l
     out = []
     for asked, text in zip(request.asked, request.asks):
         if asked in VALUED:
-            _, total, score = _ask_focus(matcher, analysis, request, asked, text)
-            out += [h for h in hits if total and _states(asked, score, total, h.clause) and h not in out]
+            part, total, score = _ask_focus(matcher, analysis, request, asked, text)
+            out += [h for h in hits if total and _states(matcher, asked, part, score, total, h.clause)
+                    and h not in out]
     return out
 
 
@@ -197,8 +198,15 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     return part, total, score
 
 
-def _states(asked: Asked, score, total: float, clause: Part) -> bool:
-    return any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total for s in sentences(clause))
+def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part) -> bool:
+    """Some sentence of the clause states a value of the asked kind, carries ASK_COVERAGE of the
+    ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
+    立项 or 开工, not the 1个月 of 试运行)."""
+    known = sorted(((w, alts) for _, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
+                   key=lambda t: -t[0])
+    keys = frozenset().union(*(alts for _, alts in known[:2]))
+    return any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total
+               and keys & set(matcher.tokenizer.tokens(s)) for s in sentences(clause))
 
 
 def _known_weight(matcher: Matcher, part: QueryAnalysis):

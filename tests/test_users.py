@@ -169,8 +169,3 @@ def test_a_follow_up_with_a_number_asks_the_same_of_that_project(assistant):
     assert a.answer.startswith("不是。【计算】80万元 < 100万元")
     assert "luan-2021/第十六条" in _cited(a)
 
-
-def test_a_duration_about_something_else_does_not_answer(assistant):
-    # 六安 states how long 试运行 lasts, not how soon a project must start after approval.
-    a = assistant.ask("那六安呢", history=["上城区项目立项后多久必须开工"])
-    assert _refused(a) and "期限" in a.answer

@@ -28,6 +28,7 @@ class Asked(str, Enum):
     FREQUENCY = "frequency"    # 多久一次 / 每年几次
     DURATION = "duration"      # 多久 / 几个月
     DATE = "date"              # 什么时候 / 几月份
+    STANDARD = "standard"      # 按什么标准 / 建设标准是什么: a named standard or specification
     MATERIALS = "materials"    # 交哪些材料
     STEPS = "steps"            # 怎么办 / 走什么程序
     CONSEQUENCE = "consequence"  # 会怎么样 / 有什么后果
@@ -41,7 +42,7 @@ class Asked(str, Enum):
 # before the general (钱从哪出 is PAYER before 哪 makes it anything else).
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
     (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
-    (Asked.FEE, r"(多少|几)(块)?钱|(收费|费用|付费|取费|计费|报酬|劳务费|评审费)?标准(是)?(多少|是什么|怎么定)|"
+    (Asked.FEE, r"(多少|几)(块)?钱|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?标准(是)?(多少|是什么|怎么定)|"
                 r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
     (Asked.RATE, r"百分之(几|多少)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%"),
     (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
@@ -49,10 +50,14 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.FREQUENCY, r"(多久|多长时间|几年|几个月|每年|每季度)[^，。？?]{0,6}(一次|几次)|多少次|频次|频率"),
     (Asked.DURATION, r"多久|多长|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几年|期限|时限"),
     (Asked.DATE, r"什么时候|何时|几月|几号|哪天|截止|之前"),
+    (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
     (Asked.CONSEQUENCE, r"(会|有)(怎么样|什么后果|什么影响|啥后果)|后果|怎么处理|如何处理"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
-    (Asked.APPLIES, r"适用|管不管|归[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)"),
+    (Asked.APPLIES, r"适用|管不管|归[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
+                    r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|算不算|属不属于|受[^，。？?]{0,10}约束|"
+                    r"属于[^，。？?]{0,12}(吗|么)|(是不是|算)[^，。？?]{0,8}(电子政务|政务信息化|信息化)项目|"
+                    r"按[^，。？?]{0,12}项目[^，。？?]{0,4}(报|申报|走|管)(吗|么)"),
     (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|哪几步"),
     (Asked.CHOICE, r"还是"),
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|有没有|用不用|行不行|吧[？?]?$"),
@@ -97,7 +102,7 @@ class Request:
 # Attributes whose answer is a quantity (or, for PAYER, a source of funds): a clause that states
 # none for the thing asked about does not answer them, however many words it shares.
 QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, Asked.FREQUENCY, Asked.DURATION,
-                          Asked.PAYER})
+                          Asked.PAYER, Asked.STANDARD})
 
 
 def understand(question: str, places: tuple[str, ...] = ()) -> Request:
@@ -157,6 +162,8 @@ def strip_procedure(ask: str) -> str:
 # Attributes a clause can show it answers by stating a value of their kind.
 VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER}
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
+# A standard or specification named: "按照国家技术标准", "GB/T 22239", "相关标准、规范".
+_STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")
 _FUNDING = re.compile(r"(纳入|列入)[^。；;]{0,12}预算|列支|自筹|出资|资金来源|"
                       r"(费用|经费|资金)[^。；;]{0,10}(由|从)[^。；;]{0,14}(承担|负担|支出|安排|解决|保障)")
 _DATE = re.compile(r"月底|\d+月|[一二三四五六七八九十]+月|\d+日|年度|前")
@@ -183,6 +190,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return True
     if asked is Asked.PAYER:
         return bool(_FUNDING.search(sentence))
+    if asked is Asked.STANDARD:
+        return bool(_STANDARD.search(sentence))
     if asked is Asked.DATE:
         # A date, or a time limit counted from an event ("完成建设任务后的半年内").
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))

@@ -128,6 +128,15 @@ def test_compare_shows_all_four_cities(page, server):
     assert csv_text.startswith("主题,六安市") and "〔1个月〕" in csv_text
 
 
+def test_compare_refuses_what_the_chat_refuses(page, server):
+    page.goto(server + "/ui/")
+    _tab(page, "城市对比")
+    page.get_by_label("或自由提问（优先）").fill("各地验收专家评审费标准是多少")
+    page.locator("#compare-button").click()
+    page.locator("#compare-table").get_by_text("收录的办法没有规定").wait_for()
+    assert page.locator("#compare-table table.compare").count() == 0
+
+
 def test_browse_opens_a_clause_from_a_direct_link(page, server):
     page.goto(server + "/ui/?doc=qidong-2019&article=" + quote("第十三条"))
     clause = page.locator("#clause")

@@ -169,3 +169,16 @@ def test_a_follow_up_with_a_number_asks_the_same_of_that_project(assistant):
     assert a.answer.startswith("不是。【计算】80万元 < 100万元")
     assert "luan-2021/第十六条" in _cited(a)
 
+
+
+def test_ask_and_compare_agree_on_what_the_texts_do_not_say(assistant):
+    client = TestClient(create_app(assistant))
+    question = "各地验收专家评审费标准是多少"
+    asked = client.post("/api/ask", json={"question": question}).json()
+    compared = client.post("/api/compare", json={"question": question}).json()
+    assert not asked["answerable"] and compared["matched"] == "refused" and compared["rows"] == []
+    assert compared["notes"][0] in asked["answer"]
+    # A question 问答 answers is compared city by city, each from the clause 城市对比 curates.
+    tried = client.post("/api/ask", json={"question": "几个地方对试运行的要求有啥不一样"}).json()
+    assert {f'{c["doc_id"]}/{c["article"]}' for c in tried["citations"]} >= {
+        "luan-2021/第十九条", "leshan-2022/第三十一条", "shangcheng-draft/第八章·第1段"}

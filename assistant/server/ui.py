@@ -200,6 +200,9 @@ class Callbacks:
                                       question=question or None, cities=chosen)
         except RegassistError as exc:
             return f"<p class='note'>{html.escape(str(exc))}</p>", None, None
+        if result.matched == "refused":
+            # The same refusal 问答 gives: no table of clauses that do not say what is asked.
+            return f"<p class='note'>{html.escape(result.notes[0])}</p>", None, None
         folder = Path(tempfile.mkdtemp(prefix="regassist-compare-"))
         csv_path, md_path = folder / "城市对比.csv", folder / "城市对比.md"
         csv_path.write_text("\ufeff" + result.to_csv(), encoding="utf-8")

@@ -21,6 +21,7 @@ from assistant.rules.facts import extract_facts
 from assistant.search.query import QueryAnalysis
 
 MAX_CITATIONS = 4
+AMOUNT_LABEL = re.compile(r"(总投资|投资|预算|概算|金额|资金)(大概|大约|约|是|为|有)?(?=[\d一二三四五六七八九十两百千万]+(万|元|亿))")
 PER_CITY_HITS = 5
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
@@ -65,7 +66,9 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         relevant = compared(ctx, analysis, doc_ids or tuple(ctx.corpus.documents), relevant)
     facts = extract_facts(question, list(analysis.quantities))
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
-    conclusions = check(ctx.rules, rule_scope, facts, analysis.question) if doc_ids else []
+    # The words that label the project's amount ("预算80万") are its facts, not the question's topic.
+    topic = AMOUNT_LABEL.sub(" ", analysis.question)
+    conclusions = check(ctx.rules, rule_scope, facts, topic) if doc_ids else []
     if not relevant and conclusions:
         # The rule engine recognised the project and a provision it falls under: answer with it.
         relevant = [h for h in hits if h.clause.id in {c.rule.clause_id for c in conclusions}] or hits[:1]
@@ -92,8 +95,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         ordered = [h for h in ordered if h.meta.doc_id in stated]
     chosen = choose(ctx, ordered, analysis, doc_ids)
     if not doc_ids:
-        conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts,
-                            analysis.question)
+        conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
     answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute)
     line = conclusion(ctx, analysis, chosen, conclusions)
     if line is None:

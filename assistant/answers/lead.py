@@ -68,7 +68,8 @@ def _is_heading(text: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    return [x.strip() for x in re.split(r"(?<=[。；;！？])", text) if x.strip()]
+    # Whole sentences: "市密码管理局参与…；负责…信创适配监督管理工作。" keeps the subject of its 负责.
+    return [x.strip() for x in re.split(r"(?<=[。！？!?])", text) if x.strip()]
 
 
 def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | None:

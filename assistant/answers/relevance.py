@@ -177,13 +177,17 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
 def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit]) -> list[Hit]:
     """The hits whose clause states the value a valued ask wants (the payer, a duration …) about
     what is asked — the governing clauses, whatever else shares more words."""
-    out = []
+    found: dict[str, tuple[float, Hit]] = {}
     for asked, text in zip(request.asked, request.asks):
         if asked in VALUED:
             part, total, score = _ask_focus(matcher, analysis, request, asked, text)
-            out += [h for h in hits if total and _states(matcher, asked, part, score, total, h.clause)
-                    and h not in out]
-    return out
+            for h in hits:
+                best = _states(matcher, asked, part, score, total, h.clause) if total else 0.0
+                if best and best > found.get(h.clause.id, (0.0, h))[0]:
+                    found[h.clause.id] = (best, h)
+    # The clause whose stating sentence fits the ask best first (第十九条 "由…组织…竣工验收" before
+    # 第十五条 "…负责…组织实施" for "验收谁来组织").
+    return [h for _, h in sorted(found.values(), key=lambda t: -t[0])]
 
 
 def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, asked: Asked, text: str):
@@ -198,15 +202,15 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     return part, total, score
 
 
-def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part) -> bool:
-    """Some sentence of the clause states a value of the asked kind, carries ASK_COVERAGE of the
+def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part) -> float:
+    """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
-    立项 or 开工, not the 1个月 of 试运行)."""
+    立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
     known = sorted(((w, alts) for _, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
                    key=lambda t: -t[0])
     keys = frozenset().union(*(alts for _, alts in known[:2]))
-    return any(states_value(asked, s) and score(s) >= ASK_COVERAGE * total
-               and keys & set(matcher.tokenizer.tokens(s)) for s in sentences(clause))
+    return max((score(s) for s in sentences(clause) if states_value(asked, s) and score(s) >= ASK_COVERAGE * total
+                and keys & set(matcher.tokenizer.tokens(s))), default=0.0)
 
 
 def _known_weight(matcher: Matcher, part: QueryAnalysis):

@@ -160,14 +160,16 @@ def strip_procedure(ask: str) -> str:
 
 
 # Attributes a clause can show it answers by stating a value of their kind.
-VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER}
+VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER, Asked.WHO}
+# Who does it: "由项目建设单位联合市数管局组织", "市财政局负责…".
+_ACTOR = re.compile(r"由[^，。；;]{1,24}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头")
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
 # A standard or specification named: "按照国家技术标准", "GB/T 22239", "相关标准、规范".
 _STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")
 _FUNDING = re.compile(r"(纳入|列入)[^。；;]{0,12}预算|列支|自筹|出资|资金来源|"
                       r"(费用|经费|资金)[^。；;]{0,10}(由|从)[^。；;]{0,14}(承担|负担|支出|安排|解决|保障)")
 _DATE = re.compile(r"月底|\d+月|[一二三四五六七八九十]+月|\d+日|年度|前")
-_WITHIN = re.compile(r"(半年|[\d一二两三四五六七八九十]+(个月|个工作日|工作日|日|天|年))内")
+_WITHIN = re.compile(r"(半年|[\d一二两三四五六七八九十]+\s*(个月|个工作日|工作日|日|天|年))内")
 _VALUE_KINDS = {
     Asked.FEE: ("money",),
     Asked.RATE: ("percent",),
@@ -190,6 +192,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return True
     if asked is Asked.PAYER:
         return bool(_FUNDING.search(sentence))
+    if asked is Asked.WHO:
+        return bool(_ACTOR.search(sentence))
     if asked is Asked.STANDARD:
         return bool(_STANDARD.search(sentence))
     if asked is Asked.DATE:

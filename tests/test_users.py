@@ -182,3 +182,10 @@ def test_ask_and_compare_agree_on_what_the_texts_do_not_say(assistant):
     tried = client.post("/api/ask", json={"question": "几个地方对试运行的要求有啥不一样"}).json()
     assert {f'{c["doc_id"]}/{c["article"]}' for c in tried["citations"]} >= {
         "luan-2021/第十九条", "leshan-2022/第三十一条", "shangcheng-draft/第八章·第1段"}
+
+
+def test_who_pays_with_no_city_named_answers_from_the_cities_that_say_it(assistant):
+    a = assistant.ask("论证的钱谁出？")
+    assert a.answer.splitlines()[0] == "【六安市】根据《六安市电子政务项目建设管理办法》第十二条：“项目论证费用纳入年度预算。”"
+    assert {c.doc_id for c in a.citations} == {"luan-2021"}
+    assert "乐山市、上城区、启东市的办法对此未作规定。" in a.answer

@@ -89,14 +89,18 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # "how is stage X done", the clauses that govern stage X (corpus/checklist.yaml) do.
     governing = stating(ctx.matcher, analysis, request, relevant) or stage_clauses(ctx, request, relevant)
     ordered = governing + [h for h in relevant if h not in governing]
+    silent: list[str] = []
     if governing and not doc_ids and not analysis.compare:
         # No city named: only the cities whose 办法 state it answer; the rest are said to be silent.
         stated = {h.meta.doc_id for h in governing}
         ordered = [h for h in ordered if h.meta.doc_id in stated]
+        silent = [m.city for m in ctx.corpus.catalog.docs if m.doc_id not in stated]
     chosen = choose(ctx, ordered, analysis, doc_ids)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
     answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute)
+    if silent:
+        answer = replace(answer, answer=f"{answer.answer}\n{'、'.join(silent)}的办法对此未作规定。")
     line = conclusion(ctx, analysis, chosen, conclusions)
     if line is None:
         return answer

@@ -79,7 +79,6 @@ _PROJECT = re.compile(r"(?P<verb>新建|建设|建|自建|上|开发|做|搞|采
 _NAMED_SYSTEM = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,12}(?:系统|平台))(?=升级|改造|扩容|建设|项目)")
 # When the asker is: the question's moment, not its topic ("今年3月上面突然下了个任务").
 _WHEN = re.compile(r"今年|明年|去年|前年|上个月|下个月|这个月|年中|年底|年初|上半年|下半年|最近|目前|上周|下周")
-_CHOICE = re.compile(r"(?P<a>[\u4e00-\u9fa5A-Za-z]{2,8}?)还是(?P<b>[\u4e00-\u9fa5A-Za-z]{2,8})")
 _ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|是不是|有没有|用不用|行不行|"
                               r"多少钱|多少|多久|多长时间|多长|几个|几名|几月份?|什么时候|怎么样|怎么办|怎么|如何|"
                               r"是这样|这样|对不对|对的|没错|听说|请问|"
@@ -94,9 +93,6 @@ class Request:
     asked: tuple[Asked, ...]       # in the order the asks come (one per ask segment)
     asks: tuple[str, ...]          # the ask segments, situation removed
     context: tuple[str, ...]       # the other segments, situation removed
-    situation: tuple[str, ...]     # the asker and the project's name, as written
-    options: tuple[str, ...]       # the alternatives of a choice (甲级, 乙级)
-
 
 
 # Attributes whose answer is a quantity (or, for PAYER, a source of funds): a clause that states
@@ -105,22 +101,16 @@ QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, A
                           Asked.PAYER, Asked.STANDARD})
 
 
-def understand(question: str, places: tuple[str, ...] = ()) -> Request:
-    """Split a question into its asks and its situation. `places`: the place names found in it
-    (removed before the asker is looked for: "乐山市住建局" is the 住建局 of 乐山)."""
-    q = question
-    for place in sorted(places, key=len, reverse=True):
-        q = q.replace(place, "")
-    situation: list[str] = []
+def understand(question: str) -> Request:
+    """Split a question into its asks and its context, the asker's situation left out. `question`
+    has its place names blanked (QueryAnalysis.topic): "乐山市住建局" leaves the 住建局 at the start."""
 
     def drop_project(m: re.Match) -> str:
         if _INTERROGATIVE.search(m.group("name")) or re.search(r"[要时后前]", m.group("name")):
             return m.group(0)  # "建设时要接入什么平台": the ask, not a name
-        situation.append(m.group("name"))
         return m.group(0).replace(m.group("name"), "项目")
 
-    situation += _WHEN.findall(q)
-    q = _WHEN.sub("", q)
+    q = _WHEN.sub("", question)
     q = _PROJECT.sub(drop_project, q)
     q = _NAMED_SYSTEM.sub(drop_project, q)
     asks: list[str] = []
@@ -132,7 +122,6 @@ def understand(question: str, places: tuple[str, ...] = ()) -> Request:
         m = _ASKER.match(seg)
         if (m and len(seg) > len(m.group(0)) and not _INTERROGATIVE.search(m.group(0)) and "办法" not in m.group(0)
                 and not m.group(0).startswith(_PREPOSITIONS)):  # "对监理单位有啥要求": the topic, not the asker
-            situation.append(m.group(0))
             seg = seg[m.end():]
         if not seg:
             continue
@@ -144,13 +133,7 @@ def understand(question: str, places: tuple[str, ...] = ()) -> Request:
     if not asks:  # a bare topic ("六安验收"): the whole question is the ask
         asks, context = context, []
         asked = [next((a for a, p in _ASKED if p.search(s)), Asked.WHAT) for s in asks]
-    options = ()
-    if Asked.CHOICE in asked:
-        m = _CHOICE.search(asks[asked.index(Asked.CHOICE)])
-        if m:
-            options = (m.group("a"), m.group("b"))
-    return Request(question=question, asked=tuple(asked), asks=tuple(asks), context=tuple(context),
-                   situation=tuple(situation), options=options)
+    return Request(question=question, asked=tuple(asked), asks=tuple(asks), context=tuple(context))
 
 
 def strip_procedure(ask: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import HALF_YEAR, Quantity, find_quantities
+from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
 _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|用不用|行不行|对吧|是吧")
@@ -28,7 +28,6 @@ _UPPER = re.compile(r"不超过|不高于|以下|以内|低于|不足|少于|只
 _LOWER = re.compile(r"不低于|不少于|以上|超过|至少|高于|多于|达到")
 _COUNT = re.compile(r"([一二两三四五六七八九十\d]+)次")
 _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|年度|季度")
-_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 _WH = re.compile(r"什么|哪|谁|怎|多少|多久|多长|几|何|啥|如何")
@@ -102,11 +101,7 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
 
 
 def _counts(text: str) -> list[float]:
-    out = []
-    for m in _COUNT.finditer(text):
-        n = m.group(1)
-        out.append(float(n) if n.isdigit() else float(_CN.get(n, 0)))
-    return out
+    return [parse_number(m.group(1)) or 0.0 for m in _COUNT.finditer(text)]
 
 
 def _periods(text: str) -> set[str]:

@@ -10,6 +10,7 @@ import yaml
 
 from assistant.corpus.catalog import RULES_DIR
 from assistant.corpus.loader import Corpus
+from assistant.corpus.model import clause_id
 from assistant.errors import RuleError
 from assistant.text import normalize
 
@@ -39,7 +40,7 @@ class Rule:
 
     @property
     def clause_id(self) -> str:
-        return f"{self.doc_id}/{self.article}"
+        return clause_id(self.doc_id, self.article)
 
     @property
     def quantity_text(self) -> str:

@@ -4,7 +4,6 @@ relevance gate, the reranker and lead selection all weigh a question through one
 
 from __future__ import annotations
 
-import functools
 import math
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -54,14 +53,15 @@ class Matcher:
         self.synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
+        self._doc_vocab: dict[str, frozenset[str]] = {}
 
-    @functools.cache
     def doc_vocabulary(self, doc_id: str) -> frozenset[str]:
-        """Every token a document uses: what a question scoped to it can be answered about."""
-        out: set[str] = set()
-        for clause in self.corpus.documents[doc_id].clauses:
-            out |= self.clause_tokens(clause.id)
-        return frozenset(out)
+        """Every token a document uses: what a question scoped to it can be answered about
+        (built once per document, held by this Matcher so a reloaded index frees it)."""
+        if doc_id not in self._doc_vocab:
+            self._doc_vocab[doc_id] = frozenset().union(
+                *(self.clause_tokens(c.id) for c in self.corpus.documents[doc_id].clauses))
+        return self._doc_vocab[doc_id]
 
     def _tokens_of(self, clause_id: str) -> frozenset[str]:
         # With its chapter and section titles: an attachment section is about its attachment.

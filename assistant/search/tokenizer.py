@@ -99,11 +99,15 @@ class Tokenizer:
         out = [m.group(0) for m in _full_names(full).finditer(text)]
         # A city's short form inside a longer name (苏州 in 苏州工业园区) is the city.
         out += [m.group(0) for m in _full_names(prefectures).finditer(text)
-                if not any(m.group(0) in f for f in out) and _noun_tags().get(m.group(0), "ns") == "ns"]
+                if not any(m.group(0) in f for f in out) and self._a_place(m.group(0))]
         for word in self._jieba.lcut(text):
-            if word in short and _noun_tags().get(word, "ns") == "ns" and not any(word in f for f in out):
+            if word in short and not any(word in f for f in out) and self._a_place(word):
                 out.append(word)
         return out
+
+    def _a_place(self, word: str) -> bool:
+        # A catalog city needs no tagger (its table loads only for a place the corpus lacks).
+        return word in self.names or _noun_tags().get(word, "ns") == "ns"
 
     def names_a_thing(self, word: str) -> bool:
         """Whether jieba's dictionary tags the word as a noun (护照, 增值税, 劳务费) rather than a verb,

@@ -12,7 +12,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
-from assistant.answers.request import Asked, Request, other_documents, understand
+from assistant.answers.request import Asked, Request, focus, other_documents, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_negated, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
@@ -133,26 +133,30 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     return f"{'是' if verdict.holds else '不是'}：{where(hit.meta, hit.clause.label)}规定“{sentence}”"
 
 
-# A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外".
-_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,10}执行|不纳入|除外|另有规定|"
+# A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外",
+# "可参照本办法制定实施细则".
+_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,10}执行|参照本办法|不纳入|除外|另有规定|"
                            r"按照?[^。；]{0,16}规定(执行|办理)")
 
 
 def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], per_doc: int = 2) -> list[Hit]:
     """Each document's scope clauses, those that fit the question best first (涉密 → the clause
     on 涉密 projects, 驻市单位 → the one naming them)."""
-    score = ctx.matcher.scorer(analysis)
+    # Weighed by what the project is, not by the words that ask ("管不管", "适用吗").
+    score = ctx.matcher.scorer(ctx.analyzer.analyze(focus(Asked.APPLIES, analysis.topic)))
 
-    def fit(clause: Part) -> float:
-        # Weighed by the sentences that state the scope, not by the rest of the clause.
-        return max((score(s) for s in sentences(clause) if _SCOPE_CLAUSE.search(s)), default=0.0)
+    def fit(clause: Part) -> tuple[float, int]:
+        # Weighed by the sentences that state the scope, not by the rest of the clause; of two
+        # that fit alike, the one that says less else ("涉密项目管理按照国家保密有关规定执行").
+        return max(((round(score(s), 6), -len(s)) for s in sentences(clause) if _SCOPE_CLAUSE.search(s)),
+                   default=(0.0, 0))
 
     out: list[Hit] = []
     for doc_id in doc_ids:
         doc = ctx.corpus.documents[doc_id]
         clauses = [c for c in doc.clauses if _SCOPE_CLAUSE.search(c.text)]
-        ranked = sorted(clauses, key=lambda c: (-fit(c), c.ordinal))[:per_doc]
-        out += [Hit(clause=c, meta=doc.meta, score=fit(c)) for c in ranked]
+        ranked = sorted(clauses, key=lambda c: (tuple(-x for x in fit(c)), c.ordinal))[:per_doc]
+        out += [Hit(clause=c, meta=doc.meta, score=fit(c)[0]) for c in ranked]
     return out
 
 

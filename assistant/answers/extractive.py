@@ -46,7 +46,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
                        [(h.meta, h.clause.label) for h in near[:3]])
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
-    if Asked.APPLIES in request.asked and routing:
+    if Asked.APPLIES in request.asked and routing and not gate.foreign:
         # Whether the 办法 govern a project is said by their scope clauses; what the project is
         # (乡镇自己出钱建的系统) is the situation they are read against, never a reason to refuse.
         relevant = scope_hits(ctx, analysis, doc_ids or tuple(ctx.corpus.documents))
@@ -78,7 +78,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return refusal(question, f"{whose}未涉及{terms}，无法据此回答。", covered)
     if not relevant:
         return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
-    missing = unstated(ctx.matcher, analysis, request, relevant) if not conclusions else None
+    missing = unstated(ctx.matcher, analysis, request, relevant, ctx.stages) if not conclusions else None
     if missing is not None:
         return refusal(question, missing, covered, [(h.meta, h.clause.label) for h in relevant[:3]])
     # An ask set aside for naming what no text has ("有模板吗") does not stop the outline.
@@ -87,7 +87,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return answer
     # A clause that states what is asked (the payer, the period) leads its city's candidates; for
     # "how is stage X done", the clauses that govern stage X (corpus/checklist.yaml) do.
-    governing = stating(ctx.matcher, analysis, request, relevant) or stage_clauses(ctx, request, relevant)
+    governing = stating(ctx.matcher, analysis, request, relevant, ctx.stages) or stage_clauses(ctx, request, relevant)
     ordered = governing + [h for h in relevant if h not in governing]
     silent: list[str] = []
     if governing and not doc_ids and not analysis.compare:

@@ -5,10 +5,13 @@ assistant refuses instead of quoting the nearest clause."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answers.request import QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
+from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part
+from assistant.search.index import indexed_text
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
 from assistant.text import find_quantities
@@ -54,16 +57,29 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     yes_no = (Asked.WHETHER, Asked.CHOICE)
     foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
                                    doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
+                                 or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))))
                   for a, x in asks}
-    clean = [(a, x) for a, x in asks if not foreign_of[a]]
-    if clean and len(clean) < len(asks):
-        asks = clean
+    # An ask added after the question ("…，有模板吗") is set aside; the question itself is not
+    # ("数据资源局有几个科室，项目归哪个科管": the first ask decides).
+    if asks and not foreign_of[asks[0][0]]:
+        asks = [(a, x) for a, x in asks if not foreign_of[a]]
     ask_text = "，".join(strip_procedure(a) for a, _ in asks)
     context = "，".join(request.context)
     attribute = next((x for _, x in asks if x in VALUED), None)
     foreign = tuple(dict.fromkeys(w for a, _ in asks for w in foreign_of[a]))
     return Gate(_part(analysis, ask_text), _part(analysis, context) if context.strip() else None,
                 foreign, attribute)
+
+
+def unknown_content(matcher: Matcher, part: QueryAnalysis) -> list[str]:
+    """The nouns of an ask when nothing of it is a word any document uses ("税点一般多少" → 税点):
+    the texts do not speak of it. An ask of only asking or colloquial words ("要走什么手续",
+    "能自己先改了再说吗") names nothing and is read with its context instead."""
+    terms = [(w, alts) for w, _, alts in matcher.question_terms(part)
+             if not find_quantities(w) and not _WH.search(w)]
+    if any(alts & matcher.idf.keys() for _, alts in terms):
+        return []
+    return [w for w, _ in terms if len(w) >= 2 and matcher.tokenizer.reads_as_noun(w)]
 
 
 def _part(analysis: QueryAnalysis, text: str) -> QueryAnalysis:
@@ -156,7 +172,8 @@ _ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "�
 ASK_COVERAGE = 0.5
 
 
-def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit]) -> str | None:
+def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit],
+             stages: Sequence[Stage] = ()) -> str | None:
     """For a quantitative ask (多少钱, 几个专家, 多久一次) or who pays: None when some sentence of
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
     the clauses share words with the question but do not say what it asks."""
@@ -164,7 +181,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked not in QUANTITATIVE:
             continue
         part, total, score = _ask_focus(matcher, analysis, request, asked, text)
-        if not total or not any(_states(matcher, asked, part, score, total, h.clause) for h in hits):
+        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages) for h in hits):
             # Named by the words of the ask the texts know, never by the user's own numbers
             # (every number in an answer has a source).
             topic = "".join(w for w, weight, alts in matcher.question_terms(part)
@@ -174,7 +191,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     return None
 
 
-def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit]) -> list[Hit]:
+def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit],
+            stages: Sequence[Stage] = ()) -> list[Hit]:
     """The hits whose clause states the value a valued ask wants (the payer, a duration …) about
     what is asked — the governing clauses, whatever else shares more words."""
     found: dict[str, tuple[float, Hit]] = {}
@@ -182,7 +200,7 @@ def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: l
         if asked in VALUED:
             part, total, score = _ask_focus(matcher, analysis, request, asked, text)
             for h in hits:
-                best = _states(matcher, asked, part, score, total, h.clause) if total else 0.0
+                best = _states(matcher, asked, part, score, total, h.clause, stages) if total else 0.0
                 if best and best > found.get(h.clause.id, (0.0, h))[0]:
                     found[h.clause.id] = (best, h)
     # The clause whose stating sentence fits the ask best first (第十九条 "由…组织…竣工验收" before
@@ -202,15 +220,39 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     return part, total, score
 
 
-def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part) -> float:
+def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
+            stages: Sequence[Stage] = ()) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
     known = sorted(((w, alts) for _, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
                    key=lambda t: -t[0])
     keys = frozenset().union(*(alts for _, alts in known[:2]))
-    return max((score(s) for s in sentences(clause) if states_value(asked, s) and score(s) >= ASK_COVERAGE * total
-                and keys & set(matcher.tokenizer.tokens(s))), default=0.0)
+    # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
+    # (初验…专家3人…组织评审): a sentence that names stages names, itself or by its clause's
+    # heading, every stage the ask names.
+    asked_stages = _stages_named(matcher, part.topic, stages)
+    heads = indexed_text(clause)[: -len(clause.text)] if asked_stages and clause.text else ""
+
+    def of_stage(text: str) -> bool:
+        named = _stages_named(matcher, text, stages)
+        return not named or asked_stages <= named | _stages_named(matcher, heads, stages)
+
+    best = 0.0
+    for s in sentences(clause):
+        if not states_value(asked, s) or score(s) < ASK_COVERAGE * total:
+            continue
+        if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
+            best = max(best, score(s))
+    return best
+
+
+def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[str]:
+    """The lifecycle stages a text names: a word that is a stage's name or alias, or ends with one
+    (专家评审 → 审查, 竣工验收 → 验收; 项目建设单位 names no stage)."""
+    words = [w for w, _ in matcher.tokenizer.terms(text)]
+    return frozenset(s.name for s in stages for w in words
+                     if any(w == k or w.endswith(k) for k in (s.name, *s.aliases)))
 
 
 def _known_weight(matcher: Matcher, part: QueryAnalysis):

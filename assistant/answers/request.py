@@ -54,7 +54,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
     (Asked.CONSEQUENCE, r"(会|有)(怎么样|什么后果|什么影响|啥后果)|后果|怎么处理|如何处理"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
-    (Asked.APPLIES, r"适用|管不管|归[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
+    (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
                     r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|算不算|属不属于|受[^，。？?]{0,10}约束|"
                     r"属于[^，。？?]{0,12}(吗|么)|(是不是|算)[^，。？?]{0,8}(电子政务|政务信息化|信息化)项目|"
                     r"按[^，。？?]{0,12}项目[^，。？?]{0,4}(报|申报|走|管)(吗|么)"),
@@ -63,9 +63,13 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|有没有|用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask.
-_INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|要不要|"
-                            r"能不能|可不可以|是不是|对吧|是吧|有没有|还是")
-_PIECE = re.compile(r"(?P<text>[^，,。；;！!？?\n]+)(?P<mark>[，,。；;！!？?\n]?)")
+_INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
+                            r"([\u4e00-\u9fa5])不\1|可不可以|对吧|是吧|有没有|还是")
+# Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗").
+# Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗");
+# a space inside a name ("GB/T 39786") does not separate.
+_PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|(?<![\u4e00-\u9fa5])\s+|\s+(?![\u4e00-\u9fa5]))+)"
+                    r"(?P<mark>[，,。；;！!？?]|\s+|$)")
 # The asker: a unit named at the start of a segment ("我们市教体局…", "乐山市住建局有个系统…").
 _ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
                     r"(?:局|委员会|委|办公室|厅|中心|科室|街道|乡镇|单位|部门)(?=[的有想要准备打算在这今去]|$)")
@@ -81,7 +85,7 @@ _NAMED_SYSTEM = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,12}(?:系统|平台))(?=
 _WHEN = re.compile(r"今年|明年|去年|前年|上个月|下个月|这个月|年中|年底|年初|上半年|下半年|最近|目前|上周|下周")
 _ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|是不是|有没有|用不用|行不行|"
                               r"多少钱|多少|多久|多长时间|多长|几个|几名|几月份?|什么时候|怎么样|怎么办|怎么|如何|"
-                              r"是这样|这样|对不对|对的|没错|听说|请问|"
+                              r"是这样|这样|对不对|对的|没错|听说|请问|一般|大概|大约|通常|差不多|"
                               r"哪些|哪个|什么|啥|谁|吗|呢|吧|么|还是|现在|还能|我们|需要|应该|可以|要|走|弄|办(?!法)|做|搞")
 # Words of any procedure: "要走什么手续" asks about what the context names, not about 手续.
 _PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄")
@@ -108,7 +112,8 @@ def understand(question: str) -> Request:
     def drop_project(m: re.Match) -> str:
         if _INTERROGATIVE.search(m.group("name")) or re.search(r"[要时后前]", m.group("name")):
             return m.group(0)  # "建设时要接入什么平台": the ask, not a name
-        return m.group(0).replace(m.group("name"), "项目")
+        verb = m.groupdict().get("verb") or ""
+        return f"{verb}项目"  # "新做一套执法检查系统" → "新做项目": what is built, not its name
 
     q = _WHEN.sub("", question)
     q = _PROJECT.sub(drop_project, q)

@@ -119,6 +119,12 @@ class Tokenizer:
             tag = tags.get(self.head(word), "") if self.head(word) != word else tag
         return tag.startswith(("n", "j")) and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
 
+    def reads_as_noun(self, word: str) -> bool:
+        """names_a_thing, or for a word jieba's dictionary lacks altogether, its tagger's guess."""
+        if self.names_a_thing(word):
+            return True
+        return not _noun_tags().get(word) and word not in _TIME_NOUNS and _guessed_noun(word)
+
     def head(self, word: str) -> str:
         """The head of a compound: its longest proper suffix that is a word (盗版软件 → 软件)."""
         pieces = [p for p in self._words(word) if p != word and len(p) >= 2 and word.endswith(p)]
@@ -178,6 +184,16 @@ def _noun_tags() -> dict[str, str]:
 
     jieba.posseg.dt.initialize()
     return jieba.posseg.dt.word_tag_tab
+
+
+@functools.lru_cache(maxsize=4096)
+def _guessed_noun(word: str) -> bool:
+    """jieba's tagger, for a word its dictionary lacks: read as one noun by the HMM (税点, 信创),
+    not as pieces (先改 → 先/d 改/v) or as another part of speech."""
+    import jieba.posseg
+
+    pairs = jieba.posseg.lcut(word)
+    return len(pairs) == 1 and pairs[0].flag.startswith("n") and pairs[0].flag not in ("nr", "ns", "nrt", "nrfg")
 
 
 @functools.cache

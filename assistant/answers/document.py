@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 from assistant.answers.context import Context
+from assistant.answers.extractive import conclusion
 from assistant.answers.lead import LABEL_PREFIX
 from assistant.answers.notes import status_note, where
 from assistant.answers.records import Answer, cite
+from assistant.corpus.model import Hit
 from assistant.search.query import QueryAnalysis
 from assistant.text import cn_date
 
@@ -20,7 +22,7 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
     """status=True: the catalog's record with the final provisions; else the purpose and basis."""
     pattern = STATUS_CLAUSE if status else BASIS_CLAUSE
     docs = [ctx.corpus.documents[d] for d in (doc_ids or tuple(ctx.corpus.documents))]
-    lines, notes, citations = [], [], []
+    lines, notes, citations, quoted = [], [], [], []
     for doc in docs:
         clauses = [c for c in doc.clauses if pattern.search(c.text)]
         if not clauses:
@@ -41,10 +43,13 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
         quote = f"{where(meta, clause.label)}：“{LABEL_PREFIX.sub('', clause.text, count=1)}”"
         lines.append(f"{prefix}{'，'.join(said)}。依据{quote}" if status else f"{prefix}根据{quote}")
         citations.append(cite(meta, clause))
+        quoted.append(Hit(clause=clause, meta=meta, score=0.0))
         note = status_note(meta, ctx.today)
         if note and note not in notes and "有效期至" not in note:  # validity is already said
             notes.append(note)
     if not citations:
         return None
-    text = "\n".join(lines + ([""] + notes if notes else []))
+    # "有效期是5年没错吧": the conclusion first, computed from the clause quoted.
+    verdict = conclusion(ctx, analysis, quoted)
+    text = "\n".join(([verdict] if verdict else []) + lines + ([""] + notes if notes else []))
     return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)

@@ -14,7 +14,7 @@ from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
 from assistant.answers.request import Asked, Request, focus, other_documents, understand
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import claim_negated, is_yes_no, judge
+from assistant.answers.verdict import claim_denies, compares_numbers, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
@@ -119,11 +119,16 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return None
     if conclusions:
         c = conclusions[0]
-        return "是" if c.holds != claim_negated(analysis.topic) else "不是"
+        return "是" if c.holds != claim_denies(analysis.topic) else "不是"
     score = ctx.matcher.scorer(analysis)
     known = sum(w for _, w, alts in ctx.matcher.question_terms(analysis) if alts & ctx.matcher.idf.keys())
-    best = max(((score(s), s, h) for h in hits for s in sentences(h.clause)), key=lambda t: t[0], default=None)
-    if best is None or not known or best[0] < CLAIM_COVERAGE * known:
+    scored = [(score(s), s, h) for h in hits for s in sentences(h.clause)]
+    close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
+    # A claim with a number ("一年内做完采购就行吧") is settled by a sentence giving a number to
+    # compare it with ("立项发文后6个月内未完成采购的…"), before one that only shares its words.
+    numbered = [t for t in close if compares_numbers(analysis.topic, t[1])]
+    best = max(numbered or close, key=lambda t: t[0], default=None)
+    if best is None:
         return None
     verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):

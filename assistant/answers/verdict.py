@@ -42,8 +42,20 @@ def is_yes_no(question: str) -> bool:
     return question.rstrip().endswith(("？", "?")) and not _WH.search(question)
 
 
+# In a claim checked against a rule, a negation that denies a duty or a permission ("不用请监理", "不能先用") — not one inside
+# the proposed action ("可以不分可研和初设，直接编实施方案": 可以 is what is claimed).
+_CLAIM_NEGATION = re.compile(r"不用|不需要?|无需|无须|不必|没必要|不能|不可以?|不得|不要|不应该?|不许|不准|禁止|"
+                             r"不是|不算|不属于|不归|不在|不会|没有|没|未|免")
+
+
 def claim_negated(claim: str) -> bool:
+    """Every negation's parity: compared with a sentence's read the same way."""
     return _negated(_FORM.sub("", claim))
+
+
+def claim_denies(claim: str) -> bool:
+    """Whether the claim denies the duty or permission a rule decides ("300万不用请监理吧")."""
+    return len(_CLAIM_NEGATION.findall(_FORM.sub("", claim))) % 2 == 1
 
 
 def _negated(text: str) -> bool:
@@ -55,6 +67,11 @@ class Verdict:
     holds: bool
     why: str             # which comparison decided it, for the record
     by_polarity: bool = False  # decided only by 肯定/否定: needs a sentence that restates the claim
+
+
+def compares_numbers(claim: str, sentence: str) -> bool:
+    """Whether the sentence gives a number the claim's number can be compared with."""
+    return _by_number(claim, sentence) is not None
 
 
 def judge(claim: str, sentence: str) -> Verdict | None:
@@ -100,8 +117,14 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
     return None
 
 
+_SEVERAL = re.compile(r"(好几|几|多|很多|若干)次")
+
+
 def _counts(text: str) -> list[float]:
-    return [parse_number(m.group(1)) or 0.0 for m in _COUNT.finditer(text)]
+    """Counts of times: 一次 → 1; 好几次/多次 → 2 (more than once)."""
+    found = [(m.start(), parse_number(m.group(1)) or 0.0) for m in _COUNT.finditer(text)]
+    found += [(m.start(), 2.0) for m in _SEVERAL.finditer(text)]
+    return [v for _, v in sorted(found)]
 
 
 def _periods(text: str) -> set[str]:
@@ -111,7 +134,7 @@ def _periods(text: str) -> set[str]:
 
 def _bound(sentence: str, q: Quantity) -> str | None:
     before = sentence[max(0, q.start - 6):q.start]
-    after = sentence[q.end:q.end + 4]
+    after = sentence[q.end:q.end + 6]  # "3人（含）以上"
     if _UPPER.search(before) or _UPPER.search(after) or after.startswith("内"):  # 半年内, 30日内
         return "upper"
     if _LOWER.search(before) or _LOWER.search(after):
@@ -128,6 +151,8 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
             continue
         if q.kind == "duration" and q.unit in ("年", "个月"):
             out.append((q, "个月", q.value * (12 if q.unit == "年" else 1)))
+        elif q.kind == "count" and q.unit in ("个", "人"):
+            out.append((q, "人", q.value))  # 两个专家 against 专家3人
         else:
             out.append((q, q.unit, q.value))
     for m in HALF_YEAR.finditer(text):
@@ -149,6 +174,11 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
         if not same:
             continue
         s, stated = same[0]
+        ends = [v for x, v in same if (x.start, x.end) == (s.start, s.end)]
+        if len(ends) == 2:  # "12 至 24 个月内": the claim holds inside the range
+            low, high = sorted(ends)
+            return Verdict(low <= value <= high, f"{q.text} 在 {s.text} 之间" if low <= value <= high
+                           else f"{q.text} 不在 {s.text} 之间")
         around = claim[max(0, q.start - 4):q.end + 3]
         if _REQUIREMENT.search(around):
             return Verdict(value == stated, f"要求：{q.text} / {s.text}")

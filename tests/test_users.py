@@ -189,3 +189,47 @@ def test_who_pays_with_no_city_named_answers_from_the_cities_that_say_it(assista
     assert a.answer.splitlines()[0] == "【六安市】根据《六安市电子政务项目建设管理办法》第十二条：“项目论证费用纳入年度预算。”"
     assert {c.doc_id for c in a.citations} == {"luan-2021"}
     assert "乐山市、上城区、启东市的办法对此未作规定。" in a.answer
+
+
+# -- premises checked against the number the text gives -----------------------------------------
+
+@pytest.mark.parametrize("question, verdict, quoted", [
+    ("乐山的系统投入运行三个月就要做自评价吧", "不是", "12 至 24 个月"),           # a range
+    ("上城区初验邀请2个专家组成专家组可以吧", "不是", "专家3人（含）以上"),          # 个 against 人, a bound after （含）
+    ("启东同一事项一年可以启动多次特殊申报吧", "不是", "每年只能启动一次"),          # 多次 against 一次
+    ("上城区立项后一年内完成采购就可以吧", "不是", "6个月内未完成采购"),            # the sentence with the comparable number
+    ("乐山的办法有效期是3年吧", "不是", "有效期 5 年"),                             # a document's own status
+])
+def test_a_premise_s_number_is_compared_with_the_text_s(assistant, question, verdict, quoted):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(f"{verdict}：") and quoted in first
+
+
+def test_a_rule_s_verdict_is_not_flipped_by_a_negation_inside_the_proposed_action(assistant):
+    # "可以不分…直接编实施方案" claims the merger is allowed: 不分 is the action, 可以 the claim.
+    first = assistant.ask("乐山项目总投资300万，可以不分可研和初设直接编实施方案吗").answer.splitlines()[0]
+    assert first.startswith("是")
+
+
+# -- asks typed without punctuation, and what an ask names -------------------------------------
+
+def test_a_question_typed_with_spaces_is_read_ask_by_ask(assistant):
+    # The unit (医保局) and the project's story are the situation; "能立项吗" is the ask.
+    a = assistant.ask("乐山医保局 一期还没验收 想报二期升级 能立项吗")
+    assert a.answerable and "leshan-2022/第八条" in _cited(a)
+
+
+def test_an_ask_naming_only_what_no_text_uses_is_refused(assistant):
+    assert _refused(assistant.ask("乐山项目承建单位开发票 税点一般多少"))
+
+
+def test_a_count_stated_for_another_stage_does_not_answer(assistant):
+    # 上城 states 专家3人 for 初验, not for the 专家评审 of 立项.
+    a = assistant.ask("上城区立项专家评审要请几个专家？")
+    assert not a.answerable and "第八章·第1段" not in {c.article for c in a.citations}
+
+
+def test_a_scope_question_is_answered_by_the_clause_naming_the_unit(assistant):
+    a = assistant.ask("上城区的区属国企项目也按这个办法管吗")
+    assert "shangcheng-draft/第十章·第3段" in _cited(a)
+    assert "区属国企项目由区国资办统筹管理" in a.answer.splitlines()[0]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.request import QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
 from assistant.corpus.maps import Stage
-from assistant.corpus.model import Hit, Part
+from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
@@ -170,6 +170,8 @@ _ASKED_NAMES = {
 _ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
 ASK_COVERAGE = 0.5
+# An attachment's sentence leads over an article's only when it fits this much better (1 / share).
+ATTACHMENT_SHARE = 0.8
 
 
 def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit],
@@ -204,8 +206,10 @@ def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: l
                 if best and best > found.get(h.clause.id, (0.0, h))[0]:
                     found[h.clause.id] = (best, h)
     # The clause whose stating sentence fits the ask best first (第十九条 "由…组织…竣工验收" before
-    # 第十五条 "…负责…组织实施" for "验收谁来组织").
-    return [h for _, h in sorted(found.values(), key=lambda t: -t[0])]
+    # 第十五条 "…负责…组织实施" for "验收谁来组织"); the 办法's own articles before an attachment
+    # that says it too (an outline or a form restates; the article governs).
+    return [h for _, h in sorted(found.values(),
+                                 key=lambda t: -t[0] * (ATTACHMENT_SHARE if t[1].clause.kind is PartKind.ATTACHMENT_SECTION else 1))]
 
 
 def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, asked: Asked, text: str):

@@ -68,7 +68,7 @@ _INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|哪|怎|如何|多�
 # Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗").
 # Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗");
 # a space inside a name ("GB/T 39786") does not separate.
-_PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|(?<![\u4e00-\u9fa5])\s+|\s+(?![\u4e00-\u9fa5]))+)"
+_PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|(?<![\u4e00-\u9fa5\s])\s+|\s+(?![\u4e00-\u9fa5\s]))+)"
                     r"(?P<mark>[，,。；;！!？?]|\s+|$)")
 # The asker: a unit named at the start of a segment ("我们市教体局…", "乐山市住建局有个系统…").
 _ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
@@ -150,7 +150,7 @@ def strip_procedure(ask: str) -> str:
 # Attributes a clause can show it answers by stating a value of their kind.
 VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER, Asked.WHO}
 # Who does it: "由项目建设单位联合市数管局组织", "市财政局负责…".
-_ACTOR = re.compile(r"由[^，。；;]{1,24}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头")
+_ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头")
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
 # A standard or specification named: "按照国家技术标准", "GB/T 22239", "相关标准、规范".
 _STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")

@@ -98,7 +98,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     chosen = choose(ctx, ordered, analysis, doc_ids)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
-    answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute)
+    answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute,
+                     asks=request.asks if len(set(request.asked)) > 1 else ())
     if silent:
         answer = replace(answer, answer=f"{answer.answer}\n{'、'.join(silent)}的办法对此未作规定。")
     line = conclusion(ctx, analysis, chosen, conclusions)
@@ -139,8 +140,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
 
 
 # A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外",
-# "可参照本办法制定实施细则".
-_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,10}执行|参照本办法|不纳入|除外|另有规定|"
+# "可参照本办法制定实施细则", "…参照应用系统建设类项目立项流程".
+_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,20}(执行|流程|程序|办理)|参照本办法|不纳入|除外|另有规定|"
                            r"按照?[^。；]{0,16}规定(执行|办理)")
 
 
@@ -233,7 +234,11 @@ def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tupl
 
 
 def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit],
-            conclusions: list[RuleConclusion] = (), attribute: Asked | None = None) -> Answer:
+            conclusions: list[RuleConclusion] = (), attribute: Asked | None = None,
+            asks: tuple[str, ...] = ()) -> Answer:
+    """The answer's text: rule results first, then each clause led by the part that answers.
+    `asks`: the questions of a question that asks several things ("写些什么，啥时候交，交给谁"),
+    each to be answered by its own part of the clause."""
     lines: list[str] = []
     notes: list[str] = []
     citations: list[Citation] = []
@@ -248,7 +253,7 @@ def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit
             if all(x.doc_id != meta.doc_id or x.article != clause.label for x in citations):
                 citations.append(cite(meta, clause))
     for hit in hits:
-        label, parts = lead(ctx.matcher, analysis, hit.clause, attribute)
+        label, parts = lead(ctx.matcher, analysis, hit.clause, attribute, asks)
         prefix = f"【{hit.meta.city}】" if several or not analysis.doc_ids else ""
         lines.append(f"{prefix}根据{where(hit.meta, label)}：“{''.join(parts)}”")
         if all(x.doc_id != hit.meta.doc_id or x.article != hit.clause.label for x in citations):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answers.request import Asked, states_value
 from assistant.corpus.model import Part
@@ -17,21 +18,42 @@ LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+�
 
 
 def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
-         attribute: Asked | None = None) -> tuple[str, list[str]]:
+         attribute: Asked | None = None, asks: tuple[str, ...] = ()) -> tuple[str, list[str]]:
     """The label of the part that answers (款 or 项, else the clause) and the text to lead with.
 
     When the question asks for a value (who pays, by when, how long), the sentence that states
-    one and fits the question best leads alone ("项目论证费用纳入年度预算"). Otherwise short clauses
-    are quoted whole, and in longer ones the best-matching 款 or 项 is found: an item comes with
-    the sentence that introduces it, a sentence or heading that announces a list comes with the
-    list, and a long 款 is cut to its best sentences."""
+    one and fits the question best leads alone ("项目论证费用纳入年度预算"). A question that asks
+    several things (`asks`: "写些什么，啥时候交，交给谁") gets a short clause whole, else each
+    ask's own best part, in the clause's order. Otherwise short clauses are quoted whole, and in
+    longer ones the best-matching 款 or 项 is found: an item comes with the sentence that
+    introduces it, a sentence or heading that announces a list comes with the list, and a long
+    款 is cut to its best sentences."""
     score = matcher.scorer(analysis)
     body = LABEL_PREFIX.sub("", clause.text, count=1)
-    paragraphs = clause.paragraphs
+    short = len(fold(body)) <= _SHORT_CLAUSE
+    if len(asks) > 1 and clause.paragraphs and not short:
+        parts: list[str] = []
+        for ask in asks:
+            for part in _best_part(matcher.scorer(replace(analysis, question=ask, topic=ask)), clause, body, short)[1]:
+                if part not in parts:
+                    parts.append(part)
+        if attribute is not None:
+            stated = _stating(score, clause, attribute)
+            if stated is not None and not any(stated[1][0] in p for p in parts):
+                parts += stated[1]
+        order = {p: body.find(p[:12]) for p in parts}
+        return clause.label, sorted(parts, key=lambda p: order[p])
+    if len(asks) > 1 or (short and attribute is None):
+        return _best_part(score, clause, body, short)
     stated = _stating(score, clause, attribute) if attribute is not None else None
     if stated is not None:
         return stated
-    if len(fold(body)) <= _SHORT_CLAUSE or not paragraphs:
+    return _best_part(score, clause, body, short)
+
+
+def _best_part(score, clause: Part, body: str, short: bool) -> tuple[str, list[str]]:
+    paragraphs = clause.paragraphs
+    if short or not paragraphs:
         label = paragraphs[0].label if len(paragraphs) == 1 else clause.label
         return label, [body]
     segments = []  # (score, paragraph index, item index or -1)

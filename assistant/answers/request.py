@@ -49,7 +49,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.COUNT, r"(?<!哪)(几|多少)(个|名|位|家|人)(?!地方|城市|市|区|县|办法)"),
     (Asked.FREQUENCY, r"(多久|多长时间|几年|几个月|每年|每季度)[^，。？?]{0,6}(一次|几次)|多少次|频次|频率"),
     (Asked.DURATION, r"多久|多长|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几年|期限|时限"),
-    (Asked.DATE, r"什么时候|何时|几月|几号|哪天|截止|之前"),
+    (Asked.DATE, r"(什么|啥)时候|何时|几月|几号|哪天|截止|之前"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
     (Asked.CONSEQUENCE, r"(会|有)(怎么样|什么后果|什么影响|啥后果)|后果|怎么处理|如何处理"),
@@ -63,7 +63,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|有没有|用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask.
-_INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
+_INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|咋|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
                             r"([\u4e00-\u9fa5])不\1|可不可以|对吧|是吧|有没有|还是")
 # Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗").
 # Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗");

@@ -222,7 +222,7 @@ def other_documents(question: str) -> list[str]:
         group = next(i for i, g in enumerate(m.groups()) if g)
         name = _LEADING.sub("", m.group(group + 1))
         if group == 2:  # a law's name holds no function word: "乐山采购要按招标投标法" → 招标投标法
-            name = re.split(r"[按依照据的要对和与在用把将是]", name)[-1]
+            name = re.split(r"依据|根据|[按依照的要对和与在把将是]", name)[-1]
         if len(name) < 3 or (group == 2 and name.endswith(_NOT_A_LAW)):
             continue
         if re.search(r"这个|本办法|该办法|此办法|这份", question[max(0, m.start() - 4):m.end()]):

@@ -44,6 +44,11 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         names = "、".join(f"“{n}”" for n in others)
         return refusal(question, f"收录的只有各市（区）的项目管理办法，没有{names}的条文，无法据此回答。", covered,
                        [(h.meta, h.clause.label) for h in near[:3]])
+    if Asked.CHOICE in request.asked and gate.foreign:
+        # "要甲级资质还是乙级": texts that never name an alternative do not choose between them.
+        terms = "、".join(f"“{t}”" for t in gate.foreign)
+        whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
+        return refusal(question, f"{whose}未涉及{terms}，无法据此回答。", covered)
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
     if Asked.APPLIES in request.asked and routing and not gate.foreign:

@@ -233,3 +233,38 @@ def test_a_scope_question_is_answered_by_the_clause_naming_the_unit(assistant):
     a = assistant.ask("上城区的区属国企项目也按这个办法管吗")
     assert "shangcheng-draft/第十章·第3段" in _cited(a)
     assert "区属国企项目由区国资办统筹管理" in a.answer.splitlines()[0]
+
+
+def test_each_city_s_own_provision_on_classified_projects_answers_whether_they_apply(assistant):
+    # Scope is weighed by what the project is (涉密), and of two scope sentences that fit alike
+    # the one that says nothing else leads; 涉密 reads 国家秘密 (启东 第三十一条).
+    a = assistant.ask("涉密项目归上城、启东的办法管吗")
+    assert {"shangcheng-draft/第十章·第4段", "qidong-2019/第三十一条"} <= _cited(a)
+
+
+def test_a_choice_between_alternatives_the_texts_never_name_is_refused(assistant):
+    a = assistant.ask("启东的监理单位要求甲级资质还是乙级资质？")
+    assert _refused(a) and "乙级" in a.answer
+
+
+def test_a_provincial_regulation_named_with_data_in_its_title_is_another_document(assistant):
+    a = assistant.ask("浙江省公共数据条例对数据共享是怎么规定的")
+    assert _refused(a) and "公共数据条例" in a.answer
+
+
+def test_what_to_do_asked_with_zha_is_the_ask_not_the_story(assistant):
+    # "咋办" asks; the story before it (建完了, 初验还没做) is its context.
+    a = assistant.ask("启东 系统半年前就建完了 初验到现在还没做 咋办")
+    assert a.answerable and "qidong-2019/第二十条" in _cited(a)
+
+
+def test_a_question_asking_several_things_quotes_the_part_for_each(assistant):
+    a = assistant.ask("乐山绩效监控报告包括哪些内容？什么时候报？")
+    first = a.answer.splitlines()[0]
+    assert "每年年底前" in a.answer and "主要包括项目实施进度和资金计划执行情况" in a.answer
+    assert first.startswith("根据《乐山市市级政务信息化项目管理办法》第四十五条")
+
+
+def test_who_leads_is_answered_from_the_article_not_the_attachment_restating_it(assistant):
+    a = assistant.ask("启东竣工验收谁牵头组织？")
+    assert a.citations[0].article == "第十九条"

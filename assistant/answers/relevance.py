@@ -29,6 +29,9 @@ FOREIGN_MIN_COVERAGE = 0.6
 # The context's words count for this share of an ask's: "上城区的项目立项以后还没采购，…，要走什么手续？"
 # is about 立项 and 采购, but a scenario's details must not drown the ask.
 CONTEXT_WEIGHT = 0.35
+# A bare ask over a long story ("…想把一个功能模块砍掉，预算减少10%，要走什么手续") is answered by a
+# clause carrying this share of the story, if what it carries weighs twice MIN_MATCHED_IDF.
+THIN_COVERAGE = 0.25
 # A clause stating a value of the kind asked (a date for 什么时候, a duration for 多久) matches the
 # attribute as a term of this weight (about a mid-frequency corpus word's IDF).
 ATTRIBUTE_WEIGHT = 3.0
@@ -45,6 +48,7 @@ class Gate:
     context: QueryAnalysis | None
     foreign: tuple[str, ...]
     attribute: Asked | None
+    thin: bool = False  # the asks name nothing ("要走什么手续"): the context is what is asked
 
 
 def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...] = ()) -> Gate:
@@ -67,8 +71,9 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     context = "，".join(request.context)
     attribute = next((x for _, x in asks if x in VALUED), None)
     foreign = tuple(dict.fromkeys(w for a, _ in asks for w in foreign_of[a]))
-    return Gate(_part(analysis, ask_text), _part(analysis, context) if context.strip() else None,
-                foreign, attribute)
+    ask_part = _part(analysis, ask_text)
+    thin = bool(context.strip()) and _known_weight(matcher, ask_part)[0] < MIN_MATCHED_IDF
+    return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin)
 
 
 def unknown_content(matcher: Matcher, part: QueryAnalysis) -> list[str]:
@@ -103,8 +108,7 @@ def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
     if gate.context is not None:
         # An ask that names nothing the corpus knows ("要走什么手续", "中间要经过哪些") asks about
         # its context, which then weighs in full.
-        own = sum(w for _, w, alts in matcher.question_terms(gate.asks) if alts & known)
-        weight = CONTEXT_WEIGHT if own >= MIN_MATCHED_IDF else 1.0
+        weight = 1.0 if gate.thin else CONTEXT_WEIGHT
         # The context's unknown words are the story around the ask (突然, 督办, 要换): they weigh nothing.
         terms += [(weight * weigh(w, alts, 0.0), alts) for word, w, alts in matcher.question_terms(gate.context)
                   if word not in words]
@@ -157,6 +161,8 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
         total = matched / max(cov, 1e-9) + len(gate.foreign) * matcher.max_idf
         return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
     short = cov >= SHORT_COVERAGE and matched >= MIN_TOPIC_IDF
+    if gate.thin and cov >= THIN_COVERAGE and matched >= 2 * MIN_MATCHED_IDF:
+        return True  # a long story with a bare ask: the clause carries a good share of what it names
     return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short)
 
 

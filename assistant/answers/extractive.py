@@ -73,6 +73,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
     # The words that label the project's amount ("预算80万") are its facts, not the question's topic.
     topic = AMOUNT_LABEL.sub(" ", analysis.question)
+    # A stage named in the user's words ("这个得怎么报" → 申报) reaches the rules of that stage.
+    topic += "".join(f" {s.name}" for s in ctx.stages if any(k in topic for k in (s.name, *s.aliases)))
     conclusions = check(ctx.rules, rule_scope, facts, topic) if doc_ids else []
     if not relevant and conclusions:
         # The rule engine recognised the project and a provision it falls under: answer with it.

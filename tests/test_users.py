@@ -268,3 +268,11 @@ def test_a_question_asking_several_things_quotes_the_part_for_each(assistant):
 def test_who_leads_is_answered_from_the_article_not_the_attachment_restating_it(assistant):
     a = assistant.ask("启东竣工验收谁牵头组织？")
     assert a.citations[0].article == "第十九条"
+
+
+def test_what_a_form_named_by_the_text_holds_is_not_in_the_corpus(assistant):
+    # 第十二条 names 《六安市电子政务项目审查论证记录表》; its columns are not in the corpus.
+    a = assistant.ask("六安的审查论证记录表包括哪些栏目？")
+    assert _refused(a) and "审查论证记录表" in a.answer
+    # 启东's 申报表 is its 附件1: what it holds is answered.
+    assert assistant.ask("启东申报表需要填写什么内容").answerable

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from assistant.answers.context import Context
+from assistant.answers.forms import forms_not_included
 from assistant.answers.lead import LABEL_PREFIX, lead
 from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
@@ -44,6 +45,13 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         names = "、".join(f"“{n}”" for n in others)
         return refusal(question, f"收录的只有各市（区）的项目管理办法，没有{names}的条文，无法据此回答。", covered,
                        [(h.meta, h.clause.label) for h in near[:3]])
+    docs = [ctx.corpus.documents[d] for d in (scope or tuple(ctx.corpus.documents))]
+    forms = forms_not_included(request, docs)
+    if forms:
+        # "记录表有哪些栏目": the 办法 name the form; its contents are not in the corpus.
+        names = "、".join(f"“{f}”" for f in forms)
+        mention = [(d.meta, c.label) for d in docs for c in d.clauses if any(f in c.text for f in forms)]
+        return refusal(question, f"收录的办法只提到{names}，未收录其具体内容，无法据此回答。", covered, mention[:3])
     if Asked.CHOICE in request.asked and gate.foreign:
         # "要甲级资质还是乙级": texts that never name an alternative do not choose between them.
         terms = "、".join(f"“{t}”" for t in gate.foreign)

@@ -1,0 +1,41 @@
+"""Forms and documents the 办法 name but do not contain: 《六安市电子政务项目审查论证记录表》, 项目初审
+评分表, 《项目申报材料合规性审核要点》. A question about what such a form holds (its 栏目, 满分,
+审核要点) is not answered by the sentence that mentions it: the corpus holds the 办法 and their
+attachments, not every form they refer to."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answers.request import Asked, Request
+from assistant.corpus.model import Document, PartKind
+
+# How the name of a form, list or guideline ends.
+_FORM_END = re.compile(r"(表|要点|清单|模板|指南|大纲|目录|细则|范本|样表)")
+# Asks about what a form holds, not about when or to whom it goes.
+_CONTENT_ASKS = frozenset({Asked.WHAT, Asked.MATERIALS, Asked.COUNT})
+# ... asked after the name: "记录表有哪些栏目", "评分表满分多少" (not "要满足哪些条件（比如…清单）").
+_ASKED_AFTER = re.compile(r"哪|什么|啥|多少|几")
+_SHORTEST_NAME, _LONGEST_NAME = 4, 20  # 初审评分表, 审查论证记录表 — not 一张表
+
+
+def forms_not_included(request: Request, docs: list[Document]) -> list[str]:
+    """Forms an ask about contents names that the documents mention but do not include: the
+    longest run of the ask ending like a form's name that occurs in a document's text, where no
+    attachment of that document is titled by it."""
+    out: list[str] = []
+    for ask, asked in zip(request.asks, request.asked):
+        if asked not in _CONTENT_ASKS:
+            continue
+        for m in _FORM_END.finditer(ask):
+            end = m.end()
+            if not _ASKED_AFTER.search(ask[end:]):
+                continue
+            name = next((ask[start:end] for start in range(max(0, end - _LONGEST_NAME), end - _SHORTEST_NAME + 1)
+                         if any(ask[start:end] in d.source for d in docs)), None)
+            if name is None or name in out:
+                continue
+            if any(name in (c.section or "") for d in docs for c in d.clauses if c.kind is PartKind.ATTACHMENT_SECTION):
+                continue  # 启东's 申报表 is its 附件1: the outline answers
+            out.append(name)
+    return out

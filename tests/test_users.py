@@ -276,3 +276,12 @@ def test_what_a_form_named_by_the_text_holds_is_not_in_the_corpus(assistant):
     assert _refused(a) and "审查论证记录表" in a.answer
     # 启东's 申报表 is its 附件1: what it holds is answered.
     assert assistant.ask("启东申报表需要填写什么内容").answerable
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("六安的办法是不是只由市发改委一家解释？", "市数管局、市财政局、市发改委"),   # one party claimed, several named
+    ("启东的竣工验收全部由项目建设单位自己组织吧？", "可委托项目建设单位"),        # every case claimed, an allowance stated
+])
+def test_an_exclusive_or_universal_premise_is_corrected_by_the_text(assistant, question, quoted):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith("不是：") and quoted in first

@@ -31,6 +31,12 @@ _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|�
 
 
 _WH = re.compile(r"什么|哪|谁|怎|多少|多久|多长|几|何|啥|如何")
+# A claim that one party alone acts, or that something holds in every case; a sentence that names
+# several parties, or holds only under a condition or as an allowance.
+_EXCLUSIVE = re.compile(r"一家|只有|只由|只能由|仅由|唯一|单独|独自|自己一家")
+_SEVERAL_PARTIES = re.compile(r"、|会同|联合|和市|和区|及市|及区")
+_UNIVERSAL = re.compile(r"都是|都要|都得|都由|全部|一律|所有|任何|全都")
+_CONDITIONAL = re.compile(r"^(对|凡|如|若)|可委托|可以委托|原则上|较小|较简单|除外")
 # Who a thing belongs to, is organised by or reported to: "归开发公司" against "归项目单位所有".
 _PARTY = re.compile(r"(?:归|由)([\u4e00-\u9fa5]{2,8})")
 
@@ -85,6 +91,12 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     actor = _actor_mismatch(claim, sentence)
     if actor is not None:
         return actor
+    if _EXCLUSIVE.search(claim):
+        party = _PARTY.search(sentence)
+        if party and _SEVERAL_PARTIES.search(sentence[party.start():party.start() + 24]):
+            return Verdict(False, "不止一方")  # "就由市财政局一家负责" against "由市数管局、市财政局、市发改委负责"
+    if _UNIVERSAL.search(claim) and _CONDITIONAL.search(sentence):
+        return Verdict(False, "仅限部分情形")  # "都是建设单位自己组织" against "对规模较小的…可委托"
     period_q, period_s = _periods(claim), _periods(sentence)
     if period_q and period_s and not period_q & period_s:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")

@@ -68,8 +68,8 @@ _INTERROGATIVE = re.compile(r"[？?]|吗|呢|么|什么|啥|咋|哪|怎|如何|�
 # Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗").
 # Users who type without punctuation separate with spaces ("乐山医保局 一期系统还没验收 能立项吗");
 # a space inside a name ("GB/T 39786") does not separate.
-_PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|(?<![\u4e00-\u9fa5\s])\s+|\s+(?![\u4e00-\u9fa5\s]))+)"
-                    r"(?P<mark>[，,。；;！!？?]|\s+|$)")
+_PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|\u2002|(?<![\u4e00-\u9fa5\s])[^\S\u2002]+|[^\S\u2002]+(?![\u4e00-\u9fa5\s]))+)"
+                    r"(?P<mark>[，,。；;！!？?]|[^\S\u2002]+|$)")
 # The asker: a unit named at the start of a segment ("我们市教体局…", "乐山市住建局有个系统…").
 _ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
                     r"(?:局|委员会|委|办公室|厅|中心|科室|街道|乡镇|单位|部门)(?=[的有想要准备打算在这今去]|$)")
@@ -123,7 +123,7 @@ def understand(question: str) -> Request:
     asked: list[Asked] = []
     for piece in _PIECE.finditer(q):
         raw, mark = piece.group("text"), piece.group("mark")
-        seg = raw.strip("（）() 　")
+        seg = raw.strip("（）() 　\u2002")
         m = _ASKER.match(seg)
         if (m and len(seg) > len(m.group(0)) and not _INTERROGATIVE.search(m.group(0)) and "办法" not in m.group(0)
                 and not m.group(0).startswith(_PREPOSITIONS)):  # "对监理单位有啥要求": the topic, not the asker

@@ -24,6 +24,10 @@ _GENERIC_PLACES = {"中国", "全国", "国家", "本市", "我市", "我区", "
                    "市级", "省级", "区级", "县级", "市里", "区里", "省里", "当地", "本地", "中央"}
 
 
+# What a place name leaves in QueryAnalysis.topic: whitespace to every reader of the text, but not a
+# space the user typed ("归六安这个办法管吗" is one phrase; "乐山医保局 一期还没验收" is two).
+PLACE_MARK = "\u2002"
+
 # A noun after 哪些/哪几/什么 that names the form of the answer, not its topic ("要写哪几部分",
 # "有哪些类型"): it is left out of the search (部分 would match "全部或部分").
 ANSWER_FORM = re.compile(r"(?<=哪几|哪些|什么|哪个|哪类|哪种|几个|几类)(部分|内容|方面|类型|种类|章节|栏目|方面|情形|几项)")
@@ -141,7 +145,7 @@ class Analyzer:
         for key, values in self.synonyms.items():
             if key in spoken:
                 expansions += [v for v in values if v not in expansions and v not in q]
-        topic = "".join(" " if covered[i] else ch for i, ch in enumerate(q))
+        topic = "".join(PLACE_MARK if covered[i] else ch for i, ch in enumerate(q))
         topic = ANSWER_FORM.sub(" ", topic)
         return QueryAnalysis(
             question=q,

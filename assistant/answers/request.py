@@ -87,8 +87,10 @@ _ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|�
                               r"多少钱|多少|多久|多长时间|多长|几个|几名|几月份?|什么时候|怎么样|怎么办|怎么|如何|"
                               r"是这样|这样|对不对|对的|没错|听说|请问|一般|大概|大约|通常|差不多|"
                               r"哪些|哪个|什么|啥|谁|吗|呢|吧|么|还是|现在|还能|我们|需要|应该|可以|要|走|弄|办(?!法)|做|搞")
-# Words of any procedure: "要走什么手续" asks about what the context names, not about 手续.
-_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄")
+# Words of any procedure or comparison: "要走什么手续", "各自怎么处理" ask about what the context
+# names, not about 手续 or 处理.
+_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄|咋整|"
+                              r"分别|各自")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return refusal(question, f"{whose}未涉及{terms}，无法据此回答。", covered)
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
-    if Asked.APPLIES in request.asked and routing and not gate.foreign:
+    if Asked.APPLIES in request.asked and routing:
         # Whether the 办法 govern a project is said by their scope clauses; what the project is
         # (乡镇自己出钱建的系统) is the situation they are read against, never a reason to refuse.
         relevant = scope_hits(ctx, analysis, doc_ids or tuple(ctx.corpus.documents))

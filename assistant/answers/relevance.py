@@ -167,6 +167,8 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
 
 
 _WH = re.compile(r"哪|什么|啥|几|多少|谁|怎")
+_DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
+_DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
 _DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
@@ -250,10 +252,13 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         named = _stages_named(matcher, text, stages)
         return not named or asked_stages <= named | _stages_named(matcher, heads, stages)
 
+    deadline = asked is Asked.DATE and _DEADLINE_ASKED.search(part.topic)
     best = 0.0
     for s in sentences(clause):
         if not states_value(asked, s) or score(s) < ASK_COVERAGE * total:
             continue
+        if deadline and not _DEADLINE_STATED.search(s):
+            continue  # "截止到几月" is answered by "7月底前", not by the "7-8月份" of another step
         if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
             best = max(best, score(s))
     return best

@@ -195,11 +195,15 @@ def states_value(asked: Asked, sentence: str) -> bool:
     return any(q.kind in kinds for q in find_quantities(sentence))
 
 
+_DEADLINE_WORDS = ("截止", "之前")
+
+
 def focus(asked: Asked, ask: str) -> str:
     """An ask without the words that ask for the attribute: what it is asked of ("评审费每人按多少钱
     标准发" → "评审费每人按 发")."""
     pattern = dict(_ASKED).get(asked)
-    text = pattern.sub(" ", ask) if pattern is not None else ask
+    # A deadline's own word stays: "截止到几月" asks for the date by which something is due.
+    text = pattern.sub(lambda m: m.group(0) if m.group(0) in _DEADLINE_WORDS else " ", ask) if pattern else ask
     return _COMPARATORS.sub(" ", _ATTRIBUTE_WORDS.sub(" ", text))
 
 

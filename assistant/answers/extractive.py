@@ -13,7 +13,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
-from assistant.answers.request import Asked, Request, focus, other_documents, understand
+from assistant.answers.request import Asked, Request, focus, other_documents, strip_procedure, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_denies, compares_numbers, is_yes_no, judge
 from assistant.corpus.model import Hit, Part
@@ -209,7 +209,8 @@ def compared(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hi
     its curated clause (corpus/topics.yaml), and a city whose entry is empty has no provision;
     otherwise a city the retrieval found nothing for falls back to the topic's curated clause."""
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
-    named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))]
+    named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
+             and not _asks_more(ctx, analysis, t)]
     out = list(hits)
     for doc_id in doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
@@ -223,6 +224,20 @@ def compared(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hi
             if label is not None:
                 out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0))
     return out
+
+
+def _asks_more(ctx: Context, analysis: QueryAnalysis, topic) -> bool:
+    """Whether the question asks about more than the topic it names ("运维经费怎么申请" asks about
+    the funds of 运维, not about 运维): its words without the topic's still weigh MIN_TOPIC_IDF."""
+    request = understand(analysis.topic)
+    rest = "，".join(strip_procedure(focus(x, a)) for a, x in zip(request.asks, request.asked))
+    for k in sorted((topic.name, *topic.aliases), key=len, reverse=True):
+        rest = rest.replace(k, " ")
+    terms = ctx.matcher.question_terms(ctx.analyzer.analyze(rest))
+    return sum(w for word, w, alts in terms if alts & ctx.matcher.idf.keys() and not _COMPARE_WORDS.search(word)) >= MIN_TOPIC_IDF
+
+
+_COMPARE_WORDS = re.compile(r"对比|比较|区别|不同|差别|一样|办法|规定|要求")
 
 
 def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:

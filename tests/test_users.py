@@ -294,3 +294,19 @@ def test_a_deadline_asked_is_answered_by_a_date_things_are_due_by(assistant):
     for c in a.citations:
         first.setdefault(c.doc_id, c.article)
     assert first == {"luan-2021": "第九条", "qidong-2019": "第七条"}
+
+
+def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
+    # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
+    # verdict is drawn from the sentence about the other side of the line.
+    a = assistant.ask("那超过500万的呢", history=["六安500万以下的项目是不是数管局打捆报？"])
+    assert "luan-2021/第九条" in _cited(a)
+    assert not a.answer.startswith(("是", "不是"))
+    b = assistant.ask("那300万的呢", history=["乐山600万的项目可研和初设能合并吗"])
+    assert b.answer.startswith("是") and "300万元 ≤ 500万元" in b.answer.splitlines()[0]
+
+
+def test_a_lower_bound_in_words_is_read_as_one(assistant):
+    # 不少于30天 is a lower bound: "至少30天" agrees with it.
+    first = assistant.ask("上城区初验通过后至少要试运行30天吧").answer.splitlines()[0]
+    assert first.startswith("是：") and "不少于30天" in first

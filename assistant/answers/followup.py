@@ -18,7 +18,11 @@ MAX_TURNS = 6  # earlier questions looked at, newest first
 # What is left of "那乐山呢？" / "500万以上呢" once places and numbers are gone: nothing of its own.
 # The amount a question asks about, which a follow-up's number fills in.
 _ASKED_AMOUNT = re.compile(r"(投资|金额|预算)?(多少钱|多少万元?|多少|几万元?)(及)?(以上|以下)?")
-_FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s]|怎么样|如何|情况|分别|那边|这边|的话|如果是|如果|要是|假如")
+_FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s\u2002]|怎么样|如何|情况|分别|那边|这边|的话|如果是|如果|要是|假如|"
+                     r"不超过|超过|不到|低于|高于|不低于|不少于|少于|多于|以上|以下|以内|及以上|及以下")
+# A number with the bound around it: "超过500万", "500万以上".
+_BEFORE = r"(?:不超过|超过|不到|低于|高于|不低于|不少于|少于|多于|达到)?"
+_AFTER = r"(?:及以上|及以下|（含）以上|以上|以下|以内)?"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,16 @@ def _stage_in(stages: dict[str, str], text: str) -> str:
     return next((name for word, name in stages.items() if word in text), "")
 
 
+def _bounded(question: str, quantities) -> str:
+    """The follow-up's amount with its bound, as written ("超过500万")."""
+    for q in quantities:
+        if q.kind == "money":
+            m = re.search(_BEFORE + re.escape(q.text) + _AFTER, question)
+            if m and m.group(0) != q.text:
+                return m.group(0)
+    return ""
+
+
 def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, history: Sequence[str]) -> Carried:
     """The question with what it omits taken from the previous ones (newest first)."""
     earlier = [h.strip() for h in history if h and h.strip()][-MAX_TURNS:]
@@ -54,9 +68,16 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
         places = "、".join(now.cities) or "、".join(prev.cities)
         extra = "".join(q.text for q in now.quantities)
         body = prev.topic.strip()
+        bounded = _bounded(question, now.quantities)
+        earlier_bound = next((m for q in prev.quantities if q.kind == "money"
+                              for m in [re.search(_BEFORE + re.escape(q.text) + _AFTER, body)] if m), None)
         if extra and _ASKED_AMOUNT.search(body):
             # "多少钱以上要请监理？" then "如果是80万呢": the same question of an 80万 project.
             text = f"{places}{_ASKED_AMOUNT.sub(extra, body, count=1)}"
+        elif extra and earlier_bound is not None:
+            # "500万以下的…打捆报吗？" then "那超过500万的呢" (or "那300万的呢"): the same question
+            # of the other bound, or of the other amount.
+            text = f"{places}{body[:earlier_bound.start()]}{bounded or extra}{body[earlier_bound.end():]}"
         else:
             text = f"{places}{body}" + (f"（{extra}）" if extra else "")
         stage = _stage_in(stages, body)

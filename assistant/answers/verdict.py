@@ -24,8 +24,8 @@ _NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不�
 # The premise states a requirement on its number ("要满三个月", "至少30天", "10%以上"), not a fact
 # about the project ("总投资400万的项目").
 _REQUIREMENT = re.compile(r"满|至少|最少|最多|不少于|不低于|不超过|以上|以下|以内|超过|占到|达到|只能|必须|须|要")
-_UPPER = re.compile(r"不超过|不高于|以下|以内|低于|不足|少于|只能|最多|上限")
-_LOWER = re.compile(r"不低于|不少于|以上|超过|至少|高于|多于|达到")
+_UPPER = re.compile(r"不超过|不高于|以下|以内|(?<!不)低于|不足|(?<!不)少于|只能|最多|上限")
+_LOWER = re.compile(r"不低于|不少于|以上|(?<!不)超过|至少|(?<!不)高于|(?<!不)多于|达到")
 _COUNT = re.compile(r"([一二两三四五六七八九十\d]+)次")
 _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|年度|季度")
 
@@ -75,6 +75,14 @@ class Verdict:
     by_polarity: bool = False  # decided only by 肯定/否定: needs a sentence that restates the claim
 
 
+UNDECIDED = Verdict(False, "无法判断")  # a comparison that cannot settle the claim either way
+
+
+def bounded_number(claim: str) -> bool:
+    """Whether the claim's amount comes with a bound (500万以上, 不到100万): a class of projects."""
+    return any(q.kind == "money" and _bound(claim, q) for q, _, _ in _values(claim))
+
+
 def compares_numbers(claim: str, sentence: str) -> bool:
     """Whether the sentence gives a number the claim's number can be compared with."""
     return _by_number(claim, sentence) is not None
@@ -83,8 +91,12 @@ def compares_numbers(claim: str, sentence: str) -> bool:
 def judge(claim: str, sentence: str) -> Verdict | None:
     """Whether the text's sentence confirms the question's claim; None when it cannot tell."""
     by_number = _by_number(claim, sentence)
+    if by_number is UNDECIDED:
+        return None
     if by_number is not None:
         return by_number
+    if bounded_number(claim):
+        return None  # "500万以上的…": a class of projects, settled by a number or a rule, never by wording
     party_q, party_s = _PARTY.search(claim), _PARTY.search(sentence)
     if party_q and party_s and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
@@ -191,6 +203,11 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
             low, high = sorted(ends)
             return Verdict(low <= value <= high, f"{q.text} 在 {s.text} 之间" if low <= value <= high
                            else f"{q.text} 不在 {s.text} 之间")
+        claim_bound, stated_bound = _bound(claim, q), _bound(sentence, s)
+        if claim_bound and stated_bound and claim_bound != stated_bound and value == stated:
+            # "超过500万的…" against "500万元以下的…": the sentence speaks of the other side of the
+            # line; what holds on the claim's side is another sentence's to say.
+            return UNDECIDED
         around = claim[max(0, q.start - 4):q.end + 3]
         if _REQUIREMENT.search(around):
             return Verdict(value == stated, f"要求：{q.text} / {s.text}")

@@ -15,7 +15,7 @@ from assistant.answers.checklist import Checklist, build_checklist
 from assistant.answers.context import Context
 from assistant.answers.followup import carry_over, stage_words
 from assistant.answers.lookup import referenced
-from assistant.answers.notes import catalog_dates, refusal
+from assistant.answers.notes import catalog_dates
 from assistant.answers.records import Answer
 from assistant.corpus.catalog import LEXICON_DIR, TOPICS_FILE, load_catalog
 from assistant.corpus.loader import Corpus
@@ -154,10 +154,7 @@ class Assistant:
             return replace(answer, question=question, answer=text)
         analysis = self.analyzer.analyze(question)
         if scope is None and city:
-            try:
-                scope = self.scope(city)
-            except NotFound as exc:
-                return refusal(question, f"{exc}。", [])
+            scope = self.scope(city)  # a city parameter the corpus lacks is the caller's error: NotFound
         doc_ids = scope.doc_ids if scope is not None else analysis.doc_ids
         answer = route_answer(self.context, question, analysis, doc_ids, self.options.routing)
         if answer.answerable:

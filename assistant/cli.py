@@ -132,7 +132,10 @@ def ask(question: str, city: Optional[str] = typer.Option(None, "--city", help="
     """提问：给出答案与引用条款；语料不涉及时明确说明。"""
     s = _settings()
     a = _assistant(s)
-    answer = _grounded(s, a).ask(question, city=city)
+    try:
+        answer = _grounded(s, a).ask(question, city=city)
+    except NotFound as exc:
+        _fail(str(exc))
     if as_json:
         _dump(answer.to_json())
         return

@@ -91,3 +91,8 @@ def test_serve_starts_the_api_and_ui_on_loopback(env, workers):
         assert (ui.status_code == 200) == (workers == 1)  # the UI needs a single process
     finally:
         stop_group(proc)
+
+
+def test_ask_for_a_city_the_corpus_lacks_fails_with_the_api_s_message(env):
+    bad = runner.invoke(app, ["ask", "试运行多久", "--city", "成都"])
+    assert bad.exit_code == 1 and "语料库中没有“成都”的办法" in bad.output

@@ -219,6 +219,11 @@ class Comparer:
         question maps onto the topics it names, or is itself the one row, answered per city."""
         docs = self.docs(cities, question)
         notes = [n for n in dict.fromkeys(status_note(m, self.ctx.today) for m in docs) if n]
+        unknown = self.ctx.analyzer.analyze(question).unknown_places if question and not cities else ()
+        if unknown:
+            # "成都和六安…": the city the corpus lacks is named back, never silently dropped.
+            known = "、".join(m.city for m in self.ctx.corpus.catalog.docs)
+            notes.insert(0, f"语料库中没有{'、'.join(unknown)}的办法（目前收录：{known}），表中只列已收录的城市。")
         if topics:
             chosen = [self.topic(t) for t in topics]
         elif question:

@@ -13,7 +13,8 @@ from typing import Optional
 import typer
 
 from assistant.settings import Settings
-from assistant.errors import IndexNotBuilt, NotFound, RegassistError
+from assistant.errors import IndexNotBuilt, InvalidInput, NotFound, RegassistError
+from assistant.limits import checked_question
 from assistant.search.retrievers import Mode
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -131,6 +132,10 @@ def ask(question: str, city: Optional[str] = typer.Option(None, "--city", help="
         as_json: bool = typer.Option(False, "--json", help="输出 JSON")):
     """提问：给出答案与引用条款；语料不涉及时明确说明。"""
     s = _settings()
+    try:
+        question = checked_question(question)
+    except InvalidInput as exc:
+        _fail(str(exc), code=2)  # as the API's 422: the input, not the service
     a = _assistant(s)
     try:
         answer = _grounded(s, a).ask(question, city=city)
@@ -159,7 +164,11 @@ def chat(city: Optional[str] = typer.Option(None, "--city", help="限定城市")
         question = line.strip()
         if not question or question in ("退出", "exit", "quit"):
             break
-        answer = grounded.ask(question, city=city, history=history)
+        try:
+            answer = grounded.ask(checked_question(question), city=city, history=history)
+        except (InvalidInput, NotFound) as exc:
+            typer.secho(f"错误：{exc}", fg=typer.colors.RED, err=True)
+            continue
         typer.echo(answer.answer)
         for c in answer.citations:
             typer.secho(f"— {c.city}《{c.title}》{c.article}", bold=True)

@@ -39,3 +39,7 @@ class LlmUnavailable(RegassistError):
 
 class VectorStoreUnavailable(RegassistError):
     """The Chroma server (REGASSIST_CHROMA_URL) cannot be reached."""
+
+
+class InvalidInput(RegassistError):
+    """A request the service refuses as given (an empty or over-long question)."""

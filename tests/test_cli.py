@@ -96,3 +96,9 @@ def test_serve_starts_the_api_and_ui_on_loopback(env, workers):
 def test_ask_for_a_city_the_corpus_lacks_fails_with_the_api_s_message(env):
     bad = runner.invoke(app, ["ask", "试运行多久", "--city", "成都"])
     assert bad.exit_code == 1 and "语料库中没有“成都”的办法" in bad.output
+
+
+@pytest.mark.parametrize("question, words", [("", "问题不能为空"), ("   ", "问题不能为空"), ("试" * 2001, "最多 2000 个字符")])
+def test_ask_refuses_an_empty_or_over_long_question_as_the_api_does(env, question, words):
+    result = runner.invoke(app, ["ask", question])
+    assert result.exit_code == 2 and words in result.output

@@ -27,12 +27,11 @@ from assistant.llm.grounded import Grounded
 from assistant.rules.facts import ProjectKind, parse_amount, project_facts
 from assistant.search.retrievers import Mode
 from assistant.server.live import Current, Live, make_service, open_live
+from assistant.limits import MAX_CITY, MAX_QUESTION
 from assistant.server.security import DOC_ID, InvalidLabel, SecuritySettings, check_label, install_security
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 2000
-MAX_CITY = 50
 MAX_K = 50
 MAX_TURNS = 20  # earlier turns a follow-up may carry (the assistant reads the last few)
 

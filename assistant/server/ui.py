@@ -15,7 +15,8 @@ from assistant.answers.notes import status_note
 from assistant.answers.records import Answer, AnswerMode
 from assistant.answers.selfcheck import self_check
 from assistant.assistant import Assistant
-from assistant.errors import NotFound, RegassistError
+from assistant.errors import InvalidInput, NotFound, RegassistError
+from assistant.limits import MAX_QUESTION, checked_question
 from assistant.llm.findings import CitationFinding
 from assistant.llm.grounded import Grounded
 from assistant.rules.evaluate import RuleConclusion
@@ -24,7 +25,6 @@ from assistant.rules.guard import GuardFinding
 from assistant.search.scope import Scope
 
 ALL_CITIES = "全部城市"
-MAX_QUESTION = 2000
 
 CSS = """
 table.compare { border-collapse: collapse; width: 100%; font-size: 14px; }
@@ -135,8 +135,10 @@ class Callbacks:
             yield "", history
             return
         history = history + [{"role": "user", "content": question}]
-        if len(question) > MAX_QUESTION:
-            yield "", history + [{"role": "assistant", "content": f"问题过长：最多 {MAX_QUESTION} 个字符。"}]
+        try:
+            checked_question(question)
+        except InvalidInput as exc:
+            yield "", history + [{"role": "assistant", "content": f"{exc}。"}]
             return
         text = ""
         earlier = _asked_before(history[:-1])

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -289,17 +290,28 @@ def _gate(metrics: dict, cases_path: Path) -> None:
     typer.echo("评测门槛：全部达到。")
 
 
+class LogLevel(str, Enum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（对外提供服务时用 0.0.0.0）"),
           port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),
           ui: bool = typer.Option(True, "--ui/--no-ui", help="同时提供网页界面（/ui）"),
-          workers: int = typer.Option(1, "--workers", min=1, max=64, help="进程数（>1 时仅提供 /api 接口）")):
+          workers: int = typer.Option(1, "--workers", min=1, max=64, help="进程数（>1 时仅提供 /api 接口）"),
+          log_level: LogLevel = typer.Option(LogLevel.INFO, "--log-level",
+                                             help="日志级别：info 每个请求一行（方法、路径、状态码、耗时）")):
     """启动 HTTP 服务：/api 接口、/docs 接口文档、/ui 网页界面。"""
     import uvicorn
 
-    from assistant.server.api import limit_blas_threads
+    from assistant.server.api import configure_logging, limit_blas_threads
 
     limit_blas_threads()  # inherited by the worker processes through the environment
+    os.environ["REGASSIST_LOG_LEVEL"] = log_level.value  # ... as is the log level
+    configure_logging()
     s = _settings()
     try:
         from assistant.server.security import SecuritySettings

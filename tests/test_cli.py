@@ -91,6 +91,10 @@ def test_serve_starts_the_api_and_ui_on_loopback(env, workers):
         assert (ui.status_code == 200) == (workers == 1)  # the UI needs a single process
     finally:
         stop_group(proc)
+    # One log line per request by default: method, path, status and time, never the question.
+    log = proc.stderr.read()
+    assert any("POST /api/ask 200" in line and line.rstrip().endswith("ms") for line in log.splitlines()), log
+    assert "乐山试运行多久" not in log
 
 
 def test_ask_for_a_city_the_corpus_lacks_fails_with_the_api_s_message(env):

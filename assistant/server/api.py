@@ -378,11 +378,20 @@ def limit_blas_threads() -> None:
     threadpool_limits(limits=int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")
 
 
+def configure_logging() -> None:
+    """The project's own log lines at REGASSIST_LOG_LEVEL (default info: one line per request,
+    without the question's text unless REGASSIST_LOG_QUESTIONS=1); other libraries at warning."""
+    level = os.environ.get("REGASSIST_LOG_LEVEL", "info").upper()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant").setLevel(getattr(logging, level, logging.INFO))
+
+
 def app_from_env() -> FastAPI:
     """The API for one worker process (`regassist serve --workers N`): settings from the
     environment, the index already built by the parent (never rebuilt here)."""
     from assistant.settings import Settings
 
+    configure_logging()
     limit_blas_threads()
     s = Settings.from_env()
     return create_app(open_live(s), security=SecuritySettings.from_env(dict(os.environ)))

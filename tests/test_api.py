@@ -261,8 +261,9 @@ def test_openapi_has_chinese_examples(client):
 
 def test_a_city_the_corpus_lacks_is_named_back_the_same_way_everywhere(client):
     # A city parameter is the caller's error (404, naming the cities there are), in ask as in search.
-    r = client.post("/api/ask", json={"question": "试运行多久", "city": "成都"})
-    assert r.status_code == 404 and "成都" in r.json()["error"] and "六安市、乐山市、上城区、启东市" in r.json()["error"]
+    for stream in (False, True):  # streamed too: refused before the stream starts
+        r = client.post("/api/ask", params={"stream": stream}, json={"question": "试运行多久", "city": "成都"})
+        assert r.status_code == 404 and "成都" in r.json()["error"] and "六安市、乐山市、上城区、启东市" in r.json()["error"]
     # A city named in the question is the question's content: the comparison names it back.
     c = client.post("/api/compare", json={"question": "成都和六安试运行有什么不同"}).json()
     assert [x["doc_id"] for x in c["cities"]] == ["luan-2021"]

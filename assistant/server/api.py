@@ -265,12 +265,15 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
         if security.log_questions:
             log.info("question (%s): %s", req.city or "-", req.question)
         history = [t.question for t in req.history]
+        service = live.current()
+        if req.city:
+            service.assistant.scope(req.city)  # a city the corpus lacks: 404 before any answer starts
         if stream:
-            return StreamingResponse(_sse(live.current().grounded.stream(req.question, city=req.city or None,
-                                                                         history=history)),
+            return StreamingResponse(_sse(service.grounded.stream(req.question, city=req.city or None,
+                                                                  history=history)),
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        return live.current().grounded.ask(req.question, city=req.city or None, history=history).to_json()
+        return service.grounded.ask(req.question, city=req.city or None, history=history).to_json()
 
     @app.get("/api/search", tags=["问答"], summary="检索条款（最相关的在前）")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="检索词",

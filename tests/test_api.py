@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -268,3 +269,20 @@ def test_a_city_the_corpus_lacks_is_named_back_the_same_way_everywhere(client):
     c = client.post("/api/compare", json={"question": "成都和六安试运行有什么不同"}).json()
     assert [x["doc_id"] for x in c["cities"]] == ["luan-2021"]
     assert any("没有成都的办法" in n and "六安市" in n for n in c["notes"])
+
+
+@pytest.mark.parametrize("method, path, kwargs, field, words", [
+    ("get", "/api/docs/LESHAN", {}, "doc_id", "只能用小写字母、数字和连字符"),
+    ("post", "/api/ask", {"content": b'{"question": "x",', "headers": {"Content-Type": "application/json"}},
+     "body", "不是合法的 JSON（第 17 个字符附近）"),
+    ("post", "/api/ask", {"json": {"question": 123}}, "question", "应为文字"),
+    ("post", "/api/ask", {"json": {"question": "x", "history": "abc"}}, "history", "应为列表"),
+    ("post", "/api/ask", {"params": {"stream": "maybe"}, "json": {"question": "x"}}, "stream", "应为 true 或 false"),
+])
+def test_every_4xx_names_the_field_as_sent_and_says_in_chinese_what_is_allowed(client, method, path, kwargs,
+                                                                                field, words):
+    r = getattr(client, method)(path, **kwargs)
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": field, "message": r.json()["errors"][0]["message"]}]
+    assert words in r.json()["errors"][0]["message"]
+    assert not re.search(r"should|Input|valid|String", r.json()["error"])  # none of pydantic's English

@@ -109,24 +109,42 @@ _MESSAGES = {
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
     "enum": "可选值：{expected}",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "float_type": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "literal_error": "可选值：{expected}",
 }
+_PATTERNS = {DOC_ID: "只能用小写字母、数字和连字符“-”（如 leshan-2022）"}
 
 
-def _field(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+def _field(err: dict) -> str:
+    if err.get("type") == "json_invalid":
+        return "body"  # its loc holds the character position, not a field
+    parts = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
     return ".".join(parts) or "body"
 
 
 def _message(err: dict) -> str:
-    template = _MESSAGES.get(err.get("type", ""))
-    if err.get("type") == "value_error":
-        return str(err.get("ctx", {}).get("error") or err.get("msg"))
+    """In Chinese, saying what is allowed; never pydantic's English."""
+    kind, ctx = err.get("type", ""), err.get("ctx", {})
+    if kind == "value_error":
+        return str(ctx.get("error") or err.get("msg"))
+    if kind == "string_pattern_mismatch":
+        return "格式不合法：" + _PATTERNS.get(ctx.get("pattern", ""), f"应匹配 {ctx.get('pattern', '')}")
+    if kind == "json_invalid":
+        loc = [p for p in err.get("loc", ()) if isinstance(p, int)]
+        return "不是合法的 JSON" + (f"（第 {loc[0]} 个字符附近）" if loc else "")
+    template = _MESSAGES.get(kind)
     if template:
         try:
-            return template.format(**err.get("ctx", {}))
+            return template.format(**ctx)
         except (KeyError, IndexError):
             return template
-    return str(err.get("msg"))
+    return f"取值不合法（{kind or '未知原因'}）"
 
 
 def _error(status: int, message: str, **extra) -> JSONResponse:
@@ -215,7 +233,7 @@ def _install_errors(app: FastAPI) -> None:
     """Every error as JSON `{"error", "errors"?}` naming the field or what exists; never a traceback."""
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors()]
+        errors = [{"field": _field(e), "message": _message(e)} for e in exc.errors()]
         summary = "；".join(f"{e['field']}：{e['message']}" for e in errors)
         return _error(422, f"请求参数不合法：{summary}", errors=errors)
 

@@ -16,7 +16,7 @@ from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, 
 from assistant.answers.request import Asked, Request, focus, other_documents, strip_procedure, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_denies, compares_numbers, is_yes_no, judge
-from assistant.corpus.model import Hit, Part
+from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.query import QueryAnalysis
@@ -54,9 +54,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return refusal(question, f"收录的办法只提到{names}，未收录其具体内容，无法据此回答。", covered, mention[:3])
     if Asked.CHOICE in request.asked and gate.foreign:
         # "要甲级资质还是乙级": texts that never name an alternative do not choose between them.
-        terms = "、".join(f"“{t}”" for t in gate.foreign)
-        whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
-        return refusal(question, f"{whose}未涉及{terms}，无法据此回答。", covered)
+        return _not_covered(question, analysis, doc_ids, gate.foreign, covered)
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
     if Asked.APPLIES in request.asked and routing:
@@ -76,7 +74,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     if analysis.compare and routing:
-        relevant = compared(ctx, analysis, doc_ids or tuple(ctx.corpus.documents), relevant)
+        relevant = compared(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents), relevant)
     facts = extract_facts(question, list(analysis.quantities))
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))
     # The words that label the project's amount ("预算80万") are its facts, not the question's topic.
@@ -88,9 +86,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # The rule engine recognised the project and a provision it falls under: answer with it.
         relevant = [h for h in hits if h.clause.id in {c.rule.clause_id for c in conclusions}] or hits[:1]
     if not relevant and gate.foreign:
-        terms = "、".join(f"“{t}”" for t in gate.foreign)
-        whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
-        return refusal(question, f"{whose}未涉及{terms}，无法据此回答。", covered)
+        return _not_covered(question, analysis, doc_ids, gate.foreign, covered)
     if not relevant:
         return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
     missing = unstated(ctx.matcher, analysis, request, relevant, ctx.stages) if not conclusions else None
@@ -191,8 +187,7 @@ def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:
     if len(named) != 1:
         return []
     # Only when the stage is all it asks about ("建完了怎么验收"): "验收没通过怎么办" asks more.
-    rest = ctx.analyzer.analyze(asks.replace(named[0].name, " "))
-    if sum(w for _, w, alts in ctx.matcher.question_terms(rest) if alts & ctx.matcher.idf.keys()) >= MIN_TOPIC_IDF:
+    if _asks_beyond(ctx, asks, (named[0].name,)):
         return []
     out = []
     for doc_id in dict.fromkeys(h.meta.doc_id for h in hits):
@@ -203,14 +198,17 @@ def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def compared(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
+def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...],
+             hits: list[Hit]) -> list[Hit]:
     """The candidates of a comparison, read as 城市对比 reads it. A topic the question names by
     its name or a specific alias (试运行, 绩效评价, 源代码 — not a bare 验收) is answered per city by
     its curated clause (corpus/topics.yaml), and a city whose entry is empty has no provision;
     otherwise a city the retrieval found nothing for falls back to the topic's curated clause."""
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
+    # ... when it asks about nothing more ("运维经费怎么申请" asks about the funds of 运维).
+    focused = "，".join(strip_procedure(focus(x, a)) for a, x in zip(request.asks, request.asked))
     named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
-             and not _asks_more(ctx, analysis, t)]
+             and not _asks_beyond(ctx, focused, (t.name, *t.aliases), ignore=_COMPARE_WORDS)]
     out = list(hits)
     for doc_id in doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
@@ -226,15 +224,22 @@ def compared(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], hi
     return out
 
 
-def _asks_more(ctx: Context, analysis: QueryAnalysis, topic) -> bool:
-    """Whether the question asks about more than the topic it names ("运维经费怎么申请" asks about
-    the funds of 运维, not about 运维): its words without the topic's still weigh MIN_TOPIC_IDF."""
-    request = understand(analysis.topic)
-    rest = "，".join(strip_procedure(focus(x, a)) for a, x in zip(request.asks, request.asked))
-    for k in sorted((topic.name, *topic.aliases), key=len, reverse=True):
-        rest = rest.replace(k, " ")
-    terms = ctx.matcher.question_terms(ctx.analyzer.analyze(rest))
-    return sum(w for word, w, alts in terms if alts & ctx.matcher.idf.keys() and not _COMPARE_WORDS.search(word)) >= MIN_TOPIC_IDF
+def _asks_beyond(ctx: Context, text: str, names: tuple[str, ...], ignore: re.Pattern | None = None) -> bool:
+    """Whether `text` asks about more than `names`: its words without them (longest first), those
+    the texts use and `ignore` does not match, still weigh MIN_TOPIC_IDF."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    terms = ctx.matcher.question_terms(ctx.analyzer.analyze(text))
+    return sum(w for word, w, alts in terms if alts & ctx.matcher.idf.keys()
+               and not (ignore and ignore.search(word))) >= MIN_TOPIC_IDF
+
+
+def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...], terms: tuple[str, ...],
+                 covered: list[DocMeta]) -> Answer:
+    """The refusal naming the words no text in scope uses."""
+    named = "、".join(f"“{t}”" for t in terms)
+    whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
+    return refusal(question, f"{whose}未涉及{named}，无法据此回答。", covered)
 
 
 _COMPARE_WORDS = re.compile(r"对比|比较|区别|不同|差别|一样|办法|规定|要求")

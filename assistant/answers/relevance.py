@@ -241,7 +241,7 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     known = sorted(((w, word, alts) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
                    key=lambda t: -t[0])
     # A word is named by itself or a synonym, not by a piece of it (延期验收 is not named by 验收).
-    keys = frozenset().union(*((alts - _pieces(matcher, word)) or alts for _, word, alts in known[:2]))
+    keys = frozenset().union(*((alts - matcher.pieces(word)) or alts for _, word, alts in known[:2]))
     # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
     # (初验…专家3人…组织评审): a sentence that names stages names, itself or by its clause's
     # heading, every stage the ask names.
@@ -262,10 +262,6 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
             best = max(best, score(s))
     return best
-
-
-def _pieces(matcher: Matcher, word: str) -> frozenset[str]:
-    return frozenset(p for p in matcher.tokenizer.tokens(word) if p != word)
 
 
 def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[str]:

@@ -67,6 +67,10 @@ class Matcher:
         # With its chapter and section titles: an attachment section is about its attachment.
         return frozenset(self.tokenizer.tokens(indexed_text(self.corpus.by_id(clause_id))))
 
+    def pieces(self, word: str) -> frozenset[str]:
+        """The pieces search mode cuts a word into (招标采购 → 招标, 采购), the word itself left out."""
+        return frozenset(p for p in self.tokenizer.tokens(word) if p != word)
+
     @staticmethod
     def credit(word: str, alts: frozenset[str], pieces: frozenset[str], have: set[str] | frozenset[str]) -> float:
         """How fully a text matches one question word: the word itself or a synonym counts in
@@ -134,7 +138,7 @@ class Matcher:
         for e in analysis.expansions:
             extra |= set(self.tokenizer.tokens(e))
         extra -= {a for _, _, alts in terms for a in alts}  # expansions of a stopword (多久 → #个月)
-        pieces = {word: frozenset(p for p in self.tokenizer.tokens(word) if p != word) for word, _, _ in terms}
+        pieces = {word: self.pieces(word) for word, _, _ in terms}
         question = normalize(analysis.topic)
         # The question is indexed once (SequenceMatcher indexes its second sequence); each text
         # is then matched against it — the longest common run is the same either way round.

@@ -31,11 +31,22 @@ def forms_not_included(request: Request, docs: list[Document]) -> list[str]:
             end = m.end()
             if not _ASKED_AFTER.search(ask[end:]):
                 continue
-            name = next((ask[start:end] for start in range(max(0, end - _LONGEST_NAME), end - _SHORTEST_NAME + 1)
-                         if any(ask[start:end] in d.source for d in docs)), None)
+            name = _longest_in(ask, end, docs)
             if name is None or name in out:
                 continue
             if any(name in (c.section or "") for d in docs for c in d.clauses if c.kind is PartKind.ATTACHMENT_SECTION):
                 continue  # 启东's 申报表 is its 附件1: the outline answers
             out.append(name)
     return out
+
+
+def _longest_in(ask: str, end: int, docs: list[Document]) -> str | None:
+    """The longest run of the ask ending at `end` that some document's text holds. Each longer run
+    holds the shorter ones, so the runs are tried shortest first and the search stops at the first
+    miss: a question naming no form costs one scan of the texts, not one per length."""
+    found = None
+    for start in range(end - _SHORTEST_NAME, max(0, end - _LONGEST_NAME) - 1, -1):
+        if not any(ask[start:end] in d.source for d in docs):
+            break
+        found = ask[start:end]
+    return found

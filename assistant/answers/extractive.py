@@ -151,9 +151,10 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
 
 
 # A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外",
-# "可参照本办法制定实施细则", "…参照应用系统建设类项目立项流程".
+# "可参照本办法制定实施细则", "…参照应用系统建设类项目立项流程", and where another level makes its
+# own rules ("各县区结合自身实际，制定相应管理办法").
 _SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,20}(执行|流程|程序|办理)|参照本办法|不纳入|除外|另有规定|"
-                           r"按照?[^。；]{0,16}规定(执行|办理)")
+                           r"按照?[^。；]{0,16}规定(执行|办理)|(制定|制订)(?!本办法)[^。；]{0,12}(办法|细则)")
 
 
 def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], per_doc: int = 2) -> list[Hit]:

@@ -37,6 +37,11 @@ THIN_COVERAGE = 0.25
 ATTRIBUTE_WEIGHT = 3.0
 
 
+# Attributes asked for in the texts' own words ("交哪些材料", "纳入…吗"): their asking words are
+# what the answering clause says, not just how the question asks.
+_NAMING_ASKS = frozenset({Asked.MATERIALS, Asked.APPLIES})
+
+
 @dataclass(frozen=True)
 class Gate:
     """What the relevance gate weighs: the asks in full, the context (the rest of the question,
@@ -72,7 +77,13 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     attribute = next((x for _, x in asks if x in VALUED), None)
     foreign = tuple(dict.fromkeys(w for a, _ in asks for w in foreign_of[a]))
     ask_part = _part(analysis, ask_text)
-    thin = bool(context.strip()) and _known_weight(matcher, ask_part)[0] < MIN_MATCHED_IDF
+    # Thin is judged without the words that ask for the attribute: "六安和乐山分别怎么处理" names
+    # nothing of its own (处理 is how a consequence is asked for), so its context is the topic —
+    # and the asking words do not pull toward clauses that merely use them.
+    named = _part(analysis, "，".join(strip_procedure(a if x in _NAMING_ASKS else focus(x, a)) for a, x in asks))
+    thin = bool(context.strip()) and _known_weight(matcher, named)[0] < MIN_MATCHED_IDF
+    if thin and _known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
+        ask_part = named
     return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin)
 
 

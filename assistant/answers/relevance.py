@@ -172,6 +172,12 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
         total = matched / max(cov, 1e-9) + len(gate.foreign) * matcher.max_idf
         return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
     short = cov >= SHORT_COVERAGE and matched >= MIN_TOPIC_IDF
+    if gate.context is not None:
+        # A story with an ask of its own ("…监理也签过字了。接下来验收怎么走？"): the story is the
+        # situation, and a clause that carries most of the ask answers it.
+        ask_cov, ask_matched = coverage(matcher, replace(gate, context=None), hit.clause)
+        if ask_cov >= SHORT_COVERAGE and ask_matched >= MIN_TOPIC_IDF:
+            return True
     if gate.thin and cov >= THIN_COVERAGE and matched >= 2 * MIN_MATCHED_IDF:
         return True  # a long story with a bare ask: the clause carries a good share of what it names
     return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short)

@@ -117,7 +117,9 @@ class Tokenizer:
         tag = tags.get(word, "")
         if tag in ("", "l"):  # unknown, or a set phrase (个人所得税): read by its head (所得税)
             tag = tags.get(self.head(word), "") if self.head(word) != word else tag
-        return tag.startswith(("n", "j")) and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
+        # A verbal noun (工资, 报销) names a thing too when it is a whole word of two characters or more.
+        return (tag.startswith(("n", "j")) or (tag == "vn" and len(word) >= 2)) \
+            and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
 
     def reads_as_noun(self, word: str) -> bool:
         """names_a_thing, or for a word jieba's dictionary lacks altogether, its tagger's guess."""

@@ -180,3 +180,26 @@ def test_chat_streams_the_model_and_shows_the_checked_answer(page, llm_server):
     assert "试运行1个月" in text and "〔第十九条〕" in text
     assert "已按条款改为“1个月”" in text  # the guard's correction is shown
     page.screenshot(path=str(ARTIFACTS / "ask-llm.png"), full_page=True)
+
+
+def test_api_docs_render_with_the_network_blocked(page, server):
+    """/docs loads Swagger UI from files installed with the project: with every request that
+    leaves loopback aborted, the page still lists the API's operations."""
+    left: list[str] = []
+
+    def only_loopback(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            left.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    try:
+        page.goto(server + "/docs")
+        page.locator(".opblock").first.wait_for()
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert {"/api/ask", "/api/search", "/api/compare", "/api/check"} <= {p.replace("\u200b", "") for p in paths}
+        assert left == []
+    finally:
+        page.unroute("**/*")

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import Body, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -212,7 +213,10 @@ def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: G
     configured; without it answers are extractive. `security`: API key, rate limit, body limit,
     CORS (all off by default)."""
     live = assistant if isinstance(assistant, Live) else Live(make_service(assistant, grounded))
-    app = FastAPI(
+    # /docs from files installed with the project, not a CDN: it works offline. (ReDoc is left
+    # out: its page fetches its logo from a CDN.)
+    app = FastAPIOffline(
+        redoc_url=None,
         title="regassist",
         description="电子政务/政务信息化项目管理办法问答：条款引用、条款查阅、城市对比、项目自查。",
         version="0.1.0",

@@ -23,7 +23,6 @@ DEFAULT_MAX_BODY = 64 * 1024
 _BAD_LABEL = re.compile(r"[/\\\x00-\x1f]|\.\.")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|sec|s|minute|min|m|hour|h)\s*$")
 _PER = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "m": 60, "hour": 3600, "h": 3600}
-OPEN_PATHS = ("/healthz", "/docs", "/openapi.json", "/redoc")
 
 
 class InvalidLabel(RegassistError):

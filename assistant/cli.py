@@ -247,6 +247,8 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
         shown = str(cases_path.resolve().relative_to(root.resolve()))
     except ValueError:
         shown = str(cases_path)
+    # What the committed report failed, read before this run writes its own over it.
+    before = _committed_failures(cases_path.parent / f"{stem}.json") if gate else None
     a = _assistant(s)
     started = time.perf_counter()
     all_cases = load_cases(cases_path)
@@ -275,16 +277,28 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
         for r in result.report.failures():
             typer.echo(f"失败 {r.case.id} {r.case.q}")
     if gate:
-        _gate(metrics, cases_path)
+        _gate(result.report, cases_path, before)
 
 
-def _gate(metrics: dict, cases_path: Path) -> None:
+def _committed_failures(path: Path) -> list[str] | None:
+    try:
+        failures = json.loads(path.read_text(encoding="utf-8")).get("failures")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return failures if isinstance(failures, list) else None
+
+
+def _gate(report, cases_path: Path, before: list[str] | None) -> None:
     import yaml
 
-    from assistant.evals.report import thresholds_failed
+    from assistant.evals.report import flipped, thresholds_failed
 
     thresholds = yaml.safe_load((cases_path.parent / "thresholds.yaml").read_text(encoding="utf-8"))
-    failed = thresholds_failed(metrics, thresholds)
+    failed = thresholds_failed(report, thresholds)
+    if before is not None:
+        broke, fixed = flipped(before, [r.case.id for r in report.failures()])
+        typer.echo(f"与提交的报告相比：新失败 {len(broke)} 个{'（' + '、'.join(broke) + '）' if broke else ''}，"
+                   f"新通过 {len(fixed)} 个{'（' + '、'.join(fixed) + '）' if fixed else ''}。")
     if failed:
         _fail("评测低于门槛：" + "；".join(failed))
     typer.echo("评测门槛：全部达到。")

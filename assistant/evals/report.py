@@ -101,17 +101,26 @@ def render_report(report: Report, ablations: list[dict], command: str, baselines
     return "\n".join(lines) + "\n"
 
 
-def thresholds_failed(metrics: dict, thresholds: dict) -> list[str]:
-    """Metrics under their committed minimum (or over, for the `max_` ones)."""
+def thresholds_failed(report, thresholds: dict) -> list[str]:
+    """What breaks the gate: a case-level metric missed by more cases than `max_misses` allows
+    (today's count plus a stated margin, so one flipped case does not fail CI), or a mean under
+    its `min`. Each failure names the cases that miss."""
     failed = []
-    for key, bound in thresholds.items():
-        if key.startswith("max_"):
-            name = key[4:]
-            if metrics.get(name, 0) > bound:
-                failed.append(f"{name} = {fmt(metrics.get(name))} > {bound}")
-        elif metrics.get(key, 0) < bound:
+    misses = report.misses()
+    for key, bound in (thresholds.get("max_misses") or {}).items():
+        ids = misses[key]
+        if len(ids) > bound:
+            failed.append(f"{key} 有 {len(ids)} 个用例未达到（上限 {bound}）：{'、'.join(ids[:20])}")
+    metrics = report.metrics()
+    for key, bound in (thresholds.get("min") or {}).items():
+        if metrics.get(key, 0) < bound:
             failed.append(f"{key} = {fmt(metrics.get(key))} < {bound}")
     return failed
+
+
+def flipped(before: list[str], now: list[str]) -> tuple[list[str], list[str]]:
+    """(newly failing, newly passing) case ids against an earlier run's failures."""
+    return [c for c in now if c not in set(before)], [c for c in before if c not in set(now)]
 
 
 def write_chart(path: Path, overall: dict, ablations: list[dict], baselines: list[dict]) -> None:
@@ -167,6 +176,7 @@ class EvalRun:
         failures = self.report.failures()
         return {**out, "metrics": self.report.metrics(), "ablations": self.ablations, "baselines": self.baselines,
                 "by_kind": self.report.by(lambda r: [r.case.kind]), "by_document": self.report.by(by_document),
+                "misses": {k: len(v) for k, v in self.report.misses().items()},
                 "failures": len(failures) if self.aggregate_only else [r.case.id for r in failures]}
 
     def write(self, out_dir: Path, stem: str = "report", chart: bool = True) -> Path:

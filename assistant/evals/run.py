@@ -78,6 +78,21 @@ class Report:
                 groups[g].append(r)
         return {g: self.metrics(rs) for g, rs in sorted(groups.items())}
 
+    def misses(self) -> dict[str, list[str]]:
+        """Per case-level metric, the ids of the cases that miss it (what the gate counts)."""
+        answerable = [r for r in self.results if not r.case.refuse]
+        ranked = [r for r in answerable if r.case.articles]
+        return {
+            "hit@1": [r.case.id for r in ranked if r.rank != 1],
+            "hit@5": [r.case.id for r in ranked if r.rank is None or r.rank > 5],
+            "citation_acc": [r.case.id for r in answerable if not r.cited_ok],
+            "keyword_acc": [r.case.id for r in answerable if not (r.keywords_ok and r.forbidden_ok)],
+            "refusal_acc": [r.case.id for r in self.results if (not r.answerable) != r.case.refuse],
+            "contamination": [r.case.id for r in self.results if r.contaminated],
+            "unbacked_numbers": [r.case.id for r in self.results if r.unbacked],
+            "rule_acc": [r.case.id for r in self.results if r.rules_ok is False],
+        }
+
     def failures(self) -> list[CaseResult]:
         return [r for r in self.results
                 if (r.answerable == r.case.refuse) or (not r.case.refuse and not (r.cited_ok and r.keywords_ok))

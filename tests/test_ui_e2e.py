@@ -48,7 +48,10 @@ def llm_server(assistant):
 @pytest.fixture(scope="module")
 def page(server):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set REGASSIST_CHROMIUM)")
+        why = f"no Chromium at {CHROMIUM}: apt-get install chromium (as root), or set REGASSIST_CHROMIUM"
+        if os.environ.get("REGASSIST_REQUIRE_BROWSER") == "1":
+            pytest.fail(why)  # CI: a missing browser is a failure, never a silent skip
+        pytest.skip(why)
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

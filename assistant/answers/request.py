@@ -220,6 +220,8 @@ _NOT_A_LAW = ("办法", "方法", "做法", "依法", "合法", "违法", "算�
 _LEADING = re.compile(r"^(?:按照|按|依照|依据|根据|照|的|和|与|对|跟|是|那|这个|这|符合|合|遵守|要)+")
 # Asking what it says: "…对验收是怎么规定的", "…里有什么要求", "…最高能罚多少".
 _ITS_CONTENT = re.compile(r"^[^，。？?]{0,24}(规定|要求|怎么|什么|哪些|哪几|多少|几|第[一二三四五六七八九十百\d]+条)")
+# A document set before the ask: "…法，", "…办法里，".
+_FRAMED = re.compile(r"^(里|中|里面|当中|上面)?[，,]")
 # Whether the 办法 send the reader to it ("要按招标投标法执行吗"), not what it says.
 _REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|么|吧)")
 
@@ -236,7 +238,14 @@ def other_documents(question: str) -> list[str]:
             continue
         if re.search(r"这个|本办法|该办法|此办法|这份", question[max(0, m.start() - 4):m.end()]):
             continue
-        if not _ITS_CONTENT.search(question[m.end():]):
+        after = question[m.end():]
+        # "按政府采购法，服务类项目达到多少金额…", "国家…办法里，中央部门的…怎么划分": the document is
+        # the topic the next clause asks about.
+        framed = _FRAMED.match(after)
+        if framed and (m.start() == 0 or re.search(r"(按|依|据|照|在)$", question[:m.start()])
+                       or framed.group(1)):
+            after = after[framed.end():]
+        if not _ITS_CONTENT.search(after):
             continue
         at = question.find(name, m.start())
         before = question[max(0, at - 3):at]

@@ -154,6 +154,11 @@ def test_what_another_law_says_is_not_in_the_corpus(assistant):
     # Whether a city's 办法 send the reader to a law is theirs to say.
     b = assistant.ask("乐山采购要按招标投标法执行吗")
     assert b.answerable and "leshan-2022/第四十一条" in _cited(b)
+    # Set before the ask, the document is still what is asked about.
+    c = assistant.ask("按政府采购法，服务类项目达到多少金额必须公开招标？")
+    assert _refused(c) and "没有“政府采购法”的条文" in c.answer
+    d = assistant.ask("国家政务信息化项目建设管理办法里，中央部门的项目审批权限是怎么划分的？")
+    assert _refused(d) and "国家政务信息化项目建设管理办法" in d.answer
 
 
 def test_a_refusal_names_the_nearest_provisions_as_reading_not_as_the_answer(assistant):

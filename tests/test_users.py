@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.evals.evaluators import unbacked_numbers
 from assistant.server.api import create_app
 
 
@@ -308,3 +309,10 @@ def test_a_lower_bound_in_words_is_read_as_one(assistant):
     # 不少于30天 is a lower bound: "至少30天" agrees with it.
     first = assistant.ask("上城区初验通过后至少要试运行30天吧").answer.splitlines()[0]
     assert first.startswith("是：") and "不少于30天" in first
+
+
+def test_a_claim_about_a_documents_validity_is_answered_first(assistant):
+    a = assistant.ask("乐山这个政务信息化项目管理办法是长期有效的，没规定期限吧？")
+    assert a.answer.startswith("不是：") and "有效期 5 年" in a.answer.split("\n")[0]
+    assert "leshan-2022/第五十七条" in _cited(a)
+    assert unbacked_numbers(a, assistant.corpus.catalog) == []  # 2027年6月24日 is the catalog's date

@@ -50,6 +50,26 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
     if not citations:
         return None
     # "有效期是5年没错吧": the conclusion first, computed from the clause quoted.
-    verdict = conclusion(ctx, analysis, quoted)
+    verdict = conclusion(ctx, analysis, quoted) or _validity_claim(ctx, analysis, quoted)
     text = "\n".join(([verdict] if verdict else []) + lines + ([""] + notes if notes else []))
     return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
+
+
+# A claim about how long a document holds: for ever ("长期有效的，没规定期限吧"), or no longer.
+_TIMELESS = re.compile(r"长期有效|一直有效|永久有效|没(有)?(规定)?(期限|有效期)|不会(过期|失效)")
+_LAPSED = re.compile(r"(已经|早就|已)(失效|过期|废止)")
+
+
+def _validity_claim(ctx: Context, analysis: QueryAnalysis, quoted: list[Hit]) -> str | None:
+    """是/不是 for a claim about one document's validity, from its catalog record (有效期至) and the
+    clause that states it."""
+    timeless, lapsed = _TIMELESS.search(analysis.question), _LAPSED.search(analysis.question)
+    if len(quoted) != 1 or not (timeless or lapsed):
+        return None
+    hit = quoted[0]
+    until = hit.meta.valid_until
+    if until is None:
+        return None
+    holds = False if timeless else until < ctx.today
+    said = f"有效期至{cn_date(until)}"
+    return f"{'是' if holds else '不是'}：{where(hit.meta, hit.clause.label)}规定“{LABEL_PREFIX.sub('', hit.clause.text, count=1)}”，{said}。"

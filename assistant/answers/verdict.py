@@ -125,9 +125,22 @@ _BEFORE_BODY = re.compile(r"[是由报向经把将，,、的和及与并]")
 
 def _body(text: str) -> str | None:
     """The body named right before a duty: the words after the last 是/由/报/向 …, ending in 局/委/…"""
-    tail = re.sub(r"(来|负责|统一|会同|进行)$", "", text)
+    tail = re.sub(r"(来|负责|牵头|统一|会同|进行)$", "", text)
     tail = _BEFORE_BODY.split(tail)[-1]
     return tail if 2 <= len(tail) <= 10 and _BODY.search(tail) else None
+
+
+_NAMED_BODY = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:局|委|办公室|小组|部门|政府|中心)")
+
+
+def _lead(before: str) -> str | None:
+    """Who leads a duty: "市数管局初审通过后，会同市财政局、市发改委…组织" is led by 市数管局 (the
+    body before 会同), not by the last body of the list; otherwise the body right before the duty."""
+    if "会同" in before:
+        bodies = _NAMED_BODY.findall(before[:before.rindex("会同")])
+        if bodies:
+            return _BEFORE_BODY.split(bodies[-1])[-1]
+    return _body(before[-12:])
 
 
 def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
@@ -135,7 +148,7 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
         at_q, at_s = claim.find(duty), sentence.find(duty)
         if at_q < 0 or at_s < 0:
             continue
-        a, b = _body(claim[max(0, at_q - 12):at_q]), _body(sentence[max(0, at_s - 12):at_s])
+        a, b = _body(claim[max(0, at_q - 12):at_q]), _lead(sentence[max(0, at_s - 40):at_s])
         if a and b and not (a in b or b in a or a.lstrip("市区县") in b):
             return Verdict(False, f"{duty}的主体不同：{a} / {b}")
     return None

@@ -66,7 +66,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").
 _INTERROGATIVE = re.compile(r"[？?]|吗|呢|(?<![这那多])么|什么|啥|咋|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
-                            r"([\u4e00-\u9fa5])不\1|可不可以|对吧|是吧|有没有|还是")
+                            r"([\u4e00-\u9fa5])不\1|可不可以|对吧|是吧|吧$|有没有|还是")
 # 几 that counts loosely in a statement, not a question: "用了好几年了", "好几家公司都能做",
 # "十几个", "几十万", "有几个指标没达到".
 _INDEFINITE = re.compile(r"(好|十|这|那|前|近|没|过)几|几(十|百|千|万)|有几(个|项|处|条|家)[^，。？?]{1,12}(没|未|不)")

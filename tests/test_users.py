@@ -317,3 +317,10 @@ def test_a_claim_about_a_documents_validity_is_answered_first(assistant):
     assert a.answer.startswith("不是：") and "有效期 5 年" in a.answer.split("\n")[0]
     assert "leshan-2022/第五十七条" in _cited(a)
     assert unbacked_numbers(a, assistant.corpus.catalog) == []  # 2027年6月24日 is the catalog's date
+
+
+def test_each_city_of_a_comparison_is_read_in_its_own_words(assistant):
+    # 上城's 第九章 says 下架 for data not shared; 乐山 says 不予审批: a word one city never uses
+    # does not sink the other's clause.
+    a = assistant.ask("数据不按要求共享会被怎么处理？乐山和上城分别是怎么规定的")
+    assert {"leshan-2022/第三十三条", "shangcheng-draft/第九章·第6段"} <= _cited(a)

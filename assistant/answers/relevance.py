@@ -54,6 +54,7 @@ class Gate:
     foreign: tuple[str, ...]
     attribute: Asked | None
     thin: bool = False  # the asks name nothing ("要走什么手续"): the context is what is asked
+    across: bool = False  # several documents asked at once: each is read in its own words
 
 
 def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...] = ()) -> Gate:
@@ -84,7 +85,8 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     thin = bool(context.strip()) and _known_weight(matcher, named)[0] < MIN_MATCHED_IDF
     if thin and _known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
-    return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin)
+    return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin,
+                across=len(doc_ids) > 1)
 
 
 def unknown_content(matcher: Matcher, part: QueryAnalysis) -> list[str]:
@@ -110,9 +112,12 @@ def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
     # such words (个人所得税专项附加扣除) is not answered by the one word it shares. A noun no
     # document uses is held against the answer in full by is_relevant (gate.foreign).
     known = matcher.idf.keys()
+    # Several cities asked at once ("在哪个系统或者平台上填报？六安、乐山、上城"): a word one city's
+    # text never uses (填报, where 六安 says 申报) weighs for that city as an unknown word does.
+    own = matcher.doc_vocabulary(clause.id.split("/", 1)[0]) if gate.across else known
 
     def weigh(w: float, alts: frozenset[str], share: float = UNKNOWN_SHARE) -> float:
-        return w if alts & known else share * w
+        return w if alts & known and alts & own else share * w
 
     terms = [(weigh(w, alts), alts) for _, w, alts in matcher.question_terms(gate.asks)]
     words = {word for word, _, _ in matcher.question_terms(gate.asks)}

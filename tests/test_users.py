@@ -324,3 +324,9 @@ def test_each_city_of_a_comparison_is_read_in_its_own_words(assistant):
     # does not sink the other's clause.
     a = assistant.ask("数据不按要求共享会被怎么处理？乐山和上城分别是怎么规定的")
     assert {"leshan-2022/第三十三条", "shangcheng-draft/第九章·第6段"} <= _cited(a)
+
+
+def test_a_follow_up_naming_another_kind_of_project_keeps_the_stage(assistant):
+    # 运维项目 is a kind of project, not the 运维 stage: the 申报 of the question before carries.
+    a = assistant.ask("那运维项目要交啥", history=["启东新建项目申报要交什么表？"])
+    assert "qidong-2019/第七条" in _cited(a) and "项目状况说明书和预算清单" in a.answer

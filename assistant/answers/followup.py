@@ -20,6 +20,8 @@ MAX_TURNS = 6  # earlier questions looked at, newest first
 _ASKED_AMOUNT = re.compile(r"(投资|金额|预算)?(多少钱|多少万元?|多少|几万元?)(及)?(以上|以下)?")
 _FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s\u2002]|怎么样|如何|情况|分别|那边|这边|的话|如果是|如果|要是|假如|"
                      r"不超过|超过|不到|低于|高于|不低于|不少于|少于|多于|以上|以下|以内|及以上|及以下")
+# A kind of project ("运维项目", "新建类项目"), which names no stage of its own.
+_KIND = re.compile(r"(运行维护|运维|维护|新建|续建|改建|扩建|升级改造)(类)?项目")
 # A number with the bound around it: "超过500万", "500万以上".
 _BEFORE = r"(?:不超过|超过|不到|低于|高于|不低于|不少于|少于|多于|达到)?"
 _AFTER = r"(?:及以上|及以下|（含）以上|以上|以下|以内)?"
@@ -85,7 +87,8 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
     if now.doc_ids or now.compare or not prev.doc_ids:
         return Carried(question)
     cities = "、".join(prev.cities)
-    topic = "" if _stage_in(stages, question) else _stage_in(stages, prev.topic)
+    # "那运维项目要交啥" after "新建项目申报要交什么表？": 运维 names the kind of project, not a stage.
+    topic = "" if _stage_in(stages, _KIND.sub("", question)) else _stage_in(stages, prev.topic)
     text = f"{cities}{topic}：{question}" if topic else f"{cities}：{question}"
     note = f"沿用上一问的城市（{cities}）" + (f"与环节（{topic}）" if topic else "")
     return Carried(text, note)

@@ -45,6 +45,12 @@ def test_corpus_change_rebuilds_the_index(corpus_copy, tmp_path):
     assert second.index.manifest["corpus_hash"] != first.index.manifest["corpus_hash"]
     top = second.search("量子加密专线", k=3, city="六安")[0]
     assert top.clause.label == "第五条" and "量子加密专线" in top.clause.text
+    # only the changed clause was embedded again; every other vector is the one built before
+    assert first.index.manifest["embedded"] == first.index.manifest["clauses"]
+    assert second.index.manifest["embedded"] == 1
+    unchanged = first.index.collection.get(ids=["leshan-2022/第三十一条"], include=["embeddings"])["embeddings"][0]
+    again = second.index.collection.get(ids=["leshan-2022/第三十一条"], include=["embeddings"])["embeddings"][0]
+    assert np.array_equal(np.asarray(unchanged), np.asarray(again))
     # the previous build is kept (requests in flight may still read it); CURRENT names the new one
     assert current_build(index_dir) == second.index.path and old_build.exists()
 
@@ -69,6 +75,7 @@ def test_a_crash_mid_build_leaves_the_previous_build_in_use(corpus_copy, tmp_pat
     corpus = load_corpus(corpus_copy)
     tokenizer = make_tokenizer(corpus.catalog)
     good = build_index(corpus_copy, index_dir, tokenizer, UseEmbedder())
+    shutil.rmtree(index_dir / "vectors")  # nothing to reuse: the next build embeds, and crashes doing it
     with pytest.raises(RuntimeError, match="simulated crash"):
         build_index(corpus_copy, index_dir, tokenizer, _FailingEmbedder())
     assert current_build(index_dir) == good

@@ -35,6 +35,7 @@ from assistant.search.embedders import Embedder
 from assistant.errors import IndexNotBuilt, VectorStoreUnavailable
 from assistant.corpus.model import Part
 from assistant.search.tokenizer import Tokenizer
+from assistant.search.vectors import VectorCache, embed_new
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,9 @@ def _unreachable(exc: BaseException) -> bool:
     return any(w in text for w in ("connect", "timeout", "refused", "unreachable", "network"))
 
 
+STORE_BATCH = 4096  # clauses per Chroma add (its own limit is larger; this bounds one request)
+
+
 def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedder: Embedder | None,
                 progress: Progress = _no_progress, batch: int = 256, chroma_url: str | None = None) -> Path:
     """Build aside, then swap in whole: a crash mid-build leaves the previous build in use."""
@@ -255,17 +259,18 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
             client = chroma_client(tmp / "chroma", chroma_url)
             collection = client.create_collection(
                 cname, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
-            for start in range(0, len(clauses), batch):
-                chunk = clauses[start:start + batch]
-                vectors = embedder.embed(texts[start:start + batch])
+            # Only texts no earlier build embedded are embedded: a new document costs its own clauses.
+            vectors, embedded = embed_new(embedder, texts, VectorCache(index_dir, embedder.name), batch, progress)
+            lap("embed")
+            for start in range(0, len(clauses), STORE_BATCH):
+                chunk = clauses[start:start + STORE_BATCH]
                 collection.add(
                     ids=[c.id for c in chunk],
-                    embeddings=np.asarray(vectors, dtype=np.float32),
+                    embeddings=vectors[start:start + STORE_BATCH],
                     documents=[c.text for c in chunk],
                     metadatas=[_metadata(corpus, c) for c in chunk],
                 )
-                progress("embed", min(start + batch, len(clauses)), len(clauses))
-            lap("embed")
+            lap("store")
 
         manifest = expected_manifest(corpus.catalog, tokenizer, embedder, chroma_url) | {
             "collection": cname,
@@ -276,6 +281,7 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 3),
             "timings": timings,
+            "embedded": embedded if embedder is not None else 0,  # the rest reused from earlier builds
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                            encoding="utf-8")

@@ -330,3 +330,9 @@ def test_a_follow_up_naming_another_kind_of_project_keeps_the_stage(assistant):
     # 运维项目 is a kind of project, not the 运维 stage: the 申报 of the question before carries.
     a = assistant.ask("那运维项目要交啥", history=["启东新建项目申报要交什么表？"])
     assert "qidong-2019/第七条" in _cited(a) and "项目状况说明书和预算清单" in a.answer
+
+
+def test_how_often_is_looked_for_as_a_period_not_a_duration(assistant):
+    # 上城 第七章·第8段 "每月20日前…报送项目建设进度": a period; 多久 must not send the search to durations.
+    a = assistant.ask("上城区项目进度多长时间报一次")
+    assert "shangcheng-draft/第七章·第8段" in _cited(a) and "每月20日前" in a.answer

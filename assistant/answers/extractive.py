@@ -22,6 +22,7 @@ from assistant.rules.facts import extract_facts
 from assistant.search.query import QueryAnalysis
 
 MAX_CITATIONS = 4
+PERIODS = ("每月", "每年", "每季度", "每半年", "定期", "按年度")  # how the texts say how often
 AMOUNT_LABEL = re.compile(r"(总投资|投资|预算|概算|金额|资金)(大概|大约|约|是|为|有)?(?=[\d一二三四五六七八九十两百千万]+(万|元|亿))")
 PER_CITY_HITS = 5
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
@@ -34,6 +35,10 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
                       routing: bool = True) -> Answer:
     covered = list(ctx.corpus.catalog.docs)
     request = understand(analysis.topic)
+    if Asked.FREQUENCY in request.asked:
+        # "进度多久报一次" asks for a period (每月, 每年), not a duration: search for that.
+        analysis = replace(analysis, expansions=tuple(e for e in analysis.expansions if not e.startswith("#"))
+                           + PERIODS)
     gate = build_gate(ctx.matcher, analysis, request, doc_ids if routing else ())
     scope = doc_ids if routing else ()
     others = other_documents(analysis.topic)

@@ -336,3 +336,9 @@ def test_how_often_is_looked_for_as_a_period_not_a_duration(assistant):
     # 上城 第七章·第8段 "每月20日前…报送项目建设进度": a period; 多久 must not send the search to durations.
     a = assistant.ask("上城区项目进度多长时间报一次")
     assert "shangcheng-draft/第七章·第8段" in _cited(a) and "每月20日前" in a.answer
+
+
+def test_what_follows_a_breach_is_answered_by_the_clause_that_states_a_sanction(assistant):
+    # 乐山 第十一条 states the duty to share; 第三十三条 what follows when data is not shared.
+    a = assistant.ask("乐山系统数据不共享出来会有啥后果")
+    assert a.citations[0].article == "第三十三条"

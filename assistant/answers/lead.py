@@ -28,6 +28,8 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
     longer ones the best-matching 款 or 项 is found: an item comes with the sentence that
     introduces it, a sentence or heading that announces a list comes with the list, and a long
     款 is cut to its best sentences."""
+    if attribute is Asked.CONSEQUENCE:
+        attribute = None  # what follows a breach is told by the provision, not by one sentence of it
     score = matcher.scorer(analysis)
     body = LABEL_PREFIX.sub("", clause.text, count=1)
     short = len(fold(body)) <= _SHORT_CLAUSE

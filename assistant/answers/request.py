@@ -155,7 +155,10 @@ def strip_procedure(ask: str) -> str:
 
 
 # Attributes a clause can show it answers by stating a value of their kind.
-VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER, Asked.WHO}
+VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER, Asked.WHO, Asked.CONSEQUENCE}
+# What follows a breach: "不予审批", "不安排运行维护经费", "暂停项目建设", "予以下架", "通报批评".
+_SANCTION = re.compile(r"不予|不安排|不再安排|不批准|不得[^，。；]{0,4}(投入|使用|运行)|暂停|暂缓|终止|中止|通报|追究|处分|取消|下架|淘汰|撤销|收回|扣减|核减|"
+                       r"限期整改|责令|约谈|问责|查处")
 # Who does it: "由项目建设单位联合市数管局组织", "市财政局负责…".
 _ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头")
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
@@ -189,6 +192,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return bool(_FUNDING.search(sentence))
     if asked is Asked.WHO:
         return bool(_ACTOR.search(sentence))
+    if asked is Asked.CONSEQUENCE:
+        return bool(_SANCTION.search(sentence))
     if asked is Asked.STANDARD:
         return bool(_STANDARD.search(sentence))
     if asked is Asked.DATE:

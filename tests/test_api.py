@@ -277,6 +277,8 @@ def test_a_city_the_corpus_lacks_is_named_back_the_same_way_everywhere(client):
      "body", "不是合法的 JSON（第 17 个字符附近）"),
     ("post", "/api/ask", {"json": {"question": 123}}, "question", "应为文字"),
     ("post", "/api/ask", {"json": {"question": "x", "history": "abc"}}, "history", "应为列表"),
+    ("post", "/api/ask", {"json": {"question": "x", "history": ["六安试运行多久？"]}}, "history.0",
+     '应为 JSON 对象（如 history 的每一项：{"question"'),
     ("post", "/api/ask", {"params": {"stream": "maybe"}, "json": {"question": "x"}}, "stream", "应为 true 或 false"),
 ])
 def test_every_4xx_names_the_field_as_sent_and_says_in_chinese_what_is_allowed(client, method, path, kwargs,

@@ -139,6 +139,9 @@ def _message(err: dict) -> str:
     if kind == "json_invalid":
         loc = [p for p in err.get("loc", ()) if isinstance(p, int)]
         return "不是合法的 JSON" + (f"（第 {loc[0]} 个字符附近）" if loc else "")
+    if kind in ("model_attributes_type", "dict_type") and tuple(err.get("loc", ())) != ("body",):
+        return "应为 JSON 对象（如 history 的每一项：{\"question\": \"…\", \"answer\": \"…\"}）" \
+            if "history" in err.get("loc", ()) else "应为 JSON 对象"
     template = _MESSAGES.get(kind)
     if template:
         try:

@@ -55,3 +55,11 @@ def test_quantities_and_compare(analyzer):
     a = analyzer.analyze("三百万的项目六安和乐山分别要不要监理")
     assert [q.canonical for q in a.quantities] == ["300万元"]
     assert a.compare and a.doc_ids == ("luan-2021", "leshan-2022")
+
+
+def test_the_part_of_speech_table_is_loaded_once_per_process():
+    # jieba's initialize() rereads the whole table (~0.7 s) on every call: a question naming a
+    # word the corpus lacks must not pay that each time.
+    from assistant.search.tokenizer import _noun_tags
+
+    assert _noun_tags() is _noun_tags() and len(_noun_tags()) > 300_000

@@ -181,10 +181,19 @@ _TIME_NOUNS = frozenset({"季度", "年度", "月份", "地方", "时候", "时�
 
 
 @functools.cache
+def warm_tagger() -> None:
+    """Load jieba's part-of-speech table now (2–3 s), not in the first request that names a place
+    the corpus lacks. A server calls it in the background at start; the CLI does not need to."""
+    _noun_tags()
+
+
+@functools.lru_cache(maxsize=1)
 def _noun_tags() -> dict[str, str]:
+    # Once per process: jieba's initialize() reads the whole table again on every call (~0.7 s).
     import jieba.posseg
 
-    jieba.posseg.dt.initialize()
+    if not jieba.posseg.dt.word_tag_tab:
+        jieba.posseg.dt.initialize()
     return jieba.posseg.dt.word_tag_tab
 
 

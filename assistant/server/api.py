@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import os
+import threading
 from datetime import date
 from enum import Enum
 from typing import Annotated, Iterator, Optional
@@ -27,6 +28,7 @@ from assistant.errors import IndexNotBuilt, NotFound, RegassistError, VectorStor
 from assistant.llm.grounded import Grounded
 from assistant.rules.facts import ProjectKind, parse_amount, project_facts
 from assistant.search.retrievers import Mode
+from assistant.search.tokenizer import warm_tagger
 from assistant.server.live import Current, Live, make_service, open_live
 from assistant.limits import MAX_CITY, MAX_QUESTION
 from assistant.server.security import DOC_ID, InvalidLabel, SecuritySettings, check_label, install_security
@@ -226,6 +228,8 @@ def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: G
     )
     security = security or SecuritySettings()
     install_security(app, security)
+    # The tagger's table loads in the background: no user's first question waits seconds for it.
+    threading.Thread(target=warm_tagger, name="warm-tagger", daemon=True).start()
 
     _install_errors(app)
     _ask_routes(app, live, security)

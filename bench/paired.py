@@ -1,0 +1,157 @@
+"""The HTTP API against the floor, on fresh questions: `regassist serve` as users run it (web UI
+mounted, an API key set, request logs at warning) and a bare BM25 server (bench/bare_bm25.py),
+both newly started on loopback, each asked every question once, interleaved (the order of the
+pair alternates), over one keep-alive connection each. Prints p50/p95 of both and their ratio;
+writes bench/results/http.json.
+
+    python bench/paired.py                 # search: the users' questions; ask: the 320 evaluation questions
+    python bench/paired.py --limit 100     # fewer questions
+
+Each question is new to both servers (no answer, vector or token cache has seen it): users'
+questions are mostly new, so this is the latency they meet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+KEY = "bench-key"
+WARMUP = ("预热：项目验收", "预热：申报材料", "预热：运维经费")  # in no question set
+sys.path.insert(0, str(REPO / "bench"))
+
+from load import free_port  # noqa: E402
+
+
+def _questions(paths: list[Path]) -> list[str]:
+    out: list[str] = []
+    for path in paths:
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+            if case["q"] not in out:
+                out.append(case["q"])
+    return out
+
+
+def _start(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{cmd[0]} exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.2)
+    _stop(proc)
+    raise SystemExit(f"{cmd[0]} did not answer /healthz within 300 s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+
+
+def _timed(conn: http.client.HTTPConnection, method: str, path: str, body: dict | None = None) -> float:
+    headers = {"Authorization": f"Bearer {KEY}"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    started = time.perf_counter()
+    conn.request(method, path, body=payload, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    ms = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise SystemExit(f"{method} {path} → {response.status}")
+    return ms
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 2)
+
+
+def _paired(name: str, questions: list[str], ours, bare) -> dict:
+    """Each question once to each server, the order alternating."""
+    a, b = [], []
+    for i, q in enumerate(questions):
+        if i % 2:
+            b.append(bare(q))
+            a.append(ours(q))
+        else:
+            a.append(ours(q))
+            b.append(bare(q))
+        if (i + 1) % 50 == 0:
+            print(f"… {name} {i + 1}/{len(questions)}", file=sys.stderr, flush=True)
+    row = {"endpoint": name, "questions": len(questions),
+           "p50_ms": _pct(a, 50), "p95_ms": _pct(a, 95), "bare_p50_ms": _pct(b, 50), "bare_p95_ms": _pct(b, 95)}
+    row["ratio_p50"] = round(row["p50_ms"] / row["bare_p50_ms"], 2)
+    row["ratio_p95"] = round(row["p95_ms"] / row["bare_p95_ms"], 2)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=0, help="questions per phase (0: all)")
+    ap.add_argument("--json", type=Path, default=RESULTS / "http.json")
+    args = ap.parse_args()
+    users = _questions(sorted((REPO / "evals" / "users").glob("*.yaml")))
+    old = [q for q in _questions([REPO / "evals" / "cases.yaml"]) if q not in users]
+    if args.limit:
+        users, old = users[:args.limit], old[:args.limit]
+
+    env = {**os.environ, "REGASSIST_API_KEY": KEY, "REGASSIST_LOG_LEVEL": "warning", "OPENBLAS_NUM_THREADS": "1"}
+    exe = Path(sys.executable).with_name("regassist")
+    ours_port, bare_port = free_port(), free_port()
+    subprocess.run([str(exe), "index"], cwd=REPO, env=env, check=True, capture_output=True)
+    ours = _start([str(exe), "serve", "--host", "127.0.0.1", "--port", str(ours_port), "--log-level", "warning"],
+                  ours_port, env)
+    bare = _start([sys.executable, str(REPO / "bench" / "bare_bm25.py"), "--port", str(bare_port)], bare_port, env)
+    try:
+        oc = http.client.HTTPConnection("127.0.0.1", ours_port, timeout=60)
+        bc = http.client.HTTPConnection("127.0.0.1", bare_port, timeout=60)
+        bare_search = lambda q: _timed(bc, "GET", "/search?" + urlencode({"q": q, "k": 5}))  # noqa: E731
+        for q in WARMUP:  # first requests load models and tables: not what a user waits for after start-up
+            _timed(oc, "GET", "/api/search?" + urlencode({"q": q}))
+            _timed(oc, "POST", "/api/ask", {"question": q})
+            bare_search(q)
+        rows = [
+            _paired("search", users, lambda q: _timed(oc, "GET", "/api/search?" + urlencode({"q": q, "k": 5})),
+                    bare_search),
+            _paired("ask", old, lambda q: _timed(oc, "POST", "/api/ask", {"question": q}), bare_search),
+        ]
+    finally:
+        _stop(ours)
+        _stop(bare)
+    columns = ["endpoint", "questions", "p50_ms", "p95_ms", "bare_p50_ms", "bare_p95_ms", "ratio_p50", "ratio_p95"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for r in rows:
+        print("| " + " | ".join(str(r[c]) for c in columns) + " |")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"cpus": os.cpu_count(), "results": rows}, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -83,3 +83,16 @@ def test_chinese_numerals_round_trip(n):
                                             ("百分之十五", ["15%"]), ("半年内", ["6个月"])])
 def test_examples(text, expected):
     assert canonical_quantities(text) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="项目验收申报材料六安试运行个月", max_size=30),
+       st.text(alphabet="项目验收申报材料六安试运行个月", max_size=80))
+def test_the_longest_common_run_is_difflibs_from_four_characters_on(question, text):
+    from difflib import SequenceMatcher
+
+    from assistant.search.matching import longest_common_run, question_grams
+
+    m = SequenceMatcher(None, text, question, autojunk=False)
+    run = m.find_longest_match(0, len(text), 0, len(question)).size
+    assert max(0, longest_common_run(text, question_grams(question)) - 3) == max(0, run - 3)

@@ -5,7 +5,6 @@ relevance gate, the reranker and lead selection all weigh a question through one
 from __future__ import annotations
 
 import math
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Callable
 
@@ -29,6 +28,32 @@ _COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 �
 
 Term = tuple[str, float, frozenset[str]]  # (word, weight, tokens that count as a match for it)
 Scorer = Callable[[str], float]
+
+
+GRAM = 4  # the shortest run that earns PHRASE_BONUS
+
+
+def question_grams(question: str) -> dict[str, list[int]]:
+    """Where each GRAM-character run of the question starts."""
+    grams: dict[str, list[int]] = {}
+    for j in range(len(question) - GRAM + 1):
+        grams.setdefault(question[j:j + GRAM], []).append(j)
+    return grams
+
+
+def longest_common_run(text: str, grams: dict[str, list[int]]) -> int:
+    """The longest run of characters `text` shares with the question, when it is GRAM or longer
+    (0 otherwise): GRAM-runs matched at consecutive positions of both make one longer run."""
+    best, previous = 0, {}
+    for i in range(len(text) - GRAM + 1):
+        starts = grams.get(text[i:i + GRAM])
+        if not starts:
+            previous = {}
+            continue
+        current = {j: previous.get(j - 1, 0) + 1 for j in starts}
+        best = max(best, *current.values())
+        previous = current
+    return best + GRAM - 1 if best else 0
 
 
 class Matcher:
@@ -139,18 +164,14 @@ class Matcher:
             extra |= set(self.tokenizer.tokens(e))
         extra -= {a for _, _, alts in terms for a in alts}  # expansions of a stopword (多久 → #个月)
         pieces = {word: self.pieces(word) for word, _, _ in terms}
-        question = normalize(analysis.topic)
-        # The question is indexed once (SequenceMatcher indexes its second sequence); each text
-        # is then matched against it — the longest common run is the same either way round.
-        matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(question)
+        # The question's 4-character runs, indexed once: a text's longest run in common with it
+        # (which earns the phrase bonus from 4 characters on) is then found in one pass.
+        grams = question_grams(normalize(analysis.topic))
         idf = self.idf
 
         def score(text: str) -> float:
             toks = self._text_tokens(text)
-            norm = self._normalized(text)
-            matcher.set_seq1(norm)
-            run = matcher.find_longest_match(0, len(norm), 0, len(question)).size
+            run = longest_common_run(self._normalized(text), grams)
             return (sum(w * self.credit(word, alts, pieces[word], toks) for word, w, alts in terms)
                     + 0.3 * sum(idf.get(t, 0.0) for t in extra & toks)
                     + PHRASE_BONUS * max(0, run - 3))

@@ -2,7 +2,7 @@
 mounted, an API key set, request logs at warning) and a bare BM25 server (bench/bare_bm25.py),
 both newly started on loopback, each asked every question once, interleaved (the order of the
 pair alternates), over one keep-alive connection each. Prints p50/p95 of both and their ratio;
-writes bench/results/http.json.
+writes bench/results/paired.json.
 
     python bench/paired.py                 # search: the users' questions; ask: the 320 evaluation questions
     python bench/paired.py --limit 100     # fewer questions
@@ -114,7 +114,7 @@ def _paired(name: str, questions: list[str], ours, bare) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0, help="questions per phase (0: all)")
-    ap.add_argument("--json", type=Path, default=RESULTS / "http.json")
+    ap.add_argument("--json", type=Path, default=RESULTS / "paired.json")
     args = ap.parse_args()
     users = _questions(sorted((REPO / "evals" / "users").glob("*.yaml")))
     old = [q for q in _questions([REPO / "evals" / "cases.yaml"]) if q not in users]

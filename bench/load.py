@@ -49,13 +49,17 @@ def questions() -> list[str]:
 def start_server(port: int, workers: int, ui: bool) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("regassist")
     cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    cmd += [] if ui else ["--no-ui"]
-    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+    return start(cmd + ([] if ui else ["--no-ui"]), port)
+
+
+def start(cmd: list[str], port: int, env: dict | None = None, seconds: float = 180) -> subprocess.Popen:
+    """A server process in its own group, once GET /healthz on `port` answers 200."""
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+            raise SystemExit(f"{cmd[0]} exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -64,7 +68,7 @@ def start_server(port: int, workers: int, ui: bool) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     stop_server(proc)
-    raise SystemExit("server did not become healthy within 180 s")
+    raise SystemExit(f"{cmd[0]} did not become healthy within {seconds:.0f} s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

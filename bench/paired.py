@@ -17,7 +17,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ KEY = "bench-key"
 WARMUP = ("预热：项目验收", "预热：申报材料", "预热：运维经费")  # in no question set
 sys.path.insert(0, str(REPO / "bench"))
 
-from load import free_port  # noqa: E402
+from load import free_port, start, stop_server  # noqa: E402
 
 
 def _questions(paths: list[Path]) -> list[str]:
@@ -42,33 +41,6 @@ def _questions(paths: list[Path]) -> list[str]:
             if case["q"] not in out:
                 out.append(case["q"])
     return out
-
-
-def _start(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{cmd[0]} exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.2)
-    _stop(proc)
-    raise SystemExit(f"{cmd[0]} did not answer /healthz within 300 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        pass
 
 
 def _timed(conn: http.client.HTTPConnection, method: str, path: str, body: dict | None = None) -> float:
@@ -125,9 +97,9 @@ def main() -> None:
     exe = Path(sys.executable).with_name("regassist")
     ours_port, bare_port = free_port(), free_port()
     subprocess.run([str(exe), "index"], cwd=REPO, env=env, check=True, capture_output=True)
-    ours = _start([str(exe), "serve", "--host", "127.0.0.1", "--port", str(ours_port), "--log-level", "warning"],
-                  ours_port, env)
-    bare = _start([sys.executable, str(REPO / "bench" / "bare_bm25.py"), "--port", str(bare_port)], bare_port, env)
+    ours = start([str(exe), "serve", "--host", "127.0.0.1", "--port", str(ours_port), "--log-level", "warning"],
+                  ours_port, env, seconds=300)
+    bare = start([sys.executable, str(REPO / "bench" / "bare_bm25.py"), "--port", str(bare_port)], bare_port, env, seconds=300)
     try:
         oc = http.client.HTTPConnection("127.0.0.1", ours_port, timeout=60)
         bc = http.client.HTTPConnection("127.0.0.1", bare_port, timeout=60)
@@ -142,8 +114,8 @@ def main() -> None:
             _paired("ask", old, lambda q: _timed(oc, "POST", "/api/ask", {"question": q}), bare_search),
         ]
     finally:
-        _stop(ours)
-        _stop(bare)
+        stop_server(ours)
+        stop_server(bare)
     columns = ["endpoint", "questions", "p50_ms", "p95_ms", "bare_p50_ms", "bare_p95_ms", "ratio_p50", "ratio_p95"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

@@ -110,3 +110,15 @@ def test_vectors_in_chroma_are_the_embedder_s(assistant):
     stored = np.asarray(got["embeddings"][0], dtype=np.float32)
     assert stored.shape == (512,) and abs(float(np.linalg.norm(stored)) - 1.0) < 1e-3
     assert json.loads((assistant.index.path / "manifest.json").read_text(encoding="utf-8"))["embedder"] == "use-m3"
+
+
+@pytest.mark.parametrize("damage", ["{not json", "", "[]", '{"clauses": "many"}'])
+def test_a_damaged_manifest_is_rebuilt_not_a_crash(corpus_copy, tmp_path, damage):
+    index_dir = tmp_path / "index"
+    first = Assistant.open(corpus_copy, index_dir)
+    (first.index.path / "manifest.json").write_text(damage, encoding="utf-8")
+    corpus = load_corpus(corpus_copy)
+    with pytest.raises(IndexNotBuilt, match="damaged"):
+        load_index(index_dir, expected_manifest(corpus.catalog, make_tokenizer(corpus.catalog), UseEmbedder()))
+    again = Assistant.open(corpus_copy, index_dir)
+    assert again.index.path != first.index.path and again.ask("乐山试运行多久才能验收？").answerable

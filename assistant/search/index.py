@@ -154,13 +154,25 @@ def current_build(index_dir: Path) -> Path | None:
     return build if (build / "manifest.json").is_file() else None
 
 
+def _read_manifest(build: Path) -> dict:
+    """The build's manifest; a file that is not a JSON object (truncated, emptied, replaced) makes
+    the build damaged, to be rebuilt — never a traceback."""
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IndexNotBuilt(f"index at {build} is damaged (manifest.json: {exc}) — run: regassist index") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("clauses"), int):
+        raise IndexNotBuilt(f"index at {build} is damaged (manifest.json is not a build's manifest) — run: regassist index")
+    return manifest
+
+
 def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | None = None) -> Index:
     """Load the build CURRENT points to; IndexNotBuilt if there is none, it is incomplete, or it
     was built from another corpus / tokenizer / embedder than `expected`."""
     build = current_build(index_dir)
     if build is None:
         raise IndexNotBuilt(f"no index at {index_dir} — run: regassist index")
-    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _read_manifest(build)
     if expected is not None and not _matches(manifest, expected):
         changed = [k for k, v in expected.items() if manifest.get(k) != v]
         raise IndexNotBuilt(

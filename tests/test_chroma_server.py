@@ -92,6 +92,14 @@ def test_chroma_down_degrades_to_bm25_and_recovers(workers, chroma, assistant):
     base, _ = workers
     unrouted = ["开发商验收时要交源代码吗", "项目资产归谁所有", "监理费用从哪里出", "等保测评多久做一次"]
     chroma.kill()
+    # Health says so at once, before any request has met the outage.
+    assert {httpx.get(f"{base}/healthz").json()["status"] for _ in range(4)} == {"degraded"}
+    # A dense search answers from BM25, and the connection it came on keeps serving.
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for q in unrouted:
+            r = client.get("/api/search", params={"q": q, "k": 3, "mode": "dense"})
+            assert r.status_code == 200 and r.json(), q
+            assert client.post("/api/ask", json={"question": q}).status_code == 200
     statuses = set()
     for _ in range(3):
         for q in unrouted:

@@ -100,6 +100,31 @@ class DenseRetriever:
         self._cached_documents = cached_documents
         self._lock = threading.Lock()
         self._queries: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        # When the vector store last failed (None: healthy). Only a call that reached the store
+        # clears it: an answer from cached vectors says nothing about whether the store is back.
+        self.failed_at: float | None = None
+
+    def _store(self, call):
+        """A call to the vector store, its outcome recorded (logged once per outage and recovery)."""
+        try:
+            result = call()
+        except Exception:
+            if self.failed_at is None:
+                log.warning("vector store failed, answering from BM25 alone until it returns", exc_info=True)
+            self.failed_at = time.monotonic()
+            raise
+        if self.failed_at is not None:
+            log.warning("vector store is back")
+            self.failed_at = None
+        return result
+
+    def probe(self) -> bool:
+        """Whether the vector store answers now (for /healthz)."""
+        try:
+            self._store(self.index.collection.count)
+        except Exception:
+            return False
+        return True
 
     def _doc_vectors(self, doc_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(clause rows, vectors) of one document."""
@@ -107,7 +132,7 @@ class DenseRetriever:
             if doc_id in self._vectors:
                 self._vectors.move_to_end(doc_id)
                 return self._vectors[doc_id]
-        got = self.index.collection.get(where={"doc_id": doc_id}, include=["embeddings"])
+        got = self._store(lambda: self.index.collection.get(where={"doc_id": doc_id}, include=["embeddings"]))
         rows = np.array([self.index.row_of[i] for i in got["ids"]], dtype=np.int64)
         vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(rows), -1)
         with self._lock:
@@ -146,8 +171,8 @@ class DenseRetriever:
         if doc_ids:
             where = {"doc_id": {"$in": list(doc_ids)}}
         n = min(k, len(self.index.clauses))
-        result = self.index.collection.query(query_embeddings=vector, n_results=n, where=where,
-                                             include=["distances"])
+        result = self._store(lambda: self.index.collection.query(query_embeddings=vector, n_results=n, where=where,
+                                                                 include=["distances"]))
         ids, distances = result["ids"][0], result["distances"][0]
         return [(self.index.row_of[i], 1.0 - float(d)) for i, d in zip(ids, distances)]
 
@@ -169,19 +194,25 @@ class HybridRetriever:
                  depth: int = 50):
         self.bm25, self.dense, self.weights, self.depth = bm25, dense, weights, depth
 
-        self.dense_failed_at: float | None = None  # last time the vector store failed (None: healthy)
-
     def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
         depth = max(self.depth, k)
         sparse = self.bm25.search(query, depth, doc_ids)
         try:
             dense = self.dense.search(query, depth, doc_ids)
-        except Exception as exc:  # a Chroma server that is down: BM25 alone still answers
-            if self.dense_failed_at is None:
-                log.warning("vector store failed, answering from BM25 alone until it returns: %s", exc)
-            self.dense_failed_at = time.monotonic()
+        except Exception:  # a Chroma server that is down: BM25 alone still answers (recorded by dense)
             return sparse[:k]
-        if self.dense_failed_at is not None:
-            log.warning("vector store is back")
-            self.dense_failed_at = None
         return rrf([sparse, dense], list(self.weights))[:k]
+
+
+class FallbackRetriever:
+    """Dense search that answers from BM25 while the vector store is down (mode=dense never fails
+    a request because Chroma does)."""
+
+    def __init__(self, dense: DenseRetriever, bm25: Bm25Retriever):
+        self.dense, self.bm25 = dense, bm25
+
+    def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
+        try:
+            return self.dense.search(query, k, doc_ids)
+        except Exception:
+            return self.bm25.search(query, k, doc_ids)

@@ -11,7 +11,8 @@ from assistant.search.embedders import Embedder
 from assistant.search.index import Index
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
-from assistant.search.retrievers import Bm25Retriever, DenseRetriever, HybridRetriever, Mode, Ranked, Retriever
+from assistant.search.retrievers import (Bm25Retriever, DenseRetriever, FallbackRetriever, HybridRetriever, Mode,
+                                         Ranked, Retriever)
 from assistant.search.tokenizer import Tokenizer
 
 RERANK_DEPTH = 8
@@ -51,13 +52,14 @@ class Searcher:
         self.dense = DenseRetriever(index, embedder) if embedder is not None and index.collection is not None else None
         self.hybrid = (HybridRetriever(self.bm25, self.dense, weights=(1.0, options.dense_weight))
                        if self.dense is not None else None)
+        self.dense_or_bm25 = FallbackRetriever(self.dense, self.bm25) if self.dense is not None else None
 
     def retriever(self, mode: Mode) -> Retriever:
         if mode is Mode.BM25:
             return self.bm25
         if self.dense is None:
             raise IndexNotBuilt("this index has no dense vectors — rebuild with an embedder: regassist index")
-        return self.dense if mode is Mode.DENSE else self.hybrid
+        return self.dense_or_bm25 if mode is Mode.DENSE else self.hybrid
 
     def hits(self, ranked: Ranked) -> list[Hit]:
         documents = self.index.corpus.documents

@@ -278,7 +278,12 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
         svc = live.current()
         a = svc.assistant
         m = a.index.manifest
-        hybrid_down = a.hybrid is not None and a.hybrid.dense_failed_at is not None
+        dense = a.searcher.dense
+        # A vector store on a server is asked now (its outage may not have met a request yet:
+        # answers from cached vectors never reach it); the embedded one fails only with the disk.
+        if dense is not None and m.get("vector_store", "embedded") != "embedded":
+            dense.probe()
+        hybrid_down = dense is not None and dense.failed_at is not None
         return {"status": "degraded" if hybrid_down else "ok", "index": str(a.index.path),
                 "build": a.index.path.name, "corpus_hash": m.get("corpus_hash"), "embedder": m.get("embedder"),
                 "vector_store": ("unavailable" if hybrid_down else m.get("vector_store", "embedded")),

@@ -190,6 +190,17 @@ def test_compare_exports_csv_and_markdown(client):
     assert "*未作规定*" in md and "**第四十三条**" in md
 
 
+def test_exports_carry_no_formula_and_no_markup(client):
+    # A topic no curated one matches becomes the row's label, as the user wrote it.
+    question = "=信创适配<b>怎么要求</b>"
+    r = client.post("/api/compare?format=csv", json={"question": question})
+    rows = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert r.status_code == 200 and rows[1][0] == "'" + question
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    md = client.post("/api/compare?format=markdown", json={"question": question}).text
+    assert "<b>" not in md and "=信创适配&lt;b&gt;怎么要求&lt;/b&gt;" in md
+
+
 @pytest.mark.parametrize("payload, status, words", [
     ({"topic": "不存在的主题"}, 404, "可选主题"),
     ({"topic": "监理", "cities": ["北京"]}, 404, "目前收录"),
@@ -230,6 +241,8 @@ def test_check_amount_as_number_and_as_yuan_agree(client):
 @pytest.mark.parametrize("payload, status, field", [
     ({"city": "六安", "amount": "很多钱"}, 422, "amount"),
     ({"city": "六安", "amount": -5}, 422, "amount"),
+    ({"city": "六安", "amount": "nan"}, 422, "amount"),
+    ({"city": "六安", "amount": "inf"}, 422, "amount"),
     ({"city": "六安", "project_type": "翻新"}, 422, "project_type"),
     ({"amount": 300}, 422, "city"),
     ({"city": "六安", "approval_date": "昨天"}, 422, "approval_date"),

@@ -92,7 +92,7 @@ class Comparison:
         writer = csv.writer(out)
         writer.writerow(["主题"] + [f"{m.city}《{m.title}》" for m in self.docs])
         for row in self.rows:
-            writer.writerow([row.topic] + [_cell_text(c) for c in row.cells])
+            writer.writerow([_inert(row.topic)] + [_inert(_cell_text(c)) for c in row.cells])
         return out.getvalue()
 
     def to_markdown(self) -> str:
@@ -129,7 +129,17 @@ def _cell_text(cell: Cell) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    # Text from a question or a clause is text, never markup in whatever renders the table.
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>")
+
+
+# A spreadsheet reads a cell starting with these as a formula (=HYPERLINK(…), @SUM, -2+3+cmd|…).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula character is quoted with '."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _marked(finding: Excerpt, open_: str, close: str, escape) -> str:

@@ -3,6 +3,7 @@ from a form (项目自查), amounts parsed in any spelling (300万元, 三百万
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -122,6 +123,8 @@ def parse_amount(value: float | int | str | None) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError("金额应为有限的数字（单位万元），如 300 或 300万元")
         if value < 0:
             raise ValueError("金额不能为负数")
         return float(value)

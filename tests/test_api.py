@@ -26,6 +26,8 @@ def test_healthz_reports_the_loaded_index(client, assistant):
     assert body["status"] == "ok"
     assert body["corpus_hash"] == assistant.index.manifest["corpus_hash"]
     assert body["embedder"] == "use-m3" and body["documents"] == 4 and body["clauses"] == len(assistant.index.clauses)
+    # open to anyone: the build's name, never a path on the server
+    assert body["build"] == assistant.index.path.name and str(assistant.index.path.parent) not in str(body)
 
 
 def test_ask_answers_with_the_cited_clause(client):

@@ -94,3 +94,15 @@ def test_a_city_without_curated_clauses_is_compared_by_retrieval(corpus_copy, tm
     assert trial.source == "retrieved" and trial.findings[0].article == "第三十一条"
     assert "3 个月" in trial.findings[0].figures
     assert ip.findings[0].article == "第四十三条"
+
+
+def test_the_ui_keeps_its_exports_in_one_directory_and_only_the_newest(assistant):
+    from assistant.server.ui import Callbacks, Exports
+
+    from assistant.llm.grounded import Grounded
+
+    cb = Callbacks(assistant, Comparer(assistant.context), Grounded(assistant))
+    paths = [cb.compare(["试运行"], ["六安市", "乐山市"], "")[1] for _ in range(Exports.KEEP + 5)]
+    folders = [p for p in cb.exports.root.iterdir()]
+    assert len(folders) == Exports.KEEP and all(p.startswith(str(cb.exports.root)) for p in paths)
+    assert open(paths[-1], encoding="utf-8-sig").read().startswith("主题")

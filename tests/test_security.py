@@ -36,6 +36,7 @@ def test_rate_limit_per_client(assistant):
     assert codes == [200, 200, 200, 429]
     r = c.get("/api/docs")
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "请求过于频繁" in r.json()["error"]
+    assert f"请 {r.headers['retry-after']} 秒后重试" in r.json()["error"]  # body and header agree
     assert c.get("/healthz").status_code == 200  # only /api/* is limited
     # another client (its own key) has its own bucket
     assert c.get("/api/docs", headers={"X-API-Key": "other"}).status_code == 200
@@ -103,3 +104,18 @@ def test_question_text_stays_out_of_logs_unless_enabled(assistant, caplog):
     caplog.clear()
     client_for(assistant, log_questions=True).post("/api/ask", json={"question": secret})
     assert secret in caplog.text
+
+
+def test_refused_requests_are_logged_like_the_rest(assistant, caplog):
+    import logging
+
+    c = client_for(assistant, api_key="s3cret-key", rate=1, per=60, max_body=100)
+    with caplog.at_level(logging.INFO, logger="assistant.server.security"):
+        c.get("/api/docs", headers={"Authorization": "Bearer wrong"})
+        c.post("/api/ask", content=b"x" * 200, headers={"Content-Type": "application/json",
+                                                         "Authorization": "Bearer s3cret-key"})
+        c.get("/api/docs", headers={"Authorization": "Bearer s3cret-key"})
+        c.get("/api/docs", headers={"Authorization": "Bearer s3cret-key"})
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(" /api/docs 401 " in x for x in lines) and any(" /api/ask 413 " in x for x in lines)
+    assert any(" /api/docs 429 " in x for x in lines)

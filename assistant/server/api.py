@@ -284,7 +284,8 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
         if dense is not None and m.get("vector_store", "embedded") != "embedded":
             dense.probe()
         hybrid_down = dense is not None and dense.failed_at is not None
-        return {"status": "degraded" if hybrid_down else "ok", "index": str(a.index.path),
+        # The build's name, never a path on this machine: /healthz needs no key.
+        return {"status": "degraded" if hybrid_down else "ok",
                 "build": a.index.path.name, "corpus_hash": m.get("corpus_hash"), "embedder": m.get("embedder"),
                 "vector_store": ("unavailable" if hybrid_down else m.get("vector_store", "embedded")),
                 "documents": len(a.corpus.documents), "clauses": len(a.index.clauses),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -119,19 +120,26 @@ class Guard:
         path = scope.get("path", "")
         headers = dict(scope.get("headers") or [])
         started = time.perf_counter()
+
+        async def refuse(status: int, message: str, extra=()) -> None:
+            # A refused request is logged like any other (method, path, status, time).
+            await _reply(send, status, message, extra)
+            log.info("%s %s %s %.1fms", scope.get("method"), path, status, (time.perf_counter() - started) * 1000)
+
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.settings.max_body:
-            return await _reply(send, 413, f"请求体过大：最多 {self.settings.max_body} 字节")
+            return await refuse(413, f"请求体过大：最多 {self.settings.max_body} 字节")
         protected = path.startswith("/api/")
         if protected and self.settings.api_key and not self._key_ok(headers):
-            return await _reply(send, 401, "需要有效的 API 密钥：请在请求头 Authorization: Bearer <密钥> 或 X-API-Key 中提供",
+            return await refuse(401, "需要有效的 API 密钥：请在请求头 Authorization: Bearer <密钥> 或 X-API-Key 中提供",
                                 [(b"www-authenticate", b"Bearer")])
         if protected and self.limiter is not None:
             client = headers.get(b"x-api-key", b"").decode("latin-1") or (scope.get("client") or ("?",))[0]
             wait = self.limiter.take(client)
             if wait > 0:
-                return await _reply(send, 429, f"请求过于频繁，请 {wait:.1f} 秒后重试",
-                                    [(b"retry-after", str(max(1, round(wait))).encode())])
+                seconds = max(1, math.ceil(wait))  # the body says what Retry-After says
+                return await refuse(429, f"请求过于频繁，请 {seconds} 秒后重试",
+                                    [(b"retry-after", str(seconds).encode())])
         if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
             # No Content-Length (chunked): read the body here, up to the limit, then replay it.
             chunks, seen, more = [], 0, True

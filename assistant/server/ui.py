@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import atexit
 import html
+import shutil
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -112,12 +115,34 @@ def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
     return "\n\n".join(lines)
 
 
+class Exports:
+    """Files offered for download (the comparison's CSV and Markdown), all in one directory of
+    this process, which keeps the newest KEEP exports and is removed when the process ends."""
+
+    KEEP = 20
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="regassist-exports-"))
+        self._lock = threading.Lock()
+        self._made: list[Path] = []
+        atexit.register(shutil.rmtree, self.root, True)
+
+    def new(self) -> Path:
+        with self._lock:
+            folder = Path(tempfile.mkdtemp(dir=self.root))
+            self._made.append(folder)
+            while len(self._made) > self.KEEP:
+                shutil.rmtree(self._made.pop(0), ignore_errors=True)
+            return folder
+
+
 class Callbacks:
     """What each control does: one core call, its result formatted. The layout wires them up."""
 
     def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded):
         self.assistant, self.comparer, self.grounded = assistant, comparer, grounded
         self.docs = list(assistant.corpus.documents.values())
+        self.exports = Exports()
 
     def chapters_of(self, doc_id: str) -> list[str]:
         doc = self.assistant.corpus.documents[doc_id]
@@ -205,7 +230,7 @@ class Callbacks:
         if result.matched == "refused":
             # The same refusal 问答 gives: no table of clauses that do not say what is asked.
             return f"<p class='note'>{html.escape(result.notes[0])}</p>", None, None
-        folder = Path(tempfile.mkdtemp(prefix="regassist-compare-"))
+        folder = self.exports.new()
         csv_path, md_path = folder / "城市对比.csv", folder / "城市对比.md"
         csv_path.write_text("\ufeff" + result.to_csv(), encoding="utf-8")
         md_path.write_text(result.to_markdown(), encoding="utf-8")

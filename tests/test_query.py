@@ -63,3 +63,9 @@ def test_the_part_of_speech_table_is_loaded_once_per_process():
     from assistant.search.tokenizer import _noun_tags
 
     assert _noun_tags() is _noun_tags() and len(_noun_tags()) > 300_000
+
+
+def test_each_x_is_also_x(analyzer):
+    tokenizer = analyzer.tokenizer
+    # 各 (each) before a word jieba keeps whole: the word itself is a token too.
+    assert {"各县区", "县区"} <= set(tokenizer.tokens("各县区结合自身实际")) and "镇" in tokenizer.tokens("各镇（园区、街道）")

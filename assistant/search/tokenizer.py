@@ -19,7 +19,7 @@ from assistant.search.places import division_names
 from assistant.text import find_quantities
 
 log = logging.getLogger(__name__)
-TOKENIZER_SCHEME = "jieba-search+quantities/3"
+TOKENIZER_SCHEME = "jieba-search+quantities/4"
 # Prefix of unit tokens: every quantity also yields "#<unit>" (3个月 → "3个月", "#个月"), so a
 # question asking "how long" can match any duration without matching the word 月 in running text.
 UNIT_MARK = "#"
@@ -171,8 +171,13 @@ class Tokenizer:
             if chunk.startswith(UNIT_MARK):
                 out.append(chunk)  # "#个月" in a synonym list: any quantity with that unit
                 continue
-            out += [w for w in self._jieba.cut_for_search(chunk)
-                    if w.strip() and w not in self._stopwords and not _is_punct(w)]
+            for w in self._jieba.cut_for_search(chunk):
+                if w.strip() and w not in self._stopwords and not _is_punct(w):
+                    out.append(w)
+                    # "各县区", "各镇", "各部门": 各 (each) before a word jieba keeps whole; the
+                    # word is also a token, so "县里的项目" meets "各县区结合自身实际…".
+                    if len(w) >= 2 and w[0] == "各" and w[1:] not in self._stopwords:
+                        out.append(w[1:])
         return out
 
 
@@ -180,20 +185,17 @@ class Tokenizer:
 _TIME_NOUNS = frozenset({"季度", "年度", "月份", "地方", "时候", "时间", "期间", "以后", "之前"})
 
 
-@functools.cache
 def warm_tagger() -> None:
     """Load jieba's part-of-speech table now (2–3 s), not in the first request that names a place
     the corpus lacks. A server calls it in the background at start; the CLI does not need to."""
     _noun_tags()
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache  # once per process: jieba's initialize() reads the whole table again on every call
 def _noun_tags() -> dict[str, str]:
-    # Once per process: jieba's initialize() reads the whole table again on every call (~0.7 s).
     import jieba.posseg
 
-    if not jieba.posseg.dt.word_tag_tab:
-        jieba.posseg.dt.initialize()
+    jieba.posseg.dt.initialize()
     return jieba.posseg.dt.word_tag_tab
 
 

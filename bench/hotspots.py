@@ -15,10 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from load import questions as users_questions  # noqa: E402
 
 
 def main() -> None:
@@ -35,10 +36,7 @@ def main() -> None:
     threadpool_limits(1)  # as a serving process runs (assistant/server/api.py)
     s = Settings.from_env()
     assistant = Assistant.open(s.corpus_dir, s.index_dir, s.embedder, cache_dir=s.cache_dir)
-    questions: list[str] = []
-    for path in sorted((REPO / "evals" / "users").glob("*.yaml")):
-        questions += [c["q"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
-    questions = list(dict.fromkeys(questions))[: args.limit or None]
+    questions = users_questions(sorted((REPO / "evals" / "users").glob("*.yaml")))[: args.limit or None]
     call = assistant.ask if args.ask else (lambda q: assistant.search(q, k=5))
     call("预热：项目验收")  # loads what the first request loads
     profiler = cProfile.Profile()

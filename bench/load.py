@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -40,10 +39,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def questions() -> list[str]:
-    data = yaml.safe_load((REPO / "evals" / "cases.yaml").read_text(encoding="utf-8"))
-    cases = data["cases"] if isinstance(data, dict) else data
-    return [c["q"] for c in cases]
+def questions(paths: list[Path] | None = None) -> list[str]:
+    """The questions of evaluation sets (default: evals/cases.yaml), each once, in order."""
+    from assistant.evals.cases import load_cases
+
+    return list(dict.fromkeys(c.q for p in (paths or [REPO / "evals" / "cases.yaml"]) for c in load_cases(p)))
 
 
 def start_server(port: int, workers: int, ui: bool) -> subprocess.Popen:

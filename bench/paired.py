@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -31,16 +30,7 @@ KEY = "bench-key"
 WARMUP = ("预热：项目验收", "预热：申报材料", "预热：运维经费")  # in no question set
 sys.path.insert(0, str(REPO / "bench"))
 
-from load import free_port, start, stop_server  # noqa: E402
-
-
-def _questions(paths: list[Path]) -> list[str]:
-    out: list[str] = []
-    for path in paths:
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
-            if case["q"] not in out:
-                out.append(case["q"])
-    return out
+from load import free_port, questions, start, stop_server  # noqa: E402
 
 
 def _timed(conn: http.client.HTTPConnection, method: str, path: str, body: dict | None = None) -> float:
@@ -88,8 +78,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="questions per phase (0: all)")
     ap.add_argument("--json", type=Path, default=RESULTS / "paired.json")
     args = ap.parse_args()
-    users = _questions(sorted((REPO / "evals" / "users").glob("*.yaml")))
-    old = [q for q in _questions([REPO / "evals" / "cases.yaml"]) if q not in users]
+    users = questions(sorted((REPO / "evals" / "users").glob("*.yaml")))
+    old = [q for q in questions() if q not in set(users)]
     if args.limit:
         users, old = users[:args.limit], old[:args.limit]
 

@@ -119,7 +119,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
 
 # Who does what: the body named right before a duty ("数管局审批" against "报市发改委审批").
 _DUTY = ("审批", "批复", "审核", "组织", "编制", "备案")
-_BODY = re.compile(r"(?:局|委|办|办公室|单位|小组|部门|政府|中心)$")
+_BODY_ENDS = r"局|委|办|办公室|单位|小组|部门|政府|中心"  # how the name of a body ends
+_BODY = re.compile(rf"(?:{_BODY_ENDS})$")
 _BEFORE_BODY = re.compile(r"[是由报向经把将，,、的和及与并]")
 
 
@@ -130,7 +131,7 @@ def _body(text: str) -> str | None:
     return tail if 2 <= len(tail) <= 10 and _BODY.search(tail) else None
 
 
-_NAMED_BODY = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:局|委|办公室|小组|部门|政府|中心)")
+_NAMED_BODY = re.compile(rf"[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS})")
 
 
 def _lead(before: str) -> str | None:

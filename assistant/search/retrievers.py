@@ -103,6 +103,7 @@ class DenseRetriever:
         # When the vector store last failed (None: healthy). Only a call that reached the store
         # clears it: an answer from cached vectors says nothing about whether the store is back.
         self.failed_at: float | None = None
+        self._probed_at = float("-inf")
 
     def _store(self, call):
         """A call to the vector store, its outcome recorded (logged once per outage and recovery)."""
@@ -118,13 +119,19 @@ class DenseRetriever:
             self.failed_at = None
         return result
 
-    def probe(self) -> bool:
-        """Whether the vector store answers now (for /healthz)."""
+    PROBE_EVERY = 1.0  # seconds: /healthz polled often asks the store at most this often
+
+    def probe(self) -> None:
+        """Ask the vector store whether it answers (for /healthz), at most once per PROBE_EVERY;
+        the outcome lands in failed_at."""
+        now = time.monotonic()
+        if now - self._probed_at < self.PROBE_EVERY:
+            return
+        self._probed_at = now
         try:
             self._store(self.index.collection.count)
         except Exception:
-            return False
-        return True
+            pass
 
     def _doc_vectors(self, doc_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(clause rows, vectors) of one document."""

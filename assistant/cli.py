@@ -322,6 +322,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
     import uvicorn
 
     from assistant.server.api import configure_logging, limit_blas_threads
+    from assistant.server.transport import server_options
 
     limit_blas_threads()  # inherited by the worker processes through the environment
     os.environ["REGASSIST_LOG_LEVEL"] = log_level.value  # ... as is the log level
@@ -338,7 +339,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
         index(force=False)  # build the index first when needed, once, before any worker starts
         typer.echo(f"启动 {workers} 个进程（仅 /api 接口；网页界面需单进程）：{base}/docs", err=True)
         uvicorn.run("assistant.server.api:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", **server_options(security))
         return
     from assistant.server.api import create_app
     from assistant.server.live import open_live
@@ -351,7 +352,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="监听地址（�
     if s.llm:
         typer.echo(f"回答经大模型改写：{s.llm.describe()}（引用与数字逐句核对）", err=True)
     typer.echo(f"服务已启动：{base}/ui/ （网页界面）  {base}/docs （接口文档）  按 Ctrl+C 停止", err=True)
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    uvicorn.run(app_, host=host, port=port, log_level="warning", **server_options(security))
 
 
 def main() -> None:

@@ -15,6 +15,9 @@ from typing import Iterator
 import httpx
 import uvicorn
 
+from assistant.server import transport
+from assistant.server.security import SecuritySettings
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -54,10 +57,12 @@ def stop_group(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serving(app, health: str = "/healthz") -> Iterator[str]:
-    """uvicorn serving `app` on 127.0.0.1 in a thread; yields the base URL."""
+def serving(app, health: str = "/healthz", security: SecuritySettings | None = None) -> Iterator[str]:
+    """uvicorn serving `app` on 127.0.0.1 in a thread, configured as `regassist serve` configures
+    it (header deadline, proxy headers) for `security`; yields the base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(transport.config(app, "127.0.0.1", port, security or SecuritySettings(),
+                                             log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

@@ -1,18 +1,24 @@
-"""API key, rate limit, body limit, CORS, label validation and logs without question text."""
+"""API key, rate limit by principal, throttled guessing, body and header deadlines, body limit,
+CORS, label validation and logs without question text."""
 
 from __future__ import annotations
 
 import logging
+import socket
+import time
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.server.api import create_app
-from assistant.server.security import SecuritySettings
+from assistant.server.security import FAILED_AUTH_PER_MINUTE, ID_BYTES, MAX_CLIENTS, RateLimiter, SecuritySettings
+from servers import serving
 
 
-def client_for(assistant, **settings) -> TestClient:
-    return TestClient(create_app(assistant, security=SecuritySettings(**settings)), raise_server_exceptions=False)
+def client_for(assistant, address: str = "testclient", **settings) -> TestClient:
+    return TestClient(create_app(assistant, security=SecuritySettings(**settings)), raise_server_exceptions=False,
+                      client=(address, 50000))
 
 
 def test_api_key_is_required_when_configured(assistant):
@@ -38,8 +44,101 @@ def test_rate_limit_per_client(assistant):
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "请求过于频繁" in r.json()["error"]
     assert f"请 {r.headers['retry-after']} 秒后重试" in r.json()["error"]  # body and header agree
     assert c.get("/healthz").status_code == 200  # only /api/* is limited
-    # another client (its own key) has its own bucket
-    assert c.get("/api/docs", headers={"X-API-Key": "other"}).status_code == 200
+    # with no key configured a key is not an identity: a new value is the same client
+    assert c.get("/api/docs", headers={"X-API-Key": "other"}).status_code == 429
+
+
+def test_another_address_has_its_own_bucket(assistant):
+    app = create_app(assistant, security=SecuritySettings(rate=2, per=60))
+    first, second = (TestClient(app, client=(ip, 50000)) for ip in ("10.0.0.1", "10.0.0.2"))
+    assert [first.get("/api/docs").status_code for _ in range(3)] == [200, 200, 429]
+    assert second.get("/api/docs").status_code == 200
+
+
+def test_the_key_is_the_principal_whichever_header_carries_it(assistant):
+    c = client_for(assistant, api_key="s3cret-key", rate=4, per=60)
+    carriers = [{"Authorization": "Bearer s3cret-key"}, {"X-API-Key": "s3cret-key"}] * 3
+    codes = [c.get("/api/docs", headers=h).status_code for h in carriers]
+    assert codes == [200, 200, 200, 200, 429, 429]
+
+
+def test_rotating_keys_or_forwarded_addresses_do_not_reset_the_limit(assistant):
+    """A real server on loopback: X-Forwarded-For is believed only from a configured proxy."""
+    security = SecuritySettings(rate=3, per=60)
+    with serving(create_app(assistant, security=security), security=security) as base:
+        codes = [httpx.get(f"{base}/api/docs", headers={"X-Forwarded-For": f"203.0.113.{i}", "X-API-Key": f"k{i}"})
+                 .status_code for i in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    trusted = SecuritySettings(rate=3, per=60, trusted_proxies=("127.0.0.1",))
+    with serving(create_app(assistant, security=trusted), security=trusted) as base:
+        codes = [httpx.get(f"{base}/api/docs", headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                 for i in range(5)]
+    assert codes == [200] * 5  # behind a trusted proxy each forwarded client has its own bucket
+
+
+def test_the_limiters_table_is_bounded():
+    limiter = RateLimiter(5, 60)
+    for i in range(MAX_CLIENTS + 5_000):
+        limiter.take(f"ip:10.{i // 65536}.{i // 256 % 256}.{i % 256}")
+    assert len(limiter) <= MAX_CLIENTS
+    with pytest.raises(ValueError):
+        limiter.take("key:" + "x" * ID_BYTES)  # ids are digests and addresses, never a client's raw text
+
+
+def test_wrong_keys_are_throttled_per_address(assistant):
+    app = create_app(assistant, security=SecuritySettings(api_key="s3cret-key"))
+    guesser, other = (TestClient(app, client=(ip, 50000)) for ip in ("10.0.0.7", "10.0.0.8"))
+    codes = [guesser.get("/api/docs", headers={"X-API-Key": f"guess{i}"}).status_code
+             for i in range(FAILED_AUTH_PER_MINUTE + 2)]
+    assert codes == [401] * FAILED_AUTH_PER_MINUTE + [429, 429]
+    r = guesser.get("/api/docs", headers={"X-API-Key": "s3cret-key"})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1  # the right key waits too
+    assert other.get("/api/docs", headers={"X-API-Key": "s3cret-key"}).status_code == 200
+
+
+def test_ui_logins_and_calls_are_limited(assistant):
+    app = create_app(assistant, with_ui=True, security=SecuritySettings(api_key="s3cret-key", rate=3, per=60))
+    c = TestClient(app, client=("10.0.0.9", 50000))
+    codes = [c.post("/ui/login", data={"username": "u", "password": f"guess{i}"}).status_code
+             for i in range(FAILED_AUTH_PER_MINUTE + 1)]
+    assert codes == [400] * FAILED_AUTH_PER_MINUTE + [429]
+    ui = TestClient(app, client=("10.0.0.10", 50000))
+    assert ui.post("/ui/login", data={"username": "u", "password": "s3cret-key"}).json() == {"success": True}
+    # The UI's function calls count like /api/* calls (3 a minute here); its pages do not.
+    codes = [ui.post("/ui/gradio_api/call/ask", json={"data": ["六安试运行多久？", "全部城市", []]}).status_code
+             for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert ui.get("/ui/gradio_api/info").status_code == 200
+
+
+def _raw(base: str) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=60)
+    return sock
+
+
+def test_slow_headers_and_short_bodies_are_cut_off(assistant):
+    """A client that trickles its headers is disconnected after the header deadline; one that
+    sends less body than its Content-Length is answered 408 after the body deadline."""
+    security = SecuritySettings(header_timeout=1.0, body_timeout=1.0)
+    with serving(create_app(assistant, security=security), security=security) as base:
+        slow = [_raw(base) for _ in range(10)]
+        for sock in slow:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never finished
+        for sock in slow:
+            assert sock.recv(1024) == b""  # closed by the server (the socket's own timeout is 60 s)
+            sock.close()
+        sock = _raw(base)
+        sock.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{\"question\": \"")
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = sock.recv(4096)
+            assert chunk, "closed without a reply"
+            reply += chunk
+        assert reply.startswith(b"HTTP/1.1 408")
+        sock.close()
+        assert httpx.get(f"{base}/healthz").status_code == 200  # the server serves on
 
 
 def test_body_size_limit(assistant):
@@ -92,6 +191,11 @@ def test_settings_from_env():
     with pytest.raises(ValueError, match="60/minute"):
         SecuritySettings.from_env({"REGASSIST_RATE_LIMIT": "lots"})
     assert SecuritySettings.from_env({}) == SecuritySettings()
+    s = SecuritySettings.from_env({"REGASSIST_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2", "REGASSIST_BODY_TIMEOUT": "5",
+                                   "REGASSIST_HEADER_TIMEOUT": "2.5"})
+    assert (s.trusted_proxies, s.body_timeout, s.header_timeout) == (("10.0.0.1", "10.0.0.2"), 5.0, 2.5)
+    with pytest.raises(ValueError, match="REGASSIST_BODY_TIMEOUT"):
+        SecuritySettings.from_env({"REGASSIST_BODY_TIMEOUT": "inf"})
 
 
 def test_question_text_stays_out_of_logs_unless_enabled(assistant, caplog):

@@ -1,9 +1,13 @@
-"""Who may call the API and how much: an optional API key (constant-time comparison), a per-client
-rate limit, a request body limit, CORS only when configured, ids and labels validated, and no
-question text in the logs unless enabled. Settings come from the environment (REGASSIST_*)."""
+"""Who may call the API and how much: an optional API key (constant-time comparison), a rate limit
+per principal (the key, whichever header carries it, else the peer address), failed keys and UI
+logins throttled per address, a request body limit and deadline, CORS only when configured, ids
+and labels validated, and no question text in the logs unless enabled. Settings come from the
+environment (REGASSIST_*)."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -21,6 +25,18 @@ log = logging.getLogger(__name__)
 
 DOC_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 DEFAULT_MAX_BODY = 64 * 1024
+DEFAULT_BODY_TIMEOUT = 30.0   # seconds to receive a request body once its headers are in
+DEFAULT_HEADER_TIMEOUT = 10.0  # seconds to receive a request's headers (server.py)
+# Wrong API keys and UI passwords: this many per address per minute, then 429 until it refills.
+FAILED_AUTH_PER_MINUTE = 10
+# The limiter's table: ids are at most ID_BYTES (a key's digest, an IP address), so bounding the
+# entries bounds the bytes (≈ 250 bytes an entry with the dict slot and the bucket).
+MAX_CLIENTS = 20_000
+ID_BYTES = 48
+# UI calls that run a function (ask, compare, check…), limited like /api/*; page assets and the
+# queue's event stream are not.
+_UI_CALLS = ("/ui/gradio_api/call/", "/ui/gradio_api/queue/join", "/ui/gradio_api/run/", "/ui/gradio_api/api/")
+_UI_LOGIN = ("/ui/login", "/ui/login/")
 _BAD_LABEL = re.compile(r"[/\\\x00-\x1f]|\.\.")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|sec|s|minute|min|m|hour|h)\s*$")
 _PER = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "m": 60, "hour": 3600, "h": 3600}
@@ -44,6 +60,11 @@ class SecuritySettings:
     max_body: int = DEFAULT_MAX_BODY
     cors_origins: tuple[str, ...] = ()
     log_questions: bool = False
+    # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips); none by
+    # default, so a client cannot pick its own address by sending the header.
+    trusted_proxies: tuple[str, ...] = ()
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
 
     @classmethod
     def from_env(cls, env: dict[str, str]) -> "SecuritySettings":
@@ -59,35 +80,76 @@ class SecuritySettings:
         except ValueError:
             raise ValueError("REGASSIST_MAX_BODY 应为字节数，如 65536") from None
         origins = tuple(o.strip() for o in (env.get("REGASSIST_CORS_ORIGINS") or "").split(",") if o.strip())
+        proxies = tuple(p.strip() for p in (env.get("REGASSIST_TRUSTED_PROXIES") or "").split(",") if p.strip())
+        timeouts = {}
+        for name, default in (("REGASSIST_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
+                              ("REGASSIST_HEADER_TIMEOUT", DEFAULT_HEADER_TIMEOUT)):
+            try:
+                timeouts[name] = float(env.get(name) or default)
+            except ValueError:
+                raise ValueError(f"{name} 应为秒数，如 {default:g}") from None
+            if not (0 < timeouts[name] < math.inf):
+                raise ValueError(f"{name} 应为正的秒数，如 {default:g}")
         return cls(api_key=(env.get("REGASSIST_API_KEY") or None), rate=rate, per=per, max_body=max_body,
-                   cors_origins=origins, log_questions=(env.get("REGASSIST_LOG_QUESTIONS") or "") in ("1", "true", "yes"))
+                   cors_origins=origins, log_questions=(env.get("REGASSIST_LOG_QUESTIONS") or "") in ("1", "true", "yes"),
+                   trusted_proxies=proxies, body_timeout=timeouts["REGASSIST_BODY_TIMEOUT"],
+                   header_timeout=timeouts["REGASSIST_HEADER_TIMEOUT"])
 
 
 class RateLimiter:
     """A token bucket per client: `rate` requests per `per` seconds, bursts up to `rate`."""
 
-    def __init__(self, rate: int, per: int, max_clients: int = 100_000):
+    def __init__(self, rate: int, per: int, max_clients: int = MAX_CLIENTS):
         self.rate, self.per, self.max_clients = rate, per, max_clients
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, client: str) -> float:
-        """0 if allowed, else seconds until a request would be."""
-        now = time.monotonic()
-        refill = self.rate / self.per
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _tokens(self, client: str, now: float) -> float:
+        tokens, at = self._buckets.get(client, (float(self.rate), now))
+        return min(float(self.rate), tokens + (now - at) * self.rate / self.per)
+
+    def wait(self, client: str) -> float:
+        """Seconds until `client` may be served (0: now), nothing taken."""
         with self._lock:
-            tokens, at = self._buckets.get(client, (float(self.rate), now))
-            tokens = min(float(self.rate), tokens + (now - at) * refill)
+            tokens = self._tokens(client, time.monotonic())
+        return 0.0 if tokens >= 1 else (1 - tokens) * self.per / self.rate
+
+    def take(self, client: str) -> float:
+        """0 if allowed, else seconds until a request would be. `client` is an id of at most
+        ID_BYTES (principal())."""
+        if len(client) > ID_BYTES:
+            raise ValueError(f"client ids are at most {ID_BYTES} characters")
+        now = time.monotonic()
+        with self._lock:
+            tokens = self._tokens(client, now)
             if tokens >= 1:
                 self._buckets[client] = (tokens - 1, now)
                 wait = 0.0
             else:
                 self._buckets[client] = (tokens, now)
-                wait = (1 - tokens) / refill
-            if len(self._buckets) > self.max_clients:  # forget the idlest clients
+                wait = (1 - tokens) * self.per / self.rate
+            if len(self._buckets) > self.max_clients:  # forget the idlest tenth
                 for key, _ in sorted(self._buckets.items(), key=lambda kv: kv[1][1])[: self.max_clients // 10]:
                     self._buckets.pop(key, None)
         return wait
+
+
+def _presented_key(headers: dict[bytes, bytes]) -> str:
+    """The API key a request carries: X-API-Key, else Authorization: Bearer."""
+    given = headers.get(b"x-api-key", b"").decode("latin-1")
+    auth = headers.get(b"authorization", b"").decode("latin-1")
+    if not given and auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    return given
+
+
+def peer(scope) -> str:
+    """The client's address as the server saw it (rewritten from X-Forwarded-For only when the
+    connection comes from a trusted proxy, by uvicorn)."""
+    return "ip:" + str((scope.get("client") or ("?",))[0])[: ID_BYTES - 3]
 
 
 async def _reply(send, status: int, message: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
@@ -106,13 +168,20 @@ class Guard:
         self.app = app
         self.settings = settings
         self.limiter = RateLimiter(settings.rate, settings.per) if settings.rate else None
+        self.failures = RateLimiter(FAILED_AUTH_PER_MINUTE, 60)
+        # The principal of a request carrying the configured key: one id, whichever header carries it.
+        self._key_id = ("key:" + hashlib.sha256(settings.api_key.encode("utf-8")).hexdigest()[:32]
+                        if settings.api_key else None)
 
     def _key_ok(self, headers: dict[bytes, bytes]) -> bool:
-        given = headers.get(b"x-api-key", b"").decode("latin-1")
-        auth = headers.get(b"authorization", b"").decode("latin-1")
-        if not given and auth.lower().startswith("bearer "):
-            given = auth[7:].strip()
-        return hmac.compare_digest(given.encode("utf-8"), self.settings.api_key.encode("utf-8"))
+        return hmac.compare_digest(_presented_key(headers).encode("utf-8"), self.settings.api_key.encode("utf-8"))
+
+    def principal(self, scope, headers: dict[bytes, bytes]) -> str:
+        """Whom a request is counted against: the API key when one is configured and presented
+        (checked before this is asked), else the peer address — never a value the client picks."""
+        if self._key_id is not None and _presented_key(headers):
+            return self._key_id
+        return peer(scope)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -126,32 +195,46 @@ class Guard:
             await _reply(send, status, message, extra)
             log.info("%s %s %s %.1fms", scope.get("method"), path, status, (time.perf_counter() - started) * 1000)
 
+        async def too_many(wait: float) -> None:
+            seconds = max(1, math.ceil(wait))  # the body says what Retry-After says
+            await refuse(429, f"请求过于频繁，请 {seconds} 秒后重试", [(b"retry-after", str(seconds).encode())])
+
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.settings.max_body:
             return await refuse(413, f"请求体过大：最多 {self.settings.max_body} 字节")
         protected = path.startswith("/api/")
+        login = path in _UI_LOGIN and scope.get("method") == "POST"
+        if (protected and self.settings.api_key) or login:
+            # An address that keeps presenting wrong keys or passwords waits, right key or not.
+            wait = self.failures.wait(peer(scope))
+            if wait > 0:
+                return await too_many(wait)
         if protected and self.settings.api_key and not self._key_ok(headers):
+            self.failures.take(peer(scope))
             return await refuse(401, "需要有效的 API 密钥：请在请求头 Authorization: Bearer <密钥> 或 X-API-Key 中提供",
                                 [(b"www-authenticate", b"Bearer")])
-        if protected and self.limiter is not None:
-            client = headers.get(b"x-api-key", b"").decode("latin-1") or (scope.get("client") or ("?",))[0]
-            wait = self.limiter.take(client)
+        if (protected or path.startswith(_UI_CALLS)) and self.limiter is not None:
+            wait = self.limiter.take(self.principal(scope, headers) if protected else peer(scope))
             if wait > 0:
-                seconds = max(1, math.ceil(wait))  # the body says what Retry-After says
-                return await refuse(429, f"请求过于频繁，请 {seconds} 秒后重试",
-                                    [(b"retry-after", str(seconds).encode())])
-        if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
-            # No Content-Length (chunked): read the body here, up to the limit, then replay it.
+                return await too_many(wait)
+        if scope.get("method") in ("POST", "PUT", "PATCH"):
+            # The body is read here, up to the limit and within the deadline, then replayed: a
+            # client that sends less than its Content-Length, or trickles it, is answered 408.
             chunks, seen, more = [], 0, True
+            deadline = time.monotonic() + self.settings.body_timeout
             while more:
-                message = await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+                except TimeoutError:
+                    return await refuse(408, f"请求体在 {self.settings.body_timeout:g} 秒内未收完，已放弃",
+                                        [(b"connection", b"close")])
                 if message["type"] != "http.request":
                     break
                 chunks.append(message.get("body", b""))
                 seen += len(chunks[-1])
                 more = message.get("more_body", False)
                 if seen > self.settings.max_body:
-                    return await _reply(send, 413, f"请求体过大：最多 {self.settings.max_body} 字节")
+                    return await refuse(413, f"请求体过大：最多 {self.settings.max_body} 字节")
             body = b"".join(chunks)
             replayed = False
             upstream = receive
@@ -171,6 +254,8 @@ class Guard:
             await send(message)
 
         await self.app(scope, receive, watched_send)
+        if login and status["code"] in (400, 401, 403):
+            self.failures.take(peer(scope))
         if protected:
             query = scope.get("query_string", b"").decode("latin-1") if self.settings.log_questions else ""
             log.info("%s %s%s %s %.1fms", scope.get("method"), path, f"?{query}" if query else "",

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from assistant.errors import InvalidInput
 
-MAX_QUESTION = 2000  # characters of one question
+# Characters of one question. Questions written from a user's seat run to 80 characters (the
+# longest of evals/); 500 leaves room for a pasted project description, and bounds what one
+# request costs (tokenising, weighing, caching).
+MAX_QUESTION = 500
 MAX_CITY = 50        # characters of a city's name
 
 

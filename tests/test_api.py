@@ -55,7 +55,7 @@ def test_ask_out_of_corpus_says_so(client):
 @pytest.mark.parametrize("payload, field, words", [
     ({"question": ""}, "question", "不能为空"),
     ({"question": "   "}, "question", "不能为空"),
-    ({"question": "验" * 2001}, "question", "最多 2000 个字符"),
+    ({"question": "验" * 501}, "question", "最多 500 个字符"),
     ({}, "question", "必填"),
     ({"question": "监理", "city": "市" * 51}, "city", "最多 50 个字符"),
 ])
@@ -206,7 +206,7 @@ def test_exports_carry_no_formula_and_no_markup(client):
 @pytest.mark.parametrize("payload, status, words", [
     ({"topic": "不存在的主题"}, 404, "可选主题"),
     ({"topic": "监理", "cities": ["北京"]}, 404, "目前收录"),
-    ({"question": "问" * 2001}, 422, "最多 2000 个字符"),
+    ({"question": "问" * 501}, 422, "最多 500 个字符"),
 ])
 def test_compare_errors(client, payload, status, words):
     r = client.post("/api/compare", json=payload)

@@ -102,7 +102,7 @@ def test_ask_for_a_city_the_corpus_lacks_fails_with_the_api_s_message(env):
     assert bad.exit_code == 1 and "语料库中没有“成都”的办法" in bad.output
 
 
-@pytest.mark.parametrize("question, words", [("", "问题不能为空"), ("   ", "问题不能为空"), ("试" * 2001, "最多 2000 个字符")])
+@pytest.mark.parametrize("question, words", [("", "问题不能为空"), ("   ", "问题不能为空"), ("试" * 501, "最多 500 个字符")])
 def test_ask_refuses_an_empty_or_over_long_question_as_the_api_does(env, question, words):
     result = runner.invoke(app, ["ask", question])
     assert result.exit_code == 2 and words in result.output

@@ -223,3 +223,21 @@ def test_refused_requests_are_logged_like_the_rest(assistant, caplog):
     lines = [r.getMessage() for r in caplog.records]
     assert any(" /api/docs 401 " in x for x in lines) and any(" /api/ask 413 " in x for x in lines)
     assert any(" /api/docs 429 " in x for x in lines)
+
+
+def test_caches_are_bounded_in_bytes(assistant):
+    """Long distinct questions do not grow the tokenizer's or the matcher's caches past their
+    budgets (bytes, not entries)."""
+    from assistant.search.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(cache_bytes=256 * 1024)
+    texts = [f"第{i}个项目：" + "乐山市住建局的城市更新信息管理系统已经批复了，总投资和建设目标都不变，" * 6 for i in range(400)]
+    for text in texts:
+        assert tokenizer.tokens(text)
+    assert 0 < tokenizer._cached_tokens.bytes <= 256 * 1024
+    assert len(tokenizer._cached_tokens.cache) < len(texts)  # the oldest were let go
+    assert tokenizer.tokens(texts[-1]) == list(tokenizer._cached_tokens.fn(texts[-1]))  # what is kept is right
+    matcher = assistant.context.matcher
+    for text in texts:
+        matcher.question_terms(assistant.context.analyzer.analyze(text))
+    assert matcher.question_terms.bytes <= matcher.question_terms.max_bytes

@@ -11,6 +11,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.corpus.model import Part
+from assistant.search.caching import Memo
 from assistant.search.index import Index, indexed_text
 from assistant.search.query import ANSWER_FORM, QueryAnalysis
 from assistant.search.tokenizer import Tokenizer
@@ -22,7 +23,10 @@ PHRASE_BONUS = 0.3
 SYNONYM_CREDIT = 0.7  # a synonym or the pieces of a compound match a question word this much
 # 款/项 texts whose tokens are kept for scoring: the hot set of a city-sized corpus, bounded so a
 # 100k-clause corpus does not hold every text's tokens (bench/bench.py peak RSS).
-TEXT_CACHE = 20_000
+# Caches bounded in bytes (assistant/search/caching.py): texts scored against questions are the
+# corpus's 款/项/sentences; questions' weighed terms are kept for the questions being answered.
+TEXT_CACHE_BYTES = 16 * 1024 * 1024
+QUESTION_CACHE_BYTES = 8 * 1024 * 1024
 _COMPARATORS = frozenset("小于 大于 低于 高于 超过 不超过 以下 以上 以内 不到 至少 达到 不足 少于 多于 不少于 不低于 "
                          "不满 未满 未达到 及以上 及以下".split())
 
@@ -71,10 +75,10 @@ class Matcher:
         self.clause_tokens = lru_cache(maxsize=200_000)(self._tokens_of)
         # Texts scored against questions are the corpus's own 款/项/sentences: tokenise and
         # normalise each once (thread-safe: lru_cache locks its bookkeeping).
-        self._text_tokens = lru_cache(maxsize=TEXT_CACHE)(lambda text: frozenset(tokenizer.tokens(text)))
-        self._normalized = lru_cache(maxsize=TEXT_CACHE)(normalize)
+        self._text_tokens = Memo(lambda text: frozenset(tokenizer.tokens(text)), TEXT_CACHE_BYTES)
+        self._normalized = Memo(normalize, TEXT_CACHE_BYTES)
         # The gate, reranker and lead all weigh the same question: work it out once per analysis.
-        self.question_terms = lru_cache(maxsize=1024)(self._question_terms_of)
+        self.question_terms = Memo(self._question_terms_of, QUESTION_CACHE_BYTES)
         self.synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}

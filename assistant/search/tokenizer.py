@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jieba
 
+from assistant.search.caching import Memo
 from assistant.search.places import division_names
 from assistant.text import find_quantities
 
@@ -23,14 +24,20 @@ TOKENIZER_SCHEME = "jieba-search+quantities/4"
 # Prefix of unit tokens: every quantity also yields "#<unit>" (3个月 → "3个月", "#个月"), so a
 # question asking "how long" can match any duration without matching the word 月 in running text.
 UNIT_MARK = "#"
+# Tokens of every text tokenised (the corpus's sentences, the questions): ~40 MB holds a
+# 100k-clause corpus's sentences; bounded in bytes so long questions cannot grow it.
+TOKEN_CACHE_BYTES = 64 * 1024 * 1024
 
 
 class Tokenizer:
     """Turns text into BM25 tokens: jieba search-mode words (minus stopwords and punctuation) and
     canonical quantities. One instance per lexicon; safe to share across threads once built."""
 
-    def __init__(self, lexicon_dir: Path | None = None, names: tuple[str, ...] = ()):
+    def __init__(self, lexicon_dir: Path | None = None, names: tuple[str, ...] = (),
+                 cache_bytes: int = TOKEN_CACHE_BYTES):
         self.lexicon_dir = lexicon_dir
+        # Every text tokenised once: the corpus's sentences and the questions asked.
+        self._cached_tokens = Memo(lambda text: tuple(self._tokens(text)), cache_bytes)
         self.names = tuple(sorted(set(names)))  # city names and aliases from the catalog
         self._jieba = jieba.Tokenizer()
         self._lock = threading.Lock()
@@ -146,10 +153,6 @@ class Tokenizer:
             else:
                 out += [p for p in pieces if p in vocab and p != word]
         return out
-
-    @functools.lru_cache(maxsize=100_000)
-    def _cached_tokens(self, text: str) -> tuple[str, ...]:
-        return tuple(self._tokens(text))
 
     def _tokens(self, text: str) -> list[str]:
         self._ensure()

@@ -1,6 +1,7 @@
 """The on-disk index against the real Chroma and bm25s: manifest, swaps, rebuilds, damage."""
 
 import json
+import os
 import shutil
 from datetime import date
 
@@ -122,3 +123,41 @@ def test_a_damaged_manifest_is_rebuilt_not_a_crash(corpus_copy, tmp_path, damage
         load_index(index_dir, expected_manifest(corpus.catalog, make_tokenizer(corpus.catalog), UseEmbedder()))
     again = Assistant.open(corpus_copy, index_dir)
     assert again.index.path != first.index.path and again.ask("乐山试运行多久才能验收？").answerable
+
+
+def _scribble_npy(build):
+    path = build / "bm25" / "data.csc.index.npy"
+    data = bytearray(path.read_bytes())
+    data[-4096:] = os.urandom(4096)  # same size, other bytes
+    path.write_bytes(bytes(data))
+
+
+def _edit_article(build):
+    path = build / "corpus" / "leshan-2022.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("3 个月", "1 个月"), encoding="utf-8")
+
+
+def _break_a_rule_quote(build):
+    path = next((build / "corpus" / "rules").glob("*.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace("quote: ", "quote: 改过的", 1), encoding="utf-8")
+
+
+def _add_a_file(build):
+    (build / "bm25" / "extra.npy").write_bytes(b"\x93NUMPY")
+
+
+@pytest.mark.parametrize("damage", [_scribble_npy, _edit_article, _break_a_rule_quote, _add_a_file])
+def test_content_damage_is_rebuilt_never_served(corpus_copy, tmp_path, damage):
+    """The manifest records each file's size and digest: a build whose BM25 arrays or corpus
+    snapshot changed after it was built is damaged, and the next start builds a new one."""
+    index_dir = tmp_path / "index"
+    first = Assistant.open(corpus_copy, index_dir)
+    damage(first.index.path)
+    corpus = load_corpus(corpus_copy)
+    with pytest.raises(IndexNotBuilt, match="damaged"):
+        load_index(index_dir, expected_manifest(corpus.catalog, make_tokenizer(corpus.catalog), UseEmbedder()))
+    again = Assistant.open(corpus_copy, index_dir)
+    assert again.index.path != first.index.path
+    answer = again.ask("乐山试运行多久才能验收？")
+    assert "3 个月" in answer.answer or "3个月" in answer.answer
+    assert all(h.score < 1e6 for h in again.search("乐山试运行多久", k=3))

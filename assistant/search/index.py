@@ -2,7 +2,8 @@
 
 Layout under the index directory:
     CURRENT                    name of the build in use (replaced atomically)
-    builds/<name>/manifest.json   written last: a build without it is incomplete and never served
+    builds/<name>/manifest.json   written last: a build without it is incomplete and never served;
+                                  it holds each file's size and BLAKE2b digest, checked at load
     builds/<name>/corpus/         copy of the catalog, texts and lexicon the build was made from
     builds/<name>/bm25/           bm25s arrays over jieba tokens
     builds/<name>/chroma/         Chroma persistent store, collection "clauses" (embedded mode)
@@ -13,6 +14,7 @@ build ("regassist-<name>"), so several API workers share them; everything else s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -166,6 +168,49 @@ def _read_manifest(build: Path) -> dict:
     return manifest
 
 
+# Files a build's manifest vouches for: the corpus snapshot and the BM25 arrays. The embedded
+# Chroma store is left out: SQLite rewrites its own files when opened; its clause count is checked.
+_CHECKED = ("corpus", "bm25")
+_HASH_CHUNK = 1 << 20
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        while chunk := f.read(_HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def checksums(build: Path) -> dict[str, dict]:
+    """Size and BLAKE2b digest of every file of the build that the manifest vouches for."""
+    out = {}
+    for folder in _CHECKED:
+        for path in sorted((build / folder).rglob("*")):
+            if path.is_file():
+                out[path.relative_to(build).as_posix()] = {"bytes": path.stat().st_size, "blake2b": _digest(path)}
+    return out
+
+
+def verify(build: Path, manifest: dict) -> None:
+    """IndexNotBuilt when a file of the build differs from what its manifest recorded (changed,
+    missing, added), or the manifest records nothing (a build made before checksums)."""
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict) or not recorded:
+        raise IndexNotBuilt(f"index at {build} has no checksums (built by an older version) — run: regassist index")
+    found = {path.relative_to(build).as_posix() for folder in _CHECKED for path in (build / folder).rglob("*")
+             if path.is_file()}
+    for name in sorted(found | recorded.keys()):
+        want, path = recorded.get(name), build / name
+        if want is None or name not in found:
+            what = "added" if want is None else "missing"
+        elif path.stat().st_size != want.get("bytes") or _digest(path) != want.get("blake2b"):
+            what = "changed"
+        else:
+            continue
+        raise IndexNotBuilt(f"index at {build} is damaged ({name} {what} since it was built) — run: regassist index")
+
+
 def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | None = None) -> Index:
     """Load the build CURRENT points to; IndexNotBuilt if there is none, it is incomplete, or it
     was built from another corpus / tokenizer / embedder than `expected`."""
@@ -177,6 +222,7 @@ def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | 
         changed = [k for k, v in expected.items() if manifest.get(k) != v]
         raise IndexNotBuilt(
             f"index at {index_dir} is stale ({', '.join(changed)} changed) — run: regassist index")
+    verify(build, manifest)  # content damage is never served
     try:
         corpus = load_corpus(build / "corpus")
         bm25 = bm25s.BM25.load(str(build / "bm25"), load_corpus=False, show_progress=False)
@@ -294,6 +340,7 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
             "build_seconds": round(time.perf_counter() - started, 3),
             "timings": timings,
             "embedded": embedded if embedder is not None else 0,  # the rest reused from earlier builds
+            "files": checksums(tmp),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                            encoding="utf-8")

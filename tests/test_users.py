@@ -342,3 +342,21 @@ def test_what_follows_a_breach_is_answered_by_the_clause_that_states_a_sanction(
     # 乐山 第十一条 states the duty to share; 第三十三条 what follows when data is not shared.
     a = assistant.ask("乐山系统数据不共享出来会有啥后果")
     assert a.citations[0].article == "第三十三条"
+
+
+def test_an_ask_naming_only_unknown_things_is_not_carried_by_its_story(assistant):
+    # "佣金怎么结" names something (佣金) no text uses: the platform the story names does not answer it.
+    answer = assistant.ask("上城区 一体化智能化公共数据平台 佣金怎么结")
+    assert _refused(answer) and "佣金" in answer.answer
+
+
+def test_a_compound_is_named_by_its_head_not_by_its_modifier(assistant):
+    # 审计费 is a fee: that the texts speak of 审计 does not make them speak of it.
+    answer = assistant.ask("启东 电子政务项目 审计费怎么收")
+    assert _refused(answer) and "审计费" in answer.answer
+
+
+def test_whether_something_never_named_is_allowed_gets_no_yes_from_a_list_that_names_its_kind(assistant):
+    # 附件4 lists "设备和软件技术说明书": that is no permission to use pirated software.
+    answer = assistant.ask("启东做项目 软件能不能用盗版的")
+    assert not answer.answer.startswith(("是", "不是"))

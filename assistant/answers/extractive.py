@@ -20,6 +20,7 @@ from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.query import QueryAnalysis
+from assistant.text import find_quantities
 
 MAX_CITATIONS = 4
 PERIODS = ("每月", "每年", "每季度", "每半年", "定期", "按年度")  # how the texts say how often
@@ -150,9 +151,28 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):
         return None
+    if (verdict.by_polarity and _PERMISSION.search(analysis.topic) and not _DEONTIC.search(best[1])
+            and _unnamed(ctx, analysis, hits)):
+        # "软件能不能用盗版的": a sentence that does not name what the claim turns on (盗版) cannot
+        # confirm or deny it by its wording.
+        return None
     hit = best[2]
     sentence = LABEL_PREFIX.sub("", best[1].strip(), count=1)
     return f"{'是' if verdict.holds else '不是'}：{where(hit.meta, hit.clause.label)}规定“{sentence}”"
+
+
+# Asking whether something is allowed.
+_PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|允许|可以.{0,12}[吗么]|能.{0,12}[吗么]")
+# What makes a sentence rule on a thing: may, must, must not (a list that merely names 软件 does not).
+_DEONTIC = re.compile(r"应|须|不得|禁止|严禁|可以|允许|不再|原则上|按照|按有关|不予|不能")
+
+
+def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:
+    """Words of a claim that the cited documents never use, by any spelling (盗版 in "软件能不能
+    用盗版的"): what the claim turns on, which their wording cannot confirm or deny."""
+    vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d) for d in {h.meta.doc_id for h in hits}))
+    return [w for w, _, alts in ctx.matcher.question_terms(analysis)
+            if len(w) >= 2 and not find_quantities(w) and not alts & vocab]
 
 
 # A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外",

@@ -82,7 +82,9 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     # nothing of its own (处理 is how a consequence is asked for), so its context is the topic —
     # and the asking words do not pull toward clauses that merely use them.
     named = _part(analysis, "，".join(strip_procedure(a if x in _NAMING_ASKS else focus(x, a)) for a, x in asks))
-    thin = bool(context.strip()) and _known_weight(matcher, named)[0] < MIN_MATCHED_IDF
+    # An ask naming only what no text knows ("收益怎么分成") names something: it is not thin.
+    thin = (bool(context.strip()) and _known_weight(matcher, named)[0] < MIN_MATCHED_IDF
+            and not unknown_content(matcher, named))
     if thin and _known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
     return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin,
@@ -159,9 +161,11 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
             continue  # a place, or a level of government (县里, 市里): where, not what
         if kinds_of_known and matcher.tokenizer.head(word) in vocab:
             continue  # "能不能用盗版软件": whether a kind of what the texts regulate (软件) is allowed
+        # A key names the word when the word is part of it, or is its head: Chinese compounds
+        # end in what they are (盗版软件 is 软件; 审计费 is a 费, not an 审计).
         synonyms = set()
         for key, tokens in matcher.synonym_tokens.items():
-            if word in key or key in word:
+            if word in key or word.endswith(key):
                 synonyms |= tokens
         if not any(t in vocab for t in synonyms):
             out.append(word)

@@ -360,3 +360,17 @@ def test_whether_something_never_named_is_allowed_gets_no_yes_from_a_list_that_n
     # 附件4 lists "设备和软件技术说明书": that is no permission to use pirated software.
     answer = assistant.ask("启东做项目 软件能不能用盗版的")
     assert not answer.answer.startswith(("是", "不是"))
+
+
+def test_a_figure_asked_about_is_answered_by_the_clauses_that_state_it(assistant):
+    # "100万这个数是管什么的": the question is about the figure; the clause stating it says what it governs.
+    answer = assistant.ask("六安的100万这个数是管什么的？")
+    assert answer.answerable and "luan-2021/第十六条" in _cited(answer) and "100万元" in answer.answer
+    # ... in 问答 and in 城市对比 alike, each city from its own clause with the figure.
+    client = TestClient(create_app(assistant))
+    compared = client.post("/api/compare", json={"question": "六安和乐山在500万这条线上各有什么说法"}).json()
+    cells = {c["doc_id"]: c for c in compared["rows"][0]["cells"]}
+    assert compared["matched"] == "question"
+    assert all("500万元" in c["clauses"][0]["text"] for c in cells.values())
+    asked = client.post("/api/ask", json={"question": "六安和乐山在500万这条线上各有什么说法"}).json()
+    assert {c["doc_id"] for c in asked["citations"]} == {"luan-2021", "leshan-2022"}

@@ -13,7 +13,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
-from assistant.answers.request import Asked, Request, focus, other_documents, strip_procedure, understand
+from assistant.answers.request import QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_denies, compares_numbers, is_yes_no, judge
 from assistant.corpus.model import DocMeta, Hit, Part
@@ -74,6 +74,9 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             chosen = [h for i, h in enumerate(relevant)
                       if sum(x.meta.doc_id == h.meta.doc_id for x in relevant[:i]) < per_doc]
             return compose(ctx, question, analysis, chosen[:MAX_CITATIONS])
+    figures = figure_hits(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents))
+    if figures:
+        return compose(ctx, question, analysis, figures)
     # Five candidates per city searched: a city's runner-up may be the one that states the value
     # asked for (六安 第十二条 "项目论证费用纳入年度预算" for "论证的钱谁出").
     cities = len(scope or ctx.corpus.documents) if routing else 1
@@ -201,6 +204,38 @@ def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], 
         ranked = sorted(clauses, key=lambda c: (tuple(-x for x in fit(c)), c.ordinal))[:per_doc]
         out += [Hit(clause=c, meta=doc.meta, score=fit(c)[0]) for c in ranked]
     return out
+
+
+FIGURE_CLAUSES = 2  # per document, the clauses that state a figure asked about
+
+
+def figure_hits(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...]) -> list[Hit]:
+    """For a question about a figure itself ("500万这条线上有啥讲究", "100万这个数是管什么的"):
+    the asks name nothing the texts know but an amount, a share or a period they use. Each
+    document's clauses that state it (by its canonical token) answer — what the figure governs
+    there; none when the asks name a topic of their own."""
+    asked = [q for q in find_quantities(analysis.topic)
+             if q.kind in ("money", "percent", "duration", "date") and q.canonical in ctx.matcher.idf]
+    if not asked or is_yes_no(analysis.topic) or set(request.asked) & QUANTITATIVE:
+        return []  # "试运行满一个月才能验收，对吧": a premise to check, not a figure to look up
+    named = "，".join(strip_procedure(focus(x, a)) for a, x in zip(request.asks, request.asked))
+    for q in find_quantities(named):
+        named = named.replace(q.text, " ")
+    # ... the words that name the texts themselves (办法里的, 规定的) name no topic.
+    if _known_topic(ctx, _COMPARE_WORDS.sub(" ", named)) >= MIN_TOPIC_IDF:
+        return []
+    tokens = {q.canonical for q in asked}
+    out = []
+    for doc_id in doc_ids:
+        doc = ctx.corpus.documents[doc_id]
+        found = [c for c in doc.clauses if tokens & ctx.matcher.clause_tokens(c.id)]
+        out += [Hit(clause=c, meta=doc.meta, score=1.0) for c in found[:FIGURE_CLAUSES]]
+    return out[:MAX_CITATIONS] if len(doc_ids) > 1 else out
+
+
+def _known_topic(ctx: Context, text: str) -> float:
+    terms = ctx.matcher.question_terms(ctx.analyzer.analyze(text))
+    return sum(w for word, w, alts in terms if alts & ctx.matcher.idf.keys() and len(word) >= 2)
 
 
 def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:
@@ -344,11 +379,13 @@ def best_clauses(ctx: Context, query: str, doc_id: str, k: int = 2,
     question asked in 问答 passes. `text_words`: the query is a topic's list of the texts' own
     words (topics.yaml), not a question: none of them is held against it."""
     analysis = ctx.analyzer.analyze(query)
-    gate = build_gate(ctx.matcher, analysis, understand(analysis.topic), (doc_id,))
+    request = understand(analysis.topic)
+    gate = build_gate(ctx.matcher, analysis, request, (doc_id,))
     if text_words:
         gate = replace(gate, foreign=())
-    hits = [h for h in ctx.searcher.search(analysis, max(k, 2), (doc_id,))
-            if is_relevant(ctx.matcher, gate, h)]
+    # A figure asked about ("500万这条线上有啥讲究") is answered as 问答 answers it.
+    hits = (figure_hits(ctx, analysis, request, (doc_id,)) if not text_words else []) or [
+        h for h in ctx.searcher.search(analysis, max(k, 2), (doc_id,)) if is_relevant(ctx.matcher, gate, h)]
     if not hits:
         return []
     score = ctx.matcher.scorer(analysis)

@@ -99,7 +99,10 @@ def unknown_content(matcher: Matcher, part: QueryAnalysis) -> list[str]:
              if not find_quantities(w) and not _WH.search(w)]
     if any(alts & matcher.idf.keys() for _, alts in terms):
         return []
-    return [w for w, _ in terms if len(w) >= 2 and matcher.tokenizer.reads_as_noun(w)]
+    if any(q.canonical in matcher.idf for q in find_quantities(part.question)):
+        return []  # "500万这条线上有啥讲究": the amount the texts use is what it asks about
+    heads = {m.group(2) for m in _DETERMINED.finditer(part.question)}
+    return [w for w, _ in terms if len(w) >= 2 and w not in heads and matcher.tokenizer.reads_as_noun(w)]
 
 
 def _part(analysis: QueryAnalysis, text: str) -> QueryAnalysis:
@@ -196,7 +199,7 @@ _WH = re.compile(r"哪|什么|啥|几|多少|谁|怎")
 _DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
 _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
-_DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
+_DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
     Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
     Asked.FREQUENCY: "频次", Asked.DURATION: "期限",

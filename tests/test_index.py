@@ -146,7 +146,14 @@ def _add_a_file(build):
     (build / "bm25" / "extra.npy").write_bytes(b"\x93NUMPY")
 
 
-@pytest.mark.parametrize("damage", [_scribble_npy, _edit_article, _break_a_rule_quote, _add_a_file])
+def _garble_the_checksums(build):
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = {name: 1 for name in manifest["files"]}
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [_scribble_npy, _edit_article, _break_a_rule_quote, _add_a_file,
+                                    _garble_the_checksums])
 def test_content_damage_is_rebuilt_never_served(corpus_copy, tmp_path, damage):
     """The manifest records each file's size and digest: a build whose BM25 arrays or corpus
     snapshot changed after it was built is damaged, and the next start builds a new one."""

@@ -3,6 +3,7 @@ CORS, label validation and logs without question text."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -96,18 +97,46 @@ def test_wrong_keys_are_throttled_per_address(assistant):
     assert other.get("/api/docs", headers={"X-API-Key": "s3cret-key"}).status_code == 200
 
 
+def test_requests_without_a_key_do_not_lock_an_address_out(assistant):
+    # A browser or a probe that sends no key is told to send one; it is not guessing.
+    c = client_for(assistant, address="10.0.0.11", api_key="s3cret-key")
+    assert {c.get("/api/docs").status_code for _ in range(FAILED_AUTH_PER_MINUTE + 5)} == {401}
+    assert c.get("/api/docs", headers={"X-API-Key": "s3cret-key"}).status_code == 200
+
+
+def test_an_ipv6_client_is_its_64():
+    from assistant.server.security import peer
+
+    same = {peer({"client": (f"2001:db8:1:2::{i:x}", 1)}) for i in range(1, 200)}
+    assert same == {"ip:2001:db8:1:2::/64"}
+    assert peer({"client": ("2001:db8:1:3::1", 1)}) != same.pop()
+    assert peer({"client": ("::ffff:10.0.0.1", 1)}) == peer({"client": ("10.0.0.1", 1)}) == "ip:10.0.0.1"
+
+
 def test_ui_logins_and_calls_are_limited(assistant):
     app = create_app(assistant, with_ui=True, security=SecuritySettings(api_key="s3cret-key", rate=3, per=60))
     c = TestClient(app, client=("10.0.0.9", 50000))
     codes = [c.post("/ui/login", data={"username": "u", "password": f"guess{i}"}).status_code
              for i in range(FAILED_AUTH_PER_MINUTE + 1)]
     assert codes == [400] * FAILED_AUTH_PER_MINUTE + [429]
-    ui = TestClient(app, client=("10.0.0.10", 50000))
+    with TestClient(app, client=("10.0.0.10", 50000)) as ui:  # started: Gradio's queue runs the calls
+        _ui_calls_are_limited(ui)
+
+
+def _ui_calls_are_limited(ui: TestClient) -> None:
     assert ui.post("/ui/login", data={"username": "u", "password": "s3cret-key"}).json() == {"success": True}
     # The UI's function calls count like /api/* calls (3 a minute here); its pages do not.
-    codes = [ui.post("/ui/gradio_api/call/ask", json={"data": ["六安试运行多久？", "全部城市", []]}).status_code
-             for _ in range(5)]
-    assert codes == [200, 200, 200, 429, 429]
+    # Fetching a call's result is part of the call: it never loses the answer to the limit.
+    codes = []
+    for _ in range(3):
+        started = ui.post("/ui/gradio_api/call/ask", json={"data": ["六安试运行多久？", "全部城市", []]})
+        result = ui.get(f"/ui/gradio_api/call/ask/{started.json()['event_id']}")
+        codes += [started.status_code, result.status_code]
+        events = [json.loads(line[6:]) for line in result.text.splitlines() if line.startswith("data: ")]
+        assert "event: error" not in result.text and "第十九条" in json.dumps(events[-1], ensure_ascii=False)
+    assert codes == [200] * 6
+    assert [ui.post("/ui/gradio_api/call/ask", json={"data": ["六安试运行多久？", "全部城市", []]}).status_code
+            for _ in range(2)] == [429, 429]
     assert ui.get("/ui/gradio_api/info").status_code == 200
 
 
@@ -137,6 +166,8 @@ def test_slow_headers_and_short_bodies_are_cut_off(assistant):
             assert chunk, "closed without a reply"
             reply += chunk
         assert reply.startswith(b"HTTP/1.1 408")
+        while sock.recv(4096):
+            pass  # ... and the connection is closed after it (recv returns b"")
         sock.close()
         assert httpx.get(f"{base}/healthz").status_code == 200  # the server serves on
 

@@ -202,12 +202,18 @@ def verify(build: Path, manifest: dict) -> None:
              if path.is_file()}
     for name in sorted(found | recorded.keys()):
         want, path = recorded.get(name), build / name
-        if want is None or name not in found:
+        if want is not None and not isinstance(want, dict):
+            what = "recorded wrongly"
+        elif want is None or name not in found:
             what = "added" if want is None else "missing"
-        elif path.stat().st_size != want.get("bytes") or _digest(path) != want.get("blake2b"):
-            what = "changed"
         else:
-            continue
+            try:
+                changed = path.stat().st_size != want.get("bytes") or _digest(path) != want.get("blake2b")
+            except OSError as exc:
+                changed, name = True, f"{name} ({exc.strerror})"
+            if not changed:
+                continue
+            what = "changed"
         raise IndexNotBuilt(f"index at {build} is damaged ({name} {what} since it was built) — run: regassist index")
 
 

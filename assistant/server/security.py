@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import math
@@ -33,8 +34,8 @@ FAILED_AUTH_PER_MINUTE = 10
 # entries bounds the bytes (≈ 250 bytes an entry with the dict slot and the bucket).
 MAX_CLIENTS = 20_000
 ID_BYTES = 48
-# UI calls that run a function (ask, compare, check…), limited like /api/*; page assets and the
-# queue's event stream are not.
+# UI calls that start a function (ask, compare, check…: POSTs), limited like /api/*; page assets,
+# the queue's event stream and the GET that fetches a call's result are not.
 _UI_CALLS = ("/ui/gradio_api/call/", "/ui/gradio_api/queue/join", "/ui/gradio_api/run/", "/ui/gradio_api/api/")
 _UI_LOGIN = ("/ui/login", "/ui/login/")
 _BAD_LABEL = re.compile(r"[/\\\x00-\x1f]|\.\.")
@@ -148,8 +149,18 @@ def _presented_key(headers: dict[bytes, bytes]) -> str:
 
 def peer(scope) -> str:
     """The client's address as the server saw it (rewritten from X-Forwarded-For only when the
-    connection comes from a trusted proxy, by uvicorn)."""
-    return "ip:" + str((scope.get("client") or ("?",))[0])[: ID_BYTES - 3]
+    connection comes from a trusted proxy, by uvicorn). An IPv6 client is its /64: one host
+    holds a whole /64 and could otherwise pick a fresh address per request."""
+    host = str((scope.get("client") or ("?",))[0])
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "ip:" + host[: ID_BYTES - 3]
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return "ip:" + str(ipaddress.ip_network(f"{host}/64", strict=False))
+    return f"ip:{address}"
 
 
 async def _reply(send, status: int, message: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
@@ -210,10 +221,14 @@ class Guard:
             if wait > 0:
                 return await too_many(wait)
         if protected and self.settings.api_key and not self._key_ok(headers):
-            self.failures.take(peer(scope))
+            if _presented_key(headers):
+                # A wrong key counts as a guess; no key at all (a browser, a probe) does not, so
+                # keyless requests cannot lock an address (or a proxy's clients) out.
+                self.failures.take(peer(scope))
             return await refuse(401, "需要有效的 API 密钥：请在请求头 Authorization: Bearer <密钥> 或 X-API-Key 中提供",
                                 [(b"www-authenticate", b"Bearer")])
-        if (protected or path.startswith(_UI_CALLS)) and self.limiter is not None:
+        ui_call = path.startswith(_UI_CALLS) and scope.get("method") == "POST"
+        if (protected or ui_call) and self.limiter is not None:
             wait = self.limiter.take(self.principal(scope, headers) if protected else peer(scope))
             if wait > 0:
                 return await too_many(wait)
@@ -225,11 +240,11 @@ class Guard:
             while more:
                 try:
                     message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
-                except TimeoutError:
+                except (TimeoutError, asyncio.TimeoutError):  # one class from Python 3.11 on
                     return await refuse(408, f"请求体在 {self.settings.body_timeout:g} 秒内未收完，已放弃",
                                         [(b"connection", b"close")])
                 if message["type"] != "http.request":
-                    break
+                    return  # the client went away mid-body: nothing to answer
                 chunks.append(message.get("body", b""))
                 seen += len(chunks[-1])
                 more = message.get("more_body", False)

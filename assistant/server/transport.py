@@ -70,7 +70,9 @@ class DeadlineProtocol(HttpToolsProtocol):
 
 def server_options(security: SecuritySettings) -> dict:
     """uvicorn's settings for these security settings (uvicorn.run / uvicorn.Config keywords)."""
-    DeadlineProtocol.header_timeout = security.header_timeout  # one server per process
+    # A class setting (uvicorn instantiates the protocol per connection, and worker processes
+    # import it afresh): every server of one process has the deadline last configured.
+    DeadlineProtocol.header_timeout = security.header_timeout
     return {"http": DeadlineProtocol, "timeout_keep_alive": KEEP_ALIVE,
             "proxy_headers": bool(security.trusted_proxies),
             "forwarded_allow_ips": list(security.trusted_proxies) or None}

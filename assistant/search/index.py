@@ -182,14 +182,16 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _checked_files(build: Path) -> dict[str, Path]:
+    """The files of the build the manifest vouches for, by their path in the build."""
+    return {path.relative_to(build).as_posix(): path for folder in _CHECKED
+            for path in sorted((build / folder).rglob("*")) if path.is_file()}
+
+
 def checksums(build: Path) -> dict[str, dict]:
     """Size and BLAKE2b digest of every file of the build that the manifest vouches for."""
-    out = {}
-    for folder in _CHECKED:
-        for path in sorted((build / folder).rglob("*")):
-            if path.is_file():
-                out[path.relative_to(build).as_posix()] = {"bytes": path.stat().st_size, "blake2b": _digest(path)}
-    return out
+    return {name: {"bytes": path.stat().st_size, "blake2b": _digest(path)}
+            for name, path in _checked_files(build).items()}
 
 
 def verify(build: Path, manifest: dict) -> None:
@@ -198,9 +200,8 @@ def verify(build: Path, manifest: dict) -> None:
     recorded = manifest.get("files")
     if not isinstance(recorded, dict) or not recorded:
         raise IndexNotBuilt(f"index at {build} has no checksums (built by an older version) — run: regassist index")
-    found = {path.relative_to(build).as_posix() for folder in _CHECKED for path in (build / folder).rglob("*")
-             if path.is_file()}
-    for name in sorted(found | recorded.keys()):
+    found = _checked_files(build)
+    for name in sorted(found.keys() | recorded.keys()):
         want, path = recorded.get(name), build / name
         if want is not None and not isinstance(want, dict):
             what = "recorded wrongly"

@@ -96,6 +96,12 @@ class Assistant:
     def hybrid(self):
         return self.searcher.hybrid
 
+    @property
+    def version(self) -> str:
+        """What a generated file says it was made from: the corpus fingerprint and the build's time."""
+        manifest = self.index.manifest
+        return f"{str(manifest.get('corpus_hash', ''))[:12]}（索引构建于 {manifest.get('built_at', '未知')}）"
+
     def scope(self, city: str) -> Scope:
         """Resolve a city in any spelling, once (NotFound names what the corpus holds). A doc_id
         needs no resolving: Scope((doc_id,))."""

@@ -131,6 +131,30 @@ def test_compare_shows_all_four_cities(page, server):
     assert csv_text.startswith("主题,六安市") and "〔1个月〕" in csv_text
 
 
+def test_compare_exports_excel_and_draws_each_city_side_by_side(page, server):
+    page.goto(server + "/ui/")
+    _tab(page, "城市对比")
+    page.locator("#compare-cities").get_by_label("上城区").uncheck()
+    page.locator("#compare-cities").get_by_label("启东市").uncheck()
+    page.get_by_label("或自由提问（优先）").fill("比较各地试运行期限")
+    page.locator("#compare-button").click()
+    page.locator("#compare-table table.compare").wait_for()
+    link = page.locator("a[href*='.xlsx']").first
+    link.wait_for()
+    href = link.get_attribute("href")
+    import io
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(httpx.get(href if href.startswith("http") else server + href).content))
+    assert [c.value for c in book["对比"][1]][1:] == ["六安市《六安市电子政务项目建设管理办法》",
+                                                      "乐山市《乐山市市级政务信息化项目管理办法》"]
+    page.get_by_text("各城市流程图").click()
+    diagrams = page.locator("#compare-process svg")
+    diagrams.first.wait_for()
+    assert diagrams.count() == 2
+    left, right = diagrams.nth(0).bounding_box(), diagrams.nth(1).bounding_box()
+    assert left and right and right["x"] > left["x"] + left["width"] - 1  # side by side
+
+
 def test_compare_refuses_what_the_chat_refuses(page, server):
     page.goto(server + "/ui/")
     _tab(page, "城市对比")
@@ -158,6 +182,17 @@ def test_browse_opens_a_clause_from_a_direct_link(page, server):
     page.screenshot(path=str(ARTIFACTS / "browse.png"), full_page=True)
 
 
+def test_browse_follows_a_clause_reference(page, server):
+    page.goto(server + "/ui/?doc=leshan-2022&article=" + quote("第三十九条"))
+    clause = page.locator("#clause")
+    clause.get_by_text("管理办法》第三十九条").wait_for()
+    link = clause.get_by_role("link", name="本办法第三十七条").first
+    href = link.get_attribute("href")
+    page.goto(href if href.startswith("http") else server + href)
+    clause.get_by_text("管理办法》第三十七条").wait_for()
+    assert "运维方案" in clause.inner_text()
+
+
 def test_self_check_lists_cited_rules_for_a_project(page, server):
     page.goto(server + "/ui/")
     _tab(page, "项目自查")
@@ -168,7 +203,26 @@ def test_self_check_lists_cited_rules_for_a_project(page, server):
     report.get_by_text("规则计算").wait_for()
     text = report.inner_text()
     assert "六安市" in text and "第十六条" in text and "全流程清单" in text
+    # The process for this project, drawn: every stage, the path 300万 takes marked.
+    diagram = page.locator("#check-process svg")
+    diagram.wait_for()
+    box = diagram.bounding_box()
+    assert box and box["width"] >= 800 and box["height"] > box["width"]  # drawn at its own size: legible
+    drawn = diagram.text_content()
+    for stage in ("申报", "审查", "立项", "采购", "建设", "验收", "运维", "评价"):
+        assert stage in drawn
+    assert "项目金额 < 500万元" in drawn and "✔ 适用" in drawn
+    diagram.screenshot(path=str(ARTIFACTS / "process.png"))
     page.screenshot(path=str(ARTIFACTS / "check.png"), full_page=True)
+    # The Word file is offered for download and is the self-check.
+    link = page.locator("#check-word a[href*='.docx']").first
+    link.wait_for()
+    href = link.get_attribute("href")
+    word = httpx.get(href if href.startswith("http") else server + href)
+    import docx
+    import io
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "项目自查报告（六安市）" in text and "300万元 ≥ 100万元" in text
 
 
 def test_chat_streams_the_model_and_shows_the_checked_answer(page, llm_server):

@@ -10,7 +10,8 @@ from assistant.answers.context import Context
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer, AnswerKind, Citation, cite
-from assistant.corpus.model import DocMeta
+from assistant.corpus.maps import Stage
+from assistant.corpus.model import DocMeta, Part
 from assistant.rules.evaluate import RuleConclusion, check_every
 from assistant.rules.facts import Facts, extract_facts
 
@@ -90,6 +91,17 @@ def build_checklist(ctx: Context, question: str, doc_ids: tuple[str, ...] = (),
                                      for doc_id in (doc_ids or tuple(ctx.corpus.documents))))
 
 
+def stage_clauses(ctx: Context, stage: Stage, doc_id: str) -> list[Part]:
+    """The clauses that govern a stage in a document: the curated ones (corpus/checklist.yaml), else
+    the best retrieved for the stage's words (a new city works with its text alone); none when
+    the document has no provision."""
+    clauses = [ctx.corpus.clause(doc_id, label) for label in stage.clauses.get(doc_id, ())]
+    if clauses or doc_id in stage.clauses:
+        return clauses  # an empty curated entry: the document has no provision
+    hits = ctx.searcher.search(ctx.analyzer.analyze(stage.query), 1, (doc_id,))
+    return [h.clause for h in hits if h.score > 0][:1]
+
+
 def _doc_checklist(ctx: Context, doc_id: str, facts: Facts) -> DocChecklist:
     meta = ctx.corpus.documents[doc_id].meta
     citations: list[Citation] = []
@@ -98,10 +110,7 @@ def _doc_checklist(ctx: Context, doc_id: str, facts: Facts) -> DocChecklist:
     items = []
     for stage in ctx.stages:
         stage_analysis = ctx.analyzer.analyze(stage.query)
-        clauses = [ctx.corpus.clause(doc_id, label) for label in stage.clauses.get(doc_id, ())]
-        if not clauses:
-            hits = ctx.searcher.search(stage_analysis, 1, (doc_id,))
-            clauses = [h.clause for h in hits if h.score > 0][:1]
+        clauses = stage_clauses(ctx, stage, doc_id)
         if not clauses:
             items.append(ChecklistItem(stage.name))
             continue

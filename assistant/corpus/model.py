@@ -102,6 +102,13 @@ class Document:
     meta: DocMeta
     parts: tuple[Part, ...]
     source: str
+    # Each clause's references to other parts of the document, resolved at parse time
+    # (assistant/corpus/references.py).
+    references: tuple = ()
+
+    def references_of(self, label: str) -> list:
+        """The references made in one clause, in reading order."""
+        return [r for r in self.references if r.source == label]
 
     @property
     def doc_id(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.errors import ParseError
 from assistant.corpus.model import DocMeta, Document, Item, Paragraph, Part, PartKind
+from assistant.corpus.references import resolve
 from assistant.text import fold, int_to_cn, parse_cn_int
 
 _CN = "零〇一二两三四五六七八九十百千"
@@ -114,7 +115,8 @@ def parse_document(meta: DocMeta, source: str) -> Document:
         raise ParseError(
             f"{meta.file}:1-{source.count(chr(10)) + 1}: 没有找到任何条款（无论是“第X条”开头的行，还是“第X章”标题下的段落）"
             f" — 请确认这是一份办法的正文")
-    return Document(meta=meta, parts=tuple(parts), source=source)
+    parts = tuple(parts)
+    return Document(meta=meta, parts=parts, source=source, references=resolve(parts, meta.title))
 
 
 class _Builder:

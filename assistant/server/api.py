@@ -15,15 +15,19 @@ from urllib.parse import quote
 
 from fastapi import Body, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.answers.notes import status_note
+from assistant.answers.process import build_process
 from assistant.answers.selfcheck import self_check
 from assistant.assistant import Assistant
 from assistant.corpus.model import Document, Part
+from assistant.exports.diagram import to_svg
+from assistant.exports.excel import comparison_xlsx
+from assistant.exports.word import selfcheck_docx
 from assistant.errors import IndexNotBuilt, NotFound, RegassistError, VectorStoreUnavailable
 from assistant.llm.grounded import Grounded
 from assistant.rules.facts import ProjectKind, parse_amount, project_facts
@@ -67,6 +71,27 @@ class CompareFormat(str, Enum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
+
+
+class CheckFormat(str, Enum):
+    JSON = "json"
+    DOCX = "docx"
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+AmountQuery = Annotated[Optional[str], Query(max_length=50, description="项目金额：数字按万元计，或带单位的文字（三百万）")]
+KindQuery = Annotated[Optional[str], Query(max_length=20, description="新建 / 升级改造")]
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    # RFC 5987: a Chinese file name for browsers, an ASCII one for everything else.
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=regassist.{filename.rsplit('.', 1)[-1]}; "
+                               f"filename*=UTF-8''{quote(filename)}"})
 
 
 class CompareRequest(BaseModel):
@@ -195,6 +220,10 @@ def _clause_json(doc: Document, clause: Part, today: date) -> dict:
                         "items": [{"label": i.label, "marker": i.marker, "text": i.text} for i in p.items]}
                        for p in clause.paragraphs],
         "notice": status_note(doc.meta, today), "url": article_path(doc.doc_id, clause.label),
+        # What the clause refers to ("本办法第三十七条", "附件 1", "第二章"), resolved; start/end are
+        # offsets in `text`. An unresolved one has a reason instead of a url.
+        "references": [r.to_json() | {"url": article_path(doc.doc_id, r.target) if r.target else None}
+                       for r in doc.references_of(clause.label)],
     }
 
 
@@ -235,6 +264,7 @@ def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: G
     _ask_routes(app, live, security)
     _browse_routes(app, live)
     _compare_routes(app, live)
+    _process_routes(app, live)
     if with_ui:
         _mount_ui(app, live, security)
     return app
@@ -360,9 +390,9 @@ def _compare_routes(app: FastAPI, live: Live) -> None:
         return [{"topic": t.name, "aliases": list(t.aliases)} for t in live.current().comparer.topics]
 
     @app.post("/api/compare", tags=["城市对比"], summary="城市对比：主题 × 城市",
-              responses={200: {"content": {"text/csv": {}, "text/markdown": {}}}})
+              responses={200: {"content": {"text/csv": {}, "text/markdown": {}, XLSX_TYPE: {}}}})
     def compare(req: Annotated[CompareRequest, Body()],
-                format: Annotated[CompareFormat, Query(description="json / csv / markdown")] = CompareFormat.JSON):
+                format: Annotated[CompareFormat, Query(description="json / csv / markdown / xlsx")] = CompareFormat.JSON):
         names = ([req.topic] if req.topic else []) + list(req.topics or [])
         result = live.current().comparer.compare(topics=names or None, question=(req.question or "").strip() or None,
                                   cities=req.cities or None)
@@ -371,19 +401,63 @@ def _compare_routes(app: FastAPI, live: Live) -> None:
                                      headers={"Content-Disposition": "attachment; filename=compare.csv"})
         if format is CompareFormat.MARKDOWN:
             return PlainTextResponse(result.to_markdown(), media_type="text/markdown; charset=utf-8")
+        if format is CompareFormat.XLSX:
+            return _download(comparison_xlsx(result), XLSX_TYPE, "城市对比.xlsx")
         return result.to_json()
 
-    @app.post("/api/check", tags=["项目自查"], summary="项目自查：规则计算与全流程清单")
-    def check(req: CheckRequest) -> dict:
-        try:
-            amount = parse_amount(req.amount)
-            kind = ProjectKind.parse(req.project_type)
-        except ValueError as exc:
-            field = "amount" if "金额" in str(exc) else "project_type"
-            return _error(422, f"请求参数不合法：{field}：{exc}", errors=[{"field": field, "message": str(exc)}])
-        facts = project_facts(amount, kind, req.software, req.classified, req.change_ratio, req.approval_date)
+    @app.post("/api/check", tags=["项目自查"], summary="项目自查：规则计算与全流程清单",
+              responses={200: {"content": {DOCX_TYPE: {}}}})
+    def check(req: CheckRequest,
+              format: Annotated[CheckFormat, Query(description="json / docx（Word 文件）")] = CheckFormat.JSON):
+        facts = _facts(req.amount, req.project_type, req.software, req.classified, req.change_ratio, req.approval_date)
+        if isinstance(facts, JSONResponse):
+            return facts
         a = live.current().assistant
-        return {"results": [r.to_json() for r in self_check(a.context, a.scope(req.city), facts)]}
+        results = self_check(a.context, a.scope(req.city), facts)
+        if format is CheckFormat.DOCX:
+            return _download(selfcheck_docx(results, a.version, a.today), DOCX_TYPE,
+                             f"项目自查-{'、'.join(r.city for r in results)}.docx")
+        return {"results": [r.to_json() for r in results]}
+
+
+def _facts(amount, project_type, software=False, classified=False, change_ratio=None, approval_date=None):
+    """The project's facts, or the 422 naming the field that cannot be read."""
+    try:
+        value = parse_amount(amount)
+        kind = ProjectKind.parse(project_type)
+    except ValueError as exc:
+        field = "amount" if "金额" in str(exc) else "project_type"
+        return _error(422, f"请求参数不合法：{field}：{exc}", errors=[{"field": field, "message": str(exc)}])
+    return project_facts(value, kind, software, classified, change_ratio, approval_date)
+
+
+def _process_routes(app: FastAPI, live: Live) -> None:
+    """/api/process/{doc_id} (JSON) and /api/process/{doc_id}.svg."""
+    def process(doc_id: str, amount: str | None, project_type: str | None):
+        facts = _facts(amount, project_type)
+        if isinstance(facts, JSONResponse):
+            return facts
+        a = live.current().assistant
+        a.corpus.document(doc_id)  # NotFound (404) names the documents there are
+        return build_process(a.context, doc_id, facts)
+
+    # The .svg route first: the JSON route's {doc_id} would otherwise take "luan-2021.svg".
+    @app.get("/api/process/{doc_id}.svg", tags=["项目自查"], summary="流程图（SVG）",
+             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
+    def process_svg(doc_id: Annotated[str, PathParam(max_length=100, pattern=DOC_ID, examples=["luan-2021"])],
+                    amount: AmountQuery = None,
+                    project_type: KindQuery = None):
+        found = process(doc_id, amount, project_type)
+        if isinstance(found, JSONResponse):
+            return found
+        return Response(to_svg(found), media_type="image/svg+xml; charset=utf-8")
+
+    @app.get("/api/process/{doc_id}", tags=["项目自查"], summary="项目流程：各环节的主体、时限、金额门槛与依据条款")
+    def process_json(doc_id: Annotated[str, PathParam(max_length=100, pattern=DOC_ID, examples=["luan-2021"])],
+                     amount: AmountQuery = None,
+                     project_type: KindQuery = None):
+        found = process(doc_id, amount, project_type)
+        return found if isinstance(found, JSONResponse) else found.to_json()
 
 
 def _mount_ui(app: FastAPI, live: Live, security: SecuritySettings) -> None:

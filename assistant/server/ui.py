@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import html
+import re
 import shutil
 import tempfile
 import threading
@@ -16,8 +17,12 @@ import gradio as gr
 from assistant.answers.compare import Comparer
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer, AnswerMode
+from assistant.answers.process import build_process
 from assistant.answers.selfcheck import self_check
 from assistant.assistant import Assistant
+from assistant.exports.diagram import to_svg
+from assistant.exports.excel import comparison_xlsx
+from assistant.exports.word import selfcheck_docx
 from assistant.errors import InvalidInput, NotFound, RegassistError
 from assistant.limits import MAX_QUESTION, checked_question
 from assistant.llm.findings import CitationFinding
@@ -38,6 +43,11 @@ table.compare mark { background: #ffe58f; padding: 0 2px; }
 table.compare .none { color: #8c959f; font-style: italic; }
 table.compare .finding + .finding { margin-top: 6px; border-top: 1px dashed #d0d7de; padding-top: 6px; }
 .note { color: #9a6700; }
+.process-row { display: flex; gap: 12px; overflow-x: auto; align-items: flex-start; }
+.process-row > div { flex: 1 1 0; min-width: 380px; }
+.process-row svg { max-width: 100%; height: auto; }
+.process { overflow-x: auto; }
+#check-process { flex: 0 0 auto; max-width: 100%; }
 """
 
 
@@ -97,6 +107,33 @@ def format_answer(answer: Answer) -> str:
     return "<br>".join(out)
 
 
+def inline_svg(svg: str) -> str:
+    """An SVG document as markup to put inside a page (its XML declaration dropped)."""
+    return svg.split("?>", 1)[1].lstrip() if svg.startswith("<?xml") else svg
+
+
+def _md_text(text: str) -> str:
+    """Clause text shown as Markdown literally (a 《》 title or a bracket is not markup)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def _linked(doc_id: str, clause_text: str, text: str, refs) -> str:
+    """A paragraph of a clause as Markdown, each resolved reference in it a link to its target
+    (reference offsets are in the clause's text; the paragraph is found in it)."""
+    at = clause_text.find(text)
+    if at < 0 or not refs:
+        return _md_text(text)
+    out, cursor = [], 0
+    for r in refs:
+        start, end = r.start - at, r.end - at
+        if r.target is None or start < cursor or end > len(text):
+            continue
+        out += [_md_text(text[cursor:start]), f"[{_md_text(text[start:end])}](/ui/{_clause_link(doc_id, r.target)})"]
+        cursor = end
+    out.append(_md_text(text[cursor:]))
+    return "".join(out)
+
+
 def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
     try:
         meta, clause = assistant.show(doc_id, label)
@@ -108,7 +145,16 @@ def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
     if note:
         lines.append(f"> {note}")
     lines.append("")
-    lines += [p.text.replace("\n", "  \n") for p in clause.paragraphs] or [clause.text]
+    doc = assistant.corpus.documents[doc_id]
+    refs = doc.references_of(clause.label)
+    # Each 款 with its 项 (an item is a line of its own), references linked.
+    lines += ["  \n".join(_linked(doc_id, clause.text, t, refs) for t in (p.text, *(i.text for i in p.items)))
+              for p in clause.paragraphs] or [_linked(doc_id, clause.text, clause.text, refs)]
+    if refs:
+        listed = list({(r.text, r.target): r for r in refs}.values())
+        lines.append("**本条引用**：" + "；".join(
+            f"[{_md_text(r.text)}](/ui/{_clause_link(doc_id, r.target)})（{r.target}）" if r.target
+            else f"{_md_text(r.text)}（{r.reason}）" for r in listed))
     lines.append("")
     lines.append(f"直达链接：[/ui/{_clause_link(doc_id, clause.label)}](/ui/{_clause_link(doc_id, clause.label)})"
                  f" · 接口：`/api/articles/{doc_id}/{clause.label}`")
@@ -221,31 +267,45 @@ class Callbacks:
     def compare(self, topics: list[str], chosen: list[str], question: str):
         question = (question or "").strip()[:MAX_QUESTION]
         if not chosen:
-            return "<p class='note'>请至少选择一个城市。</p>", None, None
+            return "<p class='note'>请至少选择一个城市。</p>", None, None, None, ""
         try:
             result = self.comparer.compare(topics=None if question else (topics or None),
                                       question=question or None, cities=chosen)
         except RegassistError as exc:
-            return f"<p class='note'>{html.escape(str(exc))}</p>", None, None
+            return f"<p class='note'>{html.escape(str(exc))}</p>", None, None, None, ""
         if result.matched == "refused":
             # The same refusal 问答 gives: no table of clauses that do not say what is asked.
-            return f"<p class='note'>{html.escape(result.notes[0])}</p>", None, None
+            return f"<p class='note'>{html.escape(result.notes[0])}</p>", None, None, None, ""
         folder = self.exports.new()
-        csv_path, md_path = folder / "城市对比.csv", folder / "城市对比.md"
+        csv_path, md_path, xlsx_path = folder / "城市对比.csv", folder / "城市对比.md", folder / "城市对比.xlsx"
         csv_path.write_text("\ufeff" + result.to_csv(), encoding="utf-8")
         md_path.write_text(result.to_markdown(), encoding="utf-8")
+        xlsx_path.write_bytes(comparison_xlsx(result))
         header = ""
         if result.matched == "question":
             header = "<p class='note'>该问题未对应到预设主题，以下为各城市检索到的最相关条款。</p>"
-        return header + result.to_html(), str(csv_path), str(md_path)
+        return header + result.to_html(), str(csv_path), str(md_path), str(xlsx_path), self.processes(result.docs)
+
+    def processes(self, docs) -> str:
+        """Each compared city's process diagram, side by side."""
+        facts = project_facts()
+        svgs = [inline_svg(to_svg(build_process(self.assistant.context, m.doc_id, facts))) for m in docs]
+        return "<div class='process-row'>" + "".join(f"<div>{x}</div>" for x in svgs) + "</div>"
 
     def check(self, doc_id: str, amount: str, kind: str, software: bool, classified: bool):
+        """The self-check as text, the process diagram for the project, and the Word file."""
         try:
             value = parse_amount(amount)
             facts = project_facts(value, ProjectKind.parse(kind), software, classified)
             results = self_check(self.assistant.context, Scope((doc_id,)), facts)
         except (ValueError, RegassistError) as exc:
-            return f"**{exc}**"
+            return f"**{exc}**", "", None
+        diagram = inline_svg(to_svg(build_process(self.assistant.context, doc_id, facts)))
+        word = self.exports.new() / f"项目自查-{results[0].city}.docx"
+        word.write_bytes(selfcheck_docx(results, self.assistant.version, self.assistant.today))
+        return self._check_text(results, value), f"<div class='process'>{diagram}</div>", str(word)
+
+    def _check_text(self, results, value) -> str:
         out = []
         for r in results:
             out.append(f"## {r.city}：《{r.title}》")
@@ -312,14 +372,18 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                 with gr.Row():
                     topic_box = gr.CheckboxGroup(cb.comparer.topic_names, value=cb.comparer.topic_names, label="主题")
                 with gr.Row():
-                    city_box = gr.CheckboxGroup(cities, value=cities, label="城市", scale=2)
+                    city_box = gr.CheckboxGroup(cities, value=cities, label="城市", scale=2, elem_id="compare-cities")
                     free = gr.Textbox(label="或自由提问（优先）", placeholder="例如：比较各地试运行期限", scale=3)
                 compare_button = gr.Button("对比", variant="primary", elem_id="compare-button")
                 table = gr.HTML(elem_id="compare-table")
                 with gr.Row():
                     csv_file = gr.File(label="导出 CSV")
                     md_file = gr.File(label="导出 Markdown")
-                compare_button.click(cb.compare, [topic_box, city_box, free], [table, csv_file, md_file])
+                    xlsx_file = gr.File(label="导出 Excel")
+                with gr.Accordion("各城市流程图", open=False):
+                    compare_process = gr.HTML(elem_id="compare-process")
+                compare_button.click(cb.compare, [topic_box, city_box, free],
+                                     [table, csv_file, md_file, xlsx_file, compare_process])
             with gr.Tab("项目自查", id="check"):
                 with gr.Row():
                     check_city = gr.Dropdown([(d.meta.city, d.doc_id) for d in docs], value=docs[0].doc_id,
@@ -331,7 +395,12 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                     software = gr.Checkbox(label="软件开发类")
                     classified = gr.Checkbox(label="涉密项目")
                 check_button = gr.Button("生成自查清单", variant="primary", elem_id="check-button")
-                report = gr.Markdown(elem_id="check-report")
-                check_button.click(cb.check, [check_city, amount, kind, software, classified], report)
+                word_file = gr.File(label="下载 Word（自查报告）", elem_id="check-word")
+                # The diagram at its own width (its text stays legible), the report beside it.
+                with gr.Row():
+                    diagram = gr.HTML(elem_id="check-process")
+                    report = gr.Markdown(elem_id="check-report")
+                check_button.click(cb.check, [check_city, amount, kind, software, classified],
+                                   [report, diagram, word_file])
         ui.load(cb.open_link, None, [doc, chapter, label, clause_view, tabs])
     return ui

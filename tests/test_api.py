@@ -214,7 +214,7 @@ def test_compare_errors(client, payload, status, words):
 
 
 def test_compare_bad_format_is_422(client):
-    r = client.post("/api/compare?format=xlsx", json={"topic": "监理"})
+    r = client.post("/api/compare?format=pdf", json={"topic": "监理"})
     assert r.status_code == 422 and "csv" in r.json()["error"]
 
 

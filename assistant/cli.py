@@ -230,17 +230,31 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
              verbose: bool = typer.Option(False, "--verbose", "-v", help="列出失败的用例"),
              llm: bool = typer.Option(False, "--llm", help="经配置的大模型回答（REGASSIST_LLM_*），报告写入 report-llm.*"),
              limit: int = typer.Option(0, "--limit", min=0, help="只跑前 N 个用例（0 = 全部）"),
-             aggregate: bool = typer.Option(False, "--aggregate", help="只报告汇总指标、不列出用例（封存的评测集用）")):
-    """运行评测集：检索 hit@k/MRR、引用与关键词准确率、拒答准确率、跨城市污染，写出报告。"""
+             aggregate: bool = typer.Option(False, "--aggregate", help="只报告汇总指标、不列出用例（封存的评测集用）"),
+             template: bool = typer.Option(False, "--template",
+                                           help="输出评测集模板（Excel）到标准输出：regassist eval --template > 模板.xlsx"),
+             compare: Optional[tuple[Path, Path]] = typer.Option(None, "--compare", metavar="RUN_A.json RUN_B.json",
+                                                       help="对比两次评测（各自的 .json 报告）：翻转的用例、指标变化、McNemar 检验")):
+    """运行评测集：检索 hit@k/MRR、引用与关键词准确率、拒答准确率、跨城市污染，写出报告。
+
+    评测集可以是项目自己的 YAML，也可以是评测者的表格（.xlsx / .csv / .jsonl / .yaml），列为
+    问题、城市、标准答案、依据条款、应拒答（见 --template）。"""
     import time
 
-    from assistant.evals.cases import load_cases
     from assistant.evals.pipeline import evaluate as run_eval, evaluate_llm
     from assistant.evals.report import table
 
+    if template:
+        _write_template()
+        return
+    if compare:
+        _compare_runs(*compare)
+        return
     s = _settings()
     root = s.corpus_dir.parent
     cases_path = cases or root / "evals" / "cases.yaml"
+    if not cases_path.is_file():
+        _fail(f"找不到评测集 {cases_path}", 2)
     out_dir = out or cases_path.parent
     stem = "report" if cases_path.name == "cases.yaml" else f"report-{cases_path.stem}"
     try:
@@ -251,9 +265,23 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
     before = _committed_failures(cases_path.parent / f"{stem}.json") if gate else None
     a = _assistant(s)
     started = time.perf_counter()
-    all_cases = load_cases(cases_path)
+    from assistant.evals.sheets import is_project_schema, load_any
+
+    try:
+        all_cases = load_any(cases_path, a)
+    except (InvalidInput, ValueError) as exc:
+        _fail(str(exc), 2)
     if limit:
         all_cases = all_cases[:limit]
+    if not is_project_schema(cases_path.read_bytes(), cases_path.name):
+        # An evaluator's own set: every case through the answers, with progress; the report in
+        # Markdown, JSON (with each case, for --compare) and one HTML file to read or send on.
+        if llm and s.llm is None:
+            _fail("--llm 需要先配置大模型：REGASSIST_LLM_BASE_URL 与 REGASSIST_LLM_MODEL", 2)
+        _evaluate_sheet(a, all_cases, shown, out_dir, stem, aggregate, _grounded(s, a).ask if llm else None,
+                        s.llm.model if llm else None)
+        typer.echo(f"用时 {time.perf_counter() - started:.1f} 秒")
+        return
     if llm:
         if s.llm is None:
             _fail("--llm 需要先配置大模型：REGASSIST_LLM_BASE_URL 与 REGASSIST_LLM_MODEL", 2)
@@ -278,6 +306,45 @@ def evaluate(cases: Path = typer.Option(None, "--cases", help="评测集（默�
             typer.echo(f"失败 {r.case.id} {r.case.q}")
     if gate:
         _gate(result.report, cases_path, before)
+
+
+def _write_template() -> None:
+    from assistant.evals.sheets import template_xlsx
+
+    if sys.stdout.isatty():
+        _fail("模板是 Excel 文件，请重定向到文件：regassist eval --template > 模板.xlsx", 2)
+    sys.stdout.buffer.write(template_xlsx())
+    sys.stdout.flush()
+
+
+def _compare_runs(a_path: Path, b_path: Path) -> None:
+    from assistant.evals.paired import compare_runs, load_run
+
+    try:
+        paired = compare_runs(load_run(a_path), load_run(b_path), a_path.name, b_path.name)
+    except InvalidInput as exc:
+        _fail(str(exc), 2)
+    typer.echo(paired.render())
+
+
+def _evaluate_sheet(a, cases, shown: str, out_dir: Path, stem: str, aggregate: bool, ask_fn, model) -> None:
+    from tqdm import tqdm
+
+    from assistant.evals.report import EvalRun, table
+    from assistant.evals.run import run
+
+    with tqdm(total=len(cases), desc="评测", unit="题", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        report = run(a, cases, name="llm" if ask_fn else "default", ask_fn=ask_fn or None,
+                     progress=lambda done, total: bar.update(1))
+    command = f"regassist eval --cases {shown}" + (f" --llm（{model}）" if model else "")
+    result = EvalRun(report, command, model=model, cases_name=shown, aggregate_only=aggregate,
+                     places={m.doc_id: m.city for m in a.corpus.catalog.docs})
+    name = stem.replace("report", "report-llm", 1) if model else stem
+    md = result.write(out_dir, name, chart=False, cases=True)
+    metrics = report.metrics()
+    typer.echo(table({"assistant": metrics}, tuple(metrics)))
+    typer.echo(f"\n{len(cases)} 个用例，通过 {sum(r.passed for r in report.results)} 个。"
+               f"报告：{md.with_suffix('.html')}（网页），{md}，{md.with_suffix('.json')}")
 
 
 def _committed_failures(path: Path) -> list[str] | None:

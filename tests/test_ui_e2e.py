@@ -260,3 +260,36 @@ def test_api_docs_render_with_the_network_blocked(page, server):
         assert left == []
     finally:
         page.unroute("**/*")
+
+
+def test_eval_tab_runs_an_uploaded_set_and_its_report_shows_every_case(page, server, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    rows = [["问题", "城市", "标准答案", "依据条款", "应拒答"],
+            ["乐山的项目试运行多久才能验收？", "乐山", "经3个月试运行正常后组织验收", "乐山 第31条", "否"],
+            ["多少钱以上的项目要请监理？", "六安", "100万元及以上须引入监理", "第十六条", "否"],
+            ["项目验收专家评审费每人多少钱？", "", "办法没有规定", "", "是"]]
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "我的评测集.xlsx"
+    book.save(path)
+    page.goto(server + "/ui/")
+    _tab(page, "评测")
+    page.locator("#eval-upload input[type=file]").set_input_files(str(path))
+    page.locator("#eval-upload").get_by_text("我的评测集.xlsx").wait_for()
+    page.locator("#eval-button").click()
+    status = page.locator("#eval-status")
+    status.get_by_text("评测完成").wait_for(timeout=120_000)
+    assert "3 个用例，通过 3 个" in status.inner_text()
+    link = page.locator("#eval-report a[href*='.html']").first
+    link.wait_for()
+    href = link.get_attribute("href")
+    report = tmp_path / "report.html"
+    report.write_bytes(httpx.get(href if href.startswith("http") else server + href).content)
+    page.goto(report.as_uri())
+    assert page.locator("tr[id^='case-']").count() == 3
+    assert page.get_by_text("通过率").count() > 0 and page.get_by_text("按城市").count() == 1
+    for question in (r[0] for r in rows[1:]):
+        assert page.get_by_text(question).count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "eval-report.png"), full_page=True)

@@ -33,6 +33,8 @@ class Case:
     rules: tuple[tuple[str, bool], ...] = ()  # (rule id, expected result) the answer's checks must show
     history: tuple[str, ...] = ()  # earlier questions of the conversation (follow-ups)
     verdict: str | None = None     # the one-word conclusion a yes/no question with a premise needs
+    reference: str | None = None   # an evaluator's reference answer in their own words (spreadsheets)
+    city: str | None = None        # the city the question is asked of, when only a column names it
 
 
 def load_cases(path: Path) -> list[Case]:

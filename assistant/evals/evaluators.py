@@ -3,6 +3,11 @@ hit@k and MRR are computed."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from rapidfuzz.distance import LCSseq
+
 from assistant.answers.notes import catalog_dates
 from assistant.answers.records import Answer
 from assistant.corpus.model import Hit
@@ -29,9 +34,12 @@ def first_rank(case: Case, hits: list[Hit]) -> int | None:
 
 
 def cited_evidence(case: Case, answer: Answer) -> bool:
-    """Every evidence string is in a cited clause, and (without evidence) an expected clause is cited."""
+    """Every evidence string is in a cited clause, and (without evidence) an expected clause is cited;
+    a case that expects neither (a spreadsheet row without 依据条款) asks only that something is cited."""
     if not answer.citations:
         return False
+    if not case.evidence and not case.articles:
+        return True
     cited = [normalize(c.text) for c in answer.citations]
     if case.evidence:
         return all(any(normalize(ev) in t for t in cited) for ev in case.evidence)
@@ -95,3 +103,43 @@ def unbacked_numbers(answer: Answer, catalog=None) -> list[str]:
         if catalog is not None:
             cited |= set(canonical_quantities(catalog_dates(catalog.get(c.doc_id))))
     return [q for q in canonical_quantities(answer.answer) if q not in cited]
+
+
+def missing_numbers(case: Case, answer: Answer) -> list[str] | None:
+    """The quantities of the reference answer (canonical: 3个月, 100万元, 15%) that the answer does
+    not state; None when the reference states none."""
+    if not case.reference:
+        return None
+    wanted = canonical_quantities(case.reference)
+    if not wanted:
+        return None
+    have = set(canonical_quantities(answer.answer))
+    return [q for q in dict.fromkeys(wanted) if q not in have]
+
+
+_NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _chars(text: str) -> str:
+    return _NOT_TEXT.sub("", normalize(text))
+
+
+def char_f1(reference: str, answer: str) -> float:
+    """Character-level F1 of an answer against a reference (bag of characters): an indicator of
+    overlap, not of correctness."""
+    ref, got = Counter(_chars(reference)), Counter(_chars(answer))
+    common = sum((ref & got).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got.values()), common / sum(ref.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def rouge_l(reference: str, answer: str) -> float:
+    """ROUGE-L F1 over characters (longest common subsequence): an indicator, as char_f1."""
+    ref, got = _chars(reference), _chars(answer)
+    lcs = LCSseq.similarity(ref, got)
+    if not lcs:
+        return 0.0
+    precision, recall = lcs / len(got), lcs / len(ref)
+    return 2 * precision * recall / (precision + recall)

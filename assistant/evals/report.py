@@ -10,8 +10,9 @@ from pathlib import Path
 from assistant.evals.run import Report
 
 METRIC_ORDER = ("cases", "hit@1", "hit@5", "mrr", "citation_acc", "clause_acc", "keyword_acc", "rule_acc",
-                "refusal_acc", "refused_when_should", "answered_when_should", "verdict_acc",
-                "contamination", "unbacked_numbers", "citations_per_answer", "p50_ms", "llm_answers", "llm_fallbacks")
+                "refusal_acc", "refused_when_should", "answered_when_should", "verdict_acc", "numbers_acc",
+                "contamination", "unbacked_numbers", "citations_per_answer", "pass_rate", "char_f1", "rouge_l",
+                "p50_ms", "llm_answers", "llm_fallbacks")
 
 
 def fmt(value) -> str:
@@ -170,23 +171,128 @@ class EvalRun:
     model: str | None = None
     cases_name: str = "evals/cases.yaml"
     aggregate_only: bool = False  # a held-out set: metrics only, no case named
+    places: dict[str, str] = field(default_factory=dict)  # doc_id → city, for a reader of the HTML
 
-    def to_json(self) -> dict:
+    def to_json(self, cases: bool = False) -> dict:
+        """The run's numbers; `cases`: each case's result too (what --compare pairs up), never for
+        a held-out set."""
         out = {"model": self.model} if self.model else {}
         failures = self.report.failures()
-        return {**out, "metrics": self.report.metrics(), "ablations": self.ablations, "baselines": self.baselines,
+        body = {**out, "metrics": self.report.metrics(), "ablations": self.ablations, "baselines": self.baselines,
                 "by_kind": self.report.by(lambda r: [r.case.kind]), "by_document": self.report.by(by_document),
                 "misses": {k: len(v) for k, v in self.report.misses().items()},
                 "failures": len(failures) if self.aggregate_only else [r.case.id for r in failures]}
+        if cases and not self.aggregate_only:
+            body["cases"] = [case_json(r) for r in self.report.results]
+        return body
 
-    def write(self, out_dir: Path, stem: str = "report", chart: bool = True) -> Path:
-        """<stem>.md, <stem>.json (and <stem>.png) in out_dir; returns the markdown's path."""
+    def write(self, out_dir: Path, stem: str = "report", chart: bool = True, cases: bool = False) -> Path:
+        """<stem>.md, <stem>.json, <stem>.html (and <stem>.png) in out_dir; returns the markdown's
+        path. `cases`: the JSON lists every case's result (for --compare)."""
         out_dir.mkdir(parents=True, exist_ok=True)
         md = out_dir / f"{stem}.md"
         md.write_text(render_report(self.report, self.ablations, self.command, self.baselines, self.cases_name,
                                     self.aggregate_only), encoding="utf-8")
-        (out_dir / f"{stem}.json").write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2),
+        (out_dir / f"{stem}.json").write_text(json.dumps(self.to_json(cases), ensure_ascii=False, indent=2),
                                               encoding="utf-8")
+        (out_dir / f"{stem}.html").write_text(render_html(self), encoding="utf-8")
         if chart:
             write_chart(out_dir / f"{stem}.png", self.report.metrics(), self.ablations, self.baselines)
         return md
+
+
+def case_json(r) -> dict:
+    return {"id": r.case.id, "kind": r.case.kind, "q": r.case.q, "reference": r.case.reference,
+            "expected": list(r.case.articles), "refuse": r.case.refuse, "passed": r.passed, "reason": r.reason,
+            "answerable": r.answerable, "answer": r.answer, "cited": list(r.cited), "clause_ok": r.clause_ok,
+            "cited_ok": r.cited_ok, "missing_numbers": r.missing_numbers, "char_f1": r.char_f1, "rouge_l": r.rouge_l}
+
+
+# What each number means, for a reader of the HTML report.
+METRIC_NAMES = {
+    "cases": ("用例数", ""),
+    "pass_rate": ("通过率", "判定为“通过”的用例占比（拒答判断正确，且作答时引用了依据条款、标准答案中的数字都在回答中、没有无出处的数字、没有引用未问及的城市）"),
+    "citation_acc": ("引用准确率", "应作答的用例中，引用了依据条款（或依据原文）的占比"),
+    "clause_acc": ("依据条款命中率", "填写了依据条款的用例中，每个涉及的城市都引用了其依据条款的占比"),
+    "refusal_acc": ("拒答判断准确率", "该拒答的拒答、该作答的作答，两者合计的占比"),
+    "refused_when_should": ("应拒答时拒答", ""),
+    "answered_when_should": ("应作答时作答", ""),
+    "numbers_acc": ("数字一致率", "标准答案含数字的用例中，这些数字（按同一规则归一：3个月、100万元、15%）都出现在回答中的占比"),
+    "contamination": ("跨城市引用率", "引用了问题未涉及城市条款的用例占比（越低越好）"),
+    "unbacked_numbers": ("无出处数字", "回答中既不在引用条款、也非规则计算得出的数字个数（越低越好）"),
+    "char_f1": ("字符 F1（参考）", "回答与标准答案的字符重合度，仅作参考：措辞不同不代表错误"),
+    "rouge_l": ("ROUGE-L（参考）", "按最长公共子序列计的字符相似度，仅作参考"),
+    "hit@1": ("检索首位命中", "依据条款排在检索结果第 1 位的占比"),
+    "hit@5": ("检索前五命中", ""),
+    "keyword_acc": ("关键词准确率", ""),
+    "verdict_acc": ("是/否结论准确率", ""),
+    "citations_per_answer": ("每个回答的引用数", ""),
+    "p50_ms": ("回答耗时中位数（毫秒）", ""),
+}
+HTML_METRICS = ("cases", "pass_rate", "citation_acc", "clause_acc", "refusal_acc", "refused_when_should",
+                "answered_when_should", "numbers_acc", "contamination", "unbacked_numbers", "char_f1", "rouge_l",
+                "hit@1", "hit@5", "p50_ms")
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 24px; color: #1f2328; }
+table { border-collapse: collapse; margin: 8px 0 20px; font-size: 14px; }
+th, td { border: 1px solid #d0d7de; padding: 6px 8px; vertical-align: top; text-align: left; }
+thead th { background: #f3f6f9; }
+td.num { text-align: right; white-space: nowrap; }
+.pass { color: #1a7f37; font-weight: bold; } .fail { color: #cf222e; font-weight: bold; }
+.answer { white-space: pre-wrap; max-width: 520px; } .note { color: #57606a; font-size: 13px; }
+table.cases td { max-width: 360px; }
+"""
+
+
+def _h(text) -> str:
+    import html
+
+    return html.escape("" if text is None else str(text))
+
+
+def _metric_table(rows: dict[str, dict], keys: tuple[str, ...]) -> str:
+    keys = tuple(k for k in keys if any(k in m for m in rows.values()))
+    head = "".join(f"<th>{_h(METRIC_NAMES.get(k, (k, ''))[0])}</th>" for k in keys)
+    body = "".join(f"<tr><th>{_h(name)}</th>" + "".join(f"<td class='num'>{_h(fmt(m[k]) if k in m else '')}</td>"
+                                                        for k in keys) + "</tr>" for name, m in rows.items())
+    return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(run: EvalRun) -> str:
+    """One self-contained HTML file (no script, no CDN): the summary, tables by kind and by city,
+    and every case side by side (question, reference, answer, citations, verdict and reason)."""
+    report = run.report
+    overall = report.metrics()
+    place = lambda doc_id: run.places.get(doc_id, doc_id)  # noqa: E731
+    by_city = report.by(lambda r: [place(d) for d in r.case.cities] or ["（未指定）"])
+    explained = "".join(f"<li><b>{_h(METRIC_NAMES[k][0])}</b>：{_h(METRIC_NAMES[k][1])}</li>"
+                        for k in HTML_METRICS if k in overall and METRIC_NAMES.get(k, ("", ""))[1])
+    parts = [
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        f"<title>评测报告 · {_h(run.cases_name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>评测报告</h1><p class='note'>评测集：{_h(run.cases_name)}；命令：{_h(run.command)}；"
+        f"{overall['cases']} 个用例，经与接口相同的问答流程回答。</p>",
+        "<h2>汇总</h2>", _metric_table({"本次评测": overall}, HTML_METRICS), f"<ul class='note'>{explained}</ul>",
+        "<h2>按类型</h2>", _metric_table(report.by(lambda r: [r.case.kind]), HTML_METRICS),
+        "<h2>按城市</h2>", _metric_table(by_city, HTML_METRICS),
+    ]
+    if run.aggregate_only:
+        parts.append("<p class='note'>封存的评测集：只报告汇总指标，不列出用例。</p>")
+    else:
+        rows = []
+        for r in report.results:
+            verdict = "<span class='pass'>通过</span>" if r.passed else "<span class='fail'>未通过</span>"
+            answer = r.answer if r.answerable else f"（未覆盖）{r.answer}"
+            indicators = "" if r.char_f1 is None else f"<br><span class='note'>字符F1 {r.char_f1:.2f} · ROUGE-L {r.rouge_l:.2f}</span>"
+            expected = "拒答" if r.case.refuse else "、".join(
+                f"{place(a.split('/', 1)[0])} {a.split('/', 1)[1]}" for a in r.case.articles)
+            rows.append(
+                f"<tr id='case-{_h(r.case.id)}'><td>{_h(r.case.id)}<br><span class='note'>{_h(r.case.kind)}</span></td>"
+                f"<td>{_h(r.case.q)}</td><td>{_h(r.case.reference or '')}<br><span class='note'>依据：{_h(expected)}</span></td>"
+                f"<td class='answer'>{_h(answer)}</td><td>{_h('、'.join(r.cited))}</td>"
+                f"<td>{verdict}<br>{_h(r.reason)}{indicators}</td></tr>")
+        parts.append(f"<h2>逐条结果（{len(rows)}）</h2><table class='cases'><thead><tr><th>编号</th><th>问题</th>"
+                     "<th>标准答案</th><th>回答</th><th>引用</th><th>结论</th></tr></thead><tbody>"
+                     + "".join(rows) + "</tbody></table>")
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Annotated, Iterator, Optional
 from urllib.parse import quote
 
-from fastapi import Body, FastAPI, Path as PathParam, Query, Request
+from fastapi import Body, FastAPI, File, Path as PathParam, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from fastapi_offline import FastAPIOffline
@@ -28,7 +28,8 @@ from assistant.corpus.model import Document, Part
 from assistant.exports.diagram import to_svg
 from assistant.exports.excel import comparison_xlsx
 from assistant.exports.word import selfcheck_docx
-from assistant.errors import IndexNotBuilt, NotFound, RegassistError, VectorStoreUnavailable
+from assistant.errors import IndexNotBuilt, InvalidInput, NotFound, RegassistError, VectorStoreUnavailable
+from assistant.server.jobs import Busy, EvalJobs
 from assistant.llm.grounded import Grounded
 from assistant.rules.facts import ProjectKind, parse_amount, project_facts
 from assistant.search.retrievers import Mode
@@ -265,6 +266,7 @@ def create_app(assistant: "Assistant | Live", with_ui: bool = False, grounded: G
     _browse_routes(app, live)
     _compare_routes(app, live)
     _process_routes(app, live)
+    _eval_routes(app, EvalJobs(lambda: live.current().assistant))
     if with_ui:
         _mount_ui(app, live, security)
     return app
@@ -292,7 +294,8 @@ def _install_errors(app: FastAPI) -> None:
 
     # Domain errors → statuses (the most specific class wins); the message says what to do.
     for exc_type, status, prefix in ((VectorStoreUnavailable, 503, "向量库不可用："), (NotFound, 404, ""),
-                                     (IndexNotBuilt, 503, "索引不可用："), (RegassistError, 400, "")):
+                                     (IndexNotBuilt, 503, "索引不可用："), (Busy, 429, ""),
+                                     (InvalidInput, 422, "请求参数不合法："), (RegassistError, 400, "")):
         app.add_exception_handler(exc_type, _domain_handler(status, prefix))
 
     @app.exception_handler(Exception)
@@ -431,6 +434,36 @@ def _facts(amount, project_type, software=False, classified=False, change_ratio=
     return project_facts(value, kind, software, classified, change_ratio, approval_date)
 
 
+def _eval_routes(app: FastAPI, jobs: EvalJobs) -> None:
+    """/api/eval: an evaluator's question set in, a job with progress, the HTML report out."""
+    app.state.eval_jobs = jobs  # the UI's 评测 tab runs its jobs here too
+
+    @app.post("/api/eval", tags=["评测"], summary="上传评测集（.xlsx/.csv/.jsonl/.yaml），返回任务编号", status_code=202)
+    def submit(file: Annotated[UploadFile, File(description="列：问题、城市、标准答案、依据条款、应拒答（模板：regassist eval --template）")]):
+        data = file.file.read()
+        job = jobs.submit(data, file.filename or "upload.xlsx")
+        return job.to_json() | {"url": f"/api/eval/{job.id}"}
+
+    @app.get("/api/eval/{job_id}", tags=["评测"], summary="评测任务的进度与结果")
+    def status(job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9a-f]{32}$")]) -> dict:
+        return jobs.get(job_id).to_json()
+
+    @app.get("/api/eval/{job_id}/report.html", tags=["评测"], summary="评测报告（单个 HTML 文件）",
+             response_class=Response, responses={200: {"content": {"text/html": {}}}})
+    def report_html(job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9a-f]{32}$")]):
+        job = jobs.get(job_id)
+        if job.run is None:
+            return _error(409, f"评测任务尚未完成（{job.done}/{job.total}），完成后再取报告")
+        return Response(job.html(), media_type="text/html; charset=utf-8")
+
+    @app.get("/api/eval/{job_id}/report.json", tags=["评测"], summary="评测结果（含逐条结果，可用于 regassist eval --compare）")
+    def report_json(job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9a-f]{32}$")]):
+        job = jobs.get(job_id)
+        if job.run is None:
+            return _error(409, f"评测任务尚未完成（{job.done}/{job.total}），完成后再取结果")
+        return job.run.to_json(cases=True)
+
+
 def _process_routes(app: FastAPI, live: Live) -> None:
     """/api/process/{doc_id} (JSON) and /api/process/{doc_id}.svg."""
     def process(doc_id: str, amount: str | None, project_type: str | None):
@@ -467,7 +500,8 @@ def _mount_ui(app: FastAPI, live: Live, security: SecuritySettings) -> None:
 
     from assistant.server.ui import CSS, create_ui
 
-    ui = create_ui(Current(live, "assistant"), Current(live, "comparer"), Current(live, "grounded"))
+    ui = create_ui(Current(live, "assistant"), Current(live, "comparer"), Current(live, "grounded"),
+                   jobs=app.state.eval_jobs)
     key = security.api_key
     # With an API key the UI asks for it at login (any user name, the key as password).
     auth = (lambda _user, password: hmac.compare_digest(password.encode(), key.encode())) if key else None

@@ -76,11 +76,13 @@ class Live:
                     log.error("new index build %s not loaded, still serving %s: %s", name, self.build, exc)
                 self.last_error = f"{name}: {exc}"
                 return False
-            self._service = service  # one assignment: a request sees the old service or the new
             log.warning("index build %s now serving (was %s)", name, self.build)
+            # The bookkeeping first, the swap last: whoever sees the new service sees its build
+            # name and the reload counted.
             self.build = name
             self.reloads += 1
             self.last_error = None
+            self._service = service  # one assignment: a request sees the old service or the new
             return True
 
     def start(self) -> "Live":

@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 
 DOC_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 DEFAULT_MAX_BODY = 64 * 1024
+# An evaluator's question set (a spreadsheet) is the one larger body: uploaded to /api/eval or
+# through the UI's upload, each up to this many bytes.
+DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
+_UPLOADS = ("/api/eval", "/ui/gradio_api/upload")
 DEFAULT_BODY_TIMEOUT = 30.0   # seconds to receive a request body once its headers are in
 DEFAULT_HEADER_TIMEOUT = 10.0  # seconds to receive a request's headers (server.py)
 # Wrong API keys and UI passwords: this many per address per minute, then 429 until it refills.
@@ -59,6 +63,7 @@ class SecuritySettings:
     rate: int = 0            # requests per `per` seconds per client; 0: no limit
     per: int = 60
     max_body: int = DEFAULT_MAX_BODY
+    max_upload: int = DEFAULT_MAX_UPLOAD
     cors_origins: tuple[str, ...] = ()
     log_questions: bool = False
     # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips); none by
@@ -76,10 +81,13 @@ class SecuritySettings:
             if not m:
                 raise ValueError(f"REGASSIST_RATE_LIMIT 应形如 60/minute 或 5/second，而不是 {spec!r}")
             rate, per = int(m.group(1)), _PER[m.group(2)]
-        try:
-            max_body = int(env.get("REGASSIST_MAX_BODY") or DEFAULT_MAX_BODY)
-        except ValueError:
-            raise ValueError("REGASSIST_MAX_BODY 应为字节数，如 65536") from None
+        sizes = {}
+        for name, default in (("REGASSIST_MAX_BODY", DEFAULT_MAX_BODY), ("REGASSIST_MAX_UPLOAD", DEFAULT_MAX_UPLOAD)):
+            try:
+                sizes[name] = int(env.get(name) or default)
+            except ValueError:
+                raise ValueError(f"{name} 应为字节数，如 {default}") from None
+        max_body = sizes["REGASSIST_MAX_BODY"]
         origins = tuple(o.strip() for o in (env.get("REGASSIST_CORS_ORIGINS") or "").split(",") if o.strip())
         proxies = tuple(p.strip() for p in (env.get("REGASSIST_TRUSTED_PROXIES") or "").split(",") if p.strip())
         timeouts = {}
@@ -92,6 +100,7 @@ class SecuritySettings:
             if not (0 < timeouts[name] < math.inf):
                 raise ValueError(f"{name} 应为正的秒数，如 {default:g}")
         return cls(api_key=(env.get("REGASSIST_API_KEY") or None), rate=rate, per=per, max_body=max_body,
+                   max_upload=sizes["REGASSIST_MAX_UPLOAD"],
                    cors_origins=origins, log_questions=(env.get("REGASSIST_LOG_QUESTIONS") or "") in ("1", "true", "yes"),
                    trusted_proxies=proxies, body_timeout=timeouts["REGASSIST_BODY_TIMEOUT"],
                    header_timeout=timeouts["REGASSIST_HEADER_TIMEOUT"])
@@ -210,9 +219,11 @@ class Guard:
             seconds = max(1, math.ceil(wait))  # the body says what Retry-After says
             await refuse(429, f"请求过于频繁，请 {seconds} 秒后重试", [(b"retry-after", str(seconds).encode())])
 
+        upload = scope.get("method") == "POST" and (path == _UPLOADS[0] or path.startswith(_UPLOADS[1]))
+        limit = self.settings.max_upload if upload else self.settings.max_body
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.settings.max_body:
-            return await refuse(413, f"请求体过大：最多 {self.settings.max_body} 字节")
+        if length is not None and length.isdigit() and int(length) > limit:
+            return await refuse(413, f"请求体过大：最多 {limit} 字节")
         protected = path.startswith("/api/")
         login = path in _UI_LOGIN and scope.get("method") == "POST"
         if (protected and self.settings.api_key) or login:
@@ -248,8 +259,8 @@ class Guard:
                 chunks.append(message.get("body", b""))
                 seen += len(chunks[-1])
                 more = message.get("more_body", False)
-                if seen > self.settings.max_body:
-                    return await refuse(413, f"请求体过大：最多 {self.settings.max_body} 字节")
+                if seen > limit:
+                    return await refuse(413, f"请求体过大：最多 {limit} 字节")
             body = b"".join(chunks)
             replayed = False
             upstream = receive

@@ -1,4 +1,4 @@
-"""Gradio UI: `create_ui(assistant) -> gr.Blocks`, mounted by the API at /ui. Four tabs — 问答,
+"""Gradio UI: `create_ui(assistant) -> gr.Blocks`, mounted by the API at /ui. Five tabs — 问答,
 条款查阅, 城市对比, 项目自查 — each callback calls one core function and formats its result."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +20,8 @@ from assistant.answers.notes import status_note
 from assistant.answers.records import Answer, AnswerMode
 from assistant.answers.process import build_process
 from assistant.answers.selfcheck import self_check
+from assistant.evals.report import METRIC_NAMES
+from assistant.evals.sheets import template_xlsx
 from assistant.assistant import Assistant
 from assistant.exports.diagram import to_svg
 from assistant.exports.excel import comparison_xlsx
@@ -31,6 +34,7 @@ from assistant.rules.evaluate import RuleConclusion
 from assistant.rules.facts import ProjectKind, parse_amount, project_facts
 from assistant.rules.guard import GuardFinding
 from assistant.search.scope import Scope
+from assistant.server.jobs import EvalJobs
 
 ALL_CITIES = "全部城市"
 
@@ -185,10 +189,47 @@ class Exports:
 class Callbacks:
     """What each control does: one core call, its result formatted. The layout wires them up."""
 
-    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded):
-        self.assistant, self.comparer, self.grounded = assistant, comparer, grounded
+    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded, jobs: EvalJobs):
+        self.assistant, self.comparer, self.grounded, self.jobs = assistant, comparer, grounded, jobs
         self.docs = list(assistant.corpus.documents.values())
         self.exports = Exports()
+        self.template = self.exports.root / "评测集模板.xlsx"  # beside the rotating exports, never pruned
+        self.template.write_bytes(template_xlsx())
+
+    def evaluate(self, path: str | None):
+        """Runs an uploaded question set as a job; yields its progress, then the summary and the
+        HTML report to download."""
+        if not path:
+            yield "请先上传评测集（.xlsx / .csv / .jsonl / .yaml），可先下载模板填写。", None
+            return
+        try:
+            job = self.jobs.submit(Path(path).read_bytes(), Path(path).name)
+        except RegassistError as exc:
+            yield f"**无法评测**：{html.escape(str(exc))}".replace("\n", "  \n"), None
+            return
+        deadline = time.monotonic() + self.jobs.time_limit + 60
+        while not job.finished and time.monotonic() < deadline:
+            yield f"评测中：{job.done}/{job.total} 个用例……", None
+            time.sleep(0.5)
+        if job.run is None:
+            yield f"**评测未完成**：{job.error or '超时'}", None
+            return
+        report = self.exports.new() / f"评测报告-{Path(job.name).stem}.html"
+        report.write_text(job.html(), encoding="utf-8")
+        m = job.run.report.metrics()
+        passed = sum(r.passed for r in job.run.report.results)
+        lines = [f"**评测完成**：{job.total} 个用例，通过 {passed} 个（{m['pass_rate']:.0%}）。" + (f"  \n{job.error}" if job.error else ""),
+                 "", "| 指标 | 数值 |", "|---|---|"]
+        for key in ("citation_acc", "clause_acc", "refusal_acc", "numbers_acc", "contamination", "unbacked_numbers",
+                    "char_f1", "rouge_l"):
+            if key in m:
+                lines.append(f"| {METRIC_NAMES[key][0]} | {m[key]:.3f} |" if isinstance(m[key], float)
+                             else f"| {METRIC_NAMES[key][0]} | {m[key]} |")
+        failed = [r for r in job.run.report.results if not r.passed][:20]
+        if failed:
+            lines += ["", "**未通过的用例**（完整对照见下载的报告）："]
+            lines += [f"- {html.escape(r.case.id)}：{html.escape(r.case.q)} —— {html.escape(r.reason)}" for r in failed]
+        yield "\n".join(lines), str(report)
 
     def chapters_of(self, doc_id: str) -> list[str]:
         doc = self.assistant.corpus.documents[doc_id]
@@ -326,8 +367,10 @@ class Callbacks:
         return "\n\n".join(out)
 
 
-def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None) -> gr.Blocks:
-    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant))
+def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None,
+              jobs: EvalJobs | None = None) -> gr.Blocks:
+    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant),
+                   jobs or EvalJobs(lambda: assistant))
     docs = cb.docs
     cities = [d.meta.city for d in docs]
     doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]
@@ -402,5 +445,17 @@ def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: 
                     report = gr.Markdown(elem_id="check-report")
                 check_button.click(cb.check, [check_city, amount, kind, software, classified],
                                    [report, diagram, word_file])
+            with gr.Tab("评测", id="eval"):
+                gr.Markdown("上传自己的问答评测集：列为 **问题、城市、标准答案、依据条款、应拒答**（可先下载模板填写）。"
+                            "每个问题按问答流程回答，核对是否引用了依据条款、拒答是否正确、标准答案中的数字是否都在回答中；"
+                            "字符相似度仅作参考。")
+                with gr.Row():
+                    gr.File(value=str(cb.template), label="模板", interactive=False, elem_id="eval-template")
+                    upload = gr.File(label="评测集", file_types=[".xlsx", ".csv", ".jsonl", ".yaml", ".yml"],
+                                     elem_id="eval-upload")
+                eval_button = gr.Button("开始评测", variant="primary", elem_id="eval-button")
+                eval_status = gr.Markdown(elem_id="eval-status")
+                eval_report = gr.File(label="下载评测报告（HTML）", elem_id="eval-report")
+                eval_button.click(cb.evaluate, upload, [eval_status, eval_report])
         ui.load(cb.open_link, None, [doc, chapter, label, clause_view, tabs])
     return ui

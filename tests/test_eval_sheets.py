@@ -242,3 +242,87 @@ def test_a_job_stops_at_its_time_limit_with_what_it_has(assistant):
         time.sleep(0.05)
     assert job.status == "timeout" and job.done < job.total and "时限" in job.error
     assert job.run is not None and "评测报告" in job.html()
+
+
+# -- hostile or awkward files ------------------------------------------------------------------
+
+
+def test_yaml_aliases_are_refused_before_they_expand(assistant):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\ncases:\n  - {问题: *b}\n"
+    with pytest.raises(InvalidInput, match="锚点与别名"):
+        read_rows(bomb.encode(), "bomb.yaml")
+
+
+def test_a_sheet_declaring_a_huge_size_is_read_within_limits(assistant):
+    book = openpyxl.Workbook()
+    book.active.append(HEAD)
+    book.active.append(GOOD[0])
+    book.active["XFD3"] = "far away"  # the sheet now declares 16,384 columns
+    out = io.BytesIO()
+    book.save(out)
+    started = time.monotonic()
+    rows = read_rows(out.getvalue(), "wide.xlsx")
+    assert [r.cells["question"] for r in rows] == [GOOD[0][0]] and time.monotonic() - started < 10
+    many = xlsx([GOOD[0]] * 2001)
+    with pytest.raises(InvalidInput, match="超过 2000 行"):
+        read_rows(many, "many.xlsx")
+
+
+def test_cells_read_as_excel_shows_them(assistant):
+    book = openpyxl.Workbook()
+    book.active.append(HEAD)
+    book.active.append(["乐山项目投资调整超过多少要重新报批？", "乐山", 0.15, "乐山 第二十九条", "否"])
+    book.active["C2"].number_format = "0%"
+    out = io.BytesIO()
+    book.save(out)
+    (row,) = read_rows(out.getvalue(), "pct.xlsx")
+    assert row.cells["reference"] == "15%"
+    gbk = "\n".join(json.dumps(dict(zip(HEAD, r)), ensure_ascii=False) for r in GOOD).encode("gb18030")
+    assert len(read_rows(gbk, "set.jsonl")) == 3
+    with pytest.raises(InvalidInput, match="单元格过长"):
+        read_rows(csv_bytes([["问" * 2001, "", "", "", ""]]), "long.csv")
+
+
+def test_clause_cells_as_people_write_them(assistant):
+    from assistant.evals.sheets import resolve_clauses
+
+    assert resolve_clauses(assistant, "乐山 第十条，六安 第九条", []) == (["leshan-2022/第十条", "luan-2021/第九条"], [])
+    assert resolve_clauses(assistant, "乐山 第31条，第三十二条", []) == (
+        ["leshan-2022/第三十一条", "leshan-2022/第三十二条"], [])
+    assert resolve_clauses(assistant, "启东 附件4·四、验收条件", []) == (["qidong-2019/附件4·四、验收条件"], [])
+    ids, problems = resolve_clauses(assistant, "启东 附件4", [])
+    assert not ids and "附件请写到节" in problems[0]
+
+
+def test_a_refusal_row_is_not_judged_on_its_reference_numbers(assistant):
+    rows = [["项目验收专家评审费每人多少钱？", "", "办法没有规定，市场价一般500元", "", "是"]]
+    (result,) = run(assistant, to_cases(read_rows(xlsx(rows), "x.xlsx"), assistant)).results
+    assert result.passed and result.missing_numbers is None and "数字" not in result.reason
+
+
+def test_compare_pairs_a_case_by_id_and_question(tmp_path):
+    a = {"cases": [_case("R2", True), _case("R3", False)]}
+    shifted = dict(_case("R3", True), q="插入的新问题")
+    b = {"cases": [_case("R2", True), shifted]}
+    paired = compare_runs(a, b)
+    assert paired.cases == 1 and paired.mismatched == ("R3",) and not paired.fixed
+    assert "编号相同但问题不同" in paired.render()
+
+
+def test_a_failed_job_says_why_it_has_no_report(assistant):
+    from assistant.server.jobs import EvalJobs
+
+    class Broken:
+        def __getattr__(self, name):
+            return getattr(assistant, name)
+
+        def ask(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    jobs = EvalJobs(lambda: Broken())
+    job = jobs.submit(xlsx(GOOD), "set.xlsx")
+    deadline = time.monotonic() + 60
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.status == "failed" and "boom" in job.error and job.done == 0
+    assert job.run is not None and job.run.report.results == []  # the report holds what was done: nothing

@@ -187,6 +187,24 @@ def test_the_comparison_opens_in_excel_with_figures_marked_and_full_texts(client
     assert {c["part"] for row in data["rows"] for cell in row["cells"] for c in cell["clauses"]} == parts
 
 
+def test_control_characters_do_not_break_the_excel_export(client):
+    r = client.post("/api/compare", params={"format": "xlsx"}, json={"question": "试运行\u000b期限", "cities": ["乐山"]})
+    assert r.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert "试运行期限" in [c.value for c in book["说明"]["A"]][0]
+
+
+def test_a_path_the_text_gives_for_the_other_side_is_drawn(assistant):
+    process = build_process(assistant.context, "luan-2021", project_facts(80))
+    build = next(s for s in process.steps if s.stage == "建设")
+    assert build.branches[0].otherwise and build.branches[0].taken is False
+    svg = to_svg(process)
+    assert "否则：未达到须引入监理的100万元门槛" in svg
+    ratio = next(s for s in build_process(assistant.context, "leshan-2022", project_facts()).steps if s.stage == "建设")
+    assert ratio.branches[0].fact == "change_ratio" and "视调整比例而定" in to_svg(
+        build_process(assistant.context, "leshan-2022", project_facts()))
+
+
 def test_an_excel_cell_is_never_a_formula(client):
     r = client.post("/api/compare", params={"format": "xlsx"},
                     json={"question": "=HYPERLINK(\"http://x\") 试运行多久", "cities": ["乐山"]})
@@ -212,7 +230,7 @@ def test_every_reference_in_the_four_documents_resolves_or_says_why_not():
                 assert r.reason, r
                 unresolved.append((doc.doc_id, r.source, r.text, r.reason))
             # Internal references (an article, a chapter, an attachment) resolve in these documents.
-            assert r.kind == "document" or r.target is not None, r
+            assert r.kind == "document" or r.target is not None or r.reason == "其他文件的条款，未收录", r
     # The ones that lead nowhere are laws, other documents and forms the 办法 name but do not include.
     assert unresolved and all(reason.startswith(("外部文件", "本办法提到的表格")) for *_, reason in unresolved), unresolved
     references = {(d.doc_id, r.source, r.text): r.target for d in corpus.documents.values() for r in d.references}
@@ -226,11 +244,17 @@ def test_every_reference_in_the_four_documents_resolves_or_says_why_not():
 
 def test_a_broken_reference_is_kept_with_its_reason():
     meta = DocMeta(doc_id="t-1", city="测试市", title="测试市电子政务项目管理办法", file="t.txt", status=Status.CURRENT)
-    doc = parse_document(meta, "第一条　按照本办法第九十九条执行，材料见附件 5，作为附件一并上报。\n第二条　参照第一条。\n")
+    doc = parse_document(meta, "第一条　按照本办法第九十九条执行，材料见附件 5，作为附件一并上报。\n第二条　参照第一条。\n"
+                               "第三条　依照《政府采购法》第二十六条，按第一条及一般程序办理，附件一和附件二另行印发。\n")
     refs = [(r.source, r.text, r.target, r.reason) for r in doc.references]
     assert refs == [("第一条", "本办法第九十九条", None, "本文件没有第九十九条"),
                     ("第一条", "附件 5", None, "本文件未收录附件5的内容"),
-                    ("第二条", "第一条", "第一条", None)]
+                    ("第二条", "第一条", "第一条", None),
+                    ("第三条", "《政府采购法》", None, "外部文件（法规、上级或其他文件），未收录"),
+                    ("第三条", "第二十六条", None, "其他文件的条款，未收录"),  # not this text's 第二十六条
+                    ("第三条", "第一条", "第一条", None),  # "及一般程序" lists no article
+                    ("第三条", "附件一", None, "本文件未收录附件1的内容"),
+                    ("第三条", "附件二", None, "本文件未收录附件2的内容")]
 
 
 def test_the_article_view_returns_its_references(client):

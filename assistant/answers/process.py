@@ -40,10 +40,12 @@ class Branch:
     rule_id: str
     taken: bool | None = None
     computation: str = ""
+    otherwise: str | None = None  # the path when the condition fails, where the text gives one
+    fact: str = "amount"          # what decides it: amount | change_ratio
 
     def to_json(self) -> dict:
-        return {"condition": self.condition, "then": self.then, "article": self.article, "rule": self.rule_id,
-                "taken": self.taken, "computation": self.computation}
+        return {"condition": self.condition, "then": self.then, "otherwise": self.otherwise, "article": self.article,
+                "rule": self.rule_id, "fact": self.fact, "taken": self.taken, "computation": self.computation}
 
 
 @dataclass(frozen=True)
@@ -159,5 +161,7 @@ def _branch(rule: Rule, facts: Facts) -> Branch | None:
     if given is None or conclusion is None:
         # No figure to compare, or the facts do not reach it (the other side of a paired rule).
         taken = None if given is None else False
-        return Branch(condition, rule.then, rule.article, rule.id, taken)
-    return Branch(condition, rule.then, rule.article, rule.id, conclusion.holds, conclusion.computation)
+        return Branch(condition, rule.then, rule.article, rule.id, taken, otherwise=rule.otherwise,
+                      fact=rule.applies_to)
+    return Branch(condition, rule.then, rule.article, rule.id, conclusion.holds, conclusion.computation,
+                  rule.otherwise, rule.applies_to)

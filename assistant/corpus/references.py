@@ -14,10 +14,16 @@ from assistant.text import parse_cn_int
 
 _NUM = "一二三四五六七八九十百零〇"
 # 本办法第三十七条、三十八条 / 第七条 / 第二章: a number list after one 第.
-_ARTICLES = re.compile(rf"(?:本办法)?第([{_NUM}]+)(条|章)((?:[、和及与]第?[{_NUM}]+(?:条|章)?)*)")
+# A listed number counts only when the list ends in 条/章 ("第三条及一般程序" lists nothing).
+_ARTICLES = re.compile(rf"(?:本办法)?第([{_NUM}]+)(条|章)((?:[、和及与]第?[{_NUM}]+(?:条|章)?)*[、和及与]第?[{_NUM}]+(?:条|章))?")
 _LISTED = re.compile(rf"[、和及与](第?)([{_NUM}]+)(条|章)?")
-# 附件 1 / 附件4 / 附件一）: an Arabic number, or a Chinese one not followed by more text ("作为附件一并上报").
-_ATTACHMENT = re.compile(rf"附件\s*(?:(\d+)|([{_NUM}]+)(?![\u4e00-\u9fa5]))")
+# 附件 1 / 附件4 / 附件二: an Arabic or a Chinese number.
+_ATTACHMENT = re.compile(rf"附件\s*(?:(\d+)|([{_NUM}]+))")
+# "作为附件一并上报": 一 starting a word (一并, 一起, 一份) is not an attachment's number.
+_NOT_NUMBER = re.compile(r"一(?![和及与、中所的（）()，。；;：:\s]|$)")
+# What makes a 第X条 another text's article: it follows that text's title or name (《政府采购法》第二十六条,
+# 招标投标法第十条).
+_OTHER_TEXT = re.compile(r"(》|法|条例|规定|细则|办法)\s*$")
 _TITLE = re.compile(r"《([^》]{2,60})》")
 _ALIAS = re.compile(r"^[^》]{0,12}以下简称《([^》]{2,30})》")
 
@@ -64,8 +70,14 @@ def resolve(parts: tuple[Part, ...], title: str) -> tuple[Reference, ...]:
         own = max(own, _heading_end(clause, text))
         found: list[Reference] = []
         for m in _ARTICLES.finditer(text, own):
+            if not m.group(0).startswith("本办法") and _OTHER_TEXT.search(text[max(own, m.start() - 3):m.start()]):
+                found.append(Reference(clause.label, m.group(0), "article", m.start(), m.end(), None,
+                                       "其他文件的条款，未收录"))
+                continue
             found += _articles(clause.label, m, labels, chapters)
         for m in _ATTACHMENT.finditer(text, own):
+            if m.group(2) == "一" and _NOT_NUMBER.match(text, m.start(2)):
+                continue
             n = int(m.group(1)) if m.group(1) else parse_cn_int(m.group(2))
             target = attachments.get(n) if n is not None else None
             found.append(Reference(clause.label, m.group(0), "attachment", m.start(), m.end(), target,
@@ -95,9 +107,9 @@ def resolve(parts: tuple[Part, ...], title: str) -> tuple[Reference, ...]:
 def _articles(source: str, m: re.Match, labels: set[str], chapters: dict) -> list[Reference]:
     """第三十七条、三十八条 → one reference per number, each resolved in the document."""
     kind = "article" if m.group(2) == "条" else "chapter"
-    head_end = m.start(3)
+    head_end = m.start(3) if m.group(3) else m.end()
     refs = [_one(source, m.group(0)[: head_end - m.start()], m.group(1), kind, m.start(), head_end, labels, chapters)]
-    for x in _LISTED.finditer(m.group(3)):
+    for x in _LISTED.finditer(m.group(3) or ""):
         sub_kind = {"条": "article", "章": "chapter"}.get(x.group(3) or "", kind)
         start = m.start(3) + x.start(2) - len(x.group(1))
         end = m.start(3) + x.end()

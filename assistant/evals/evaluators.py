@@ -108,8 +108,8 @@ def unbacked_numbers(answer: Answer, catalog=None) -> list[str]:
 def missing_numbers(case: Case, answer: Answer) -> list[str] | None:
     """The quantities of the reference answer (canonical: 3个月, 100万元, 15%) that the answer does
     not state; None when the reference states none."""
-    if not case.reference:
-        return None
+    if not case.reference or case.refuse:
+        return None  # a refusal's reference ("办法没有规定…") is not a statement of figures
     wanted = canonical_quantities(case.reference)
     if not wanted:
         return None

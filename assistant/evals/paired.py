@@ -30,6 +30,7 @@ class Paired:
     metrics: dict[str, tuple[float, float]]  # metric → (A, B), recomputed over the shared cases where per-case
     only_a: tuple[str, ...] = ()
     only_b: tuple[str, ...] = ()
+    mismatched: tuple[str, ...] = ()  # same id, different question: not paired
 
     @property
     def p_value(self) -> float:
@@ -47,6 +48,9 @@ class Paired:
         for title, flips in (("新通过（A 未通过，B 通过）", self.fixed), ("新失败（A 通过，B 未通过）", self.broke)):
             lines += ["", f"## {title}：{len(flips)}", ""]
             lines += [f"- {f.id} {f.q}\n  - A：{f.reason_a}\n  - B：{f.reason_b}" for f in flips] or ["（无）"]
+        if self.mismatched:
+            lines += ["", f"编号相同但问题不同、未参与对比的用例：{'、'.join(self.mismatched)}"
+                      "（编号由行号生成时，插入或删除行会使之错位：请在表格中填写“编号”列）"]
         if self.only_a or self.only_b:
             lines += ["", f"只在 A 中的用例：{'、'.join(self.only_a) or '无'}；只在 B 中的用例：{'、'.join(self.only_b) or '无'}"
                       "（不参与对比）"]
@@ -90,7 +94,10 @@ _PER_CASE = {"pass_rate": lambda c: float(c["passed"]),
 def compare_runs(a: dict, b: dict, name_a: str = "A", name_b: str = "B") -> Paired:
     cases_a = {c["id"]: c for c in a["cases"]}
     cases_b = {c["id"]: c for c in b["cases"]}
-    shared = [i for i in cases_a if i in cases_b]
+    # A case is paired by its id and its question: ids made from row numbers (R2, R3…) shift when a
+    # row is inserted, and a shifted pair is not the same case.
+    shared = [i for i in cases_a if i in cases_b and cases_a[i]["q"] == cases_b[i]["q"]]
+    mismatched = tuple(i for i in cases_a if i in cases_b and cases_a[i]["q"] != cases_b[i]["q"])
     fixed, broke = [], []
     for i in shared:
         x, y = cases_a[i], cases_b[i]
@@ -103,4 +110,5 @@ def compare_runs(a: dict, b: dict, name_a: str = "A", name_b: str = "B") -> Pair
         if pairs:
             metrics[key] = (sum(x for x, _ in pairs) / len(pairs), sum(y for _, y in pairs) / len(pairs))
     return Paired(name_a, name_b, len(shared), tuple(fixed), tuple(broke), metrics,
-                  tuple(i for i in cases_a if i not in cases_b), tuple(i for i in cases_b if i not in cases_a))
+                  tuple(i for i in cases_a if i not in cases_b), tuple(i for i in cases_b if i not in cases_a),
+                  mismatched)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -97,20 +98,39 @@ def _column(head) -> str | None:
     return next((c for c, names in COLUMNS.items() if text in names), None)
 
 
-def _cell(value) -> str:
+MAX_CELL = 2000  # characters of one cell (a question is at most 500; a reference answer a paragraph)
+MAX_COLUMNS = 64
+
+
+def _cell(value, number_format: str = "") -> str:
+    """A cell's text: a whole number without ".0", a percentage as Excel shows it (0.15 → 15%)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        value = f"{value * 100:g}%"
+    elif isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    if isinstance(value, (list, dict)):
+        raise InvalidInput("单元格应为文字或数字，不能是列表或嵌套结构")
+    text = str(value).strip()
+    if len(text) > MAX_CELL:
+        raise InvalidInput(f"单元格过长：最多 {MAX_CELL} 个字符（现有 {len(text)} 个）")
+    return text
 
 
 def _table(rows: list[list], where: str) -> list[Row]:
+    if len(rows) > MAX_ROWS + 1:
+        raise InvalidInput(f"{where}超过 {MAX_ROWS} 行：请拆分后分别评测")
     if not rows:
         raise InvalidInput(f"{where}是空的：第一行应为表头（{'、'.join(HEADERS.values())}）")
     columns = _columns([_cell(h) for h in rows[0]], where)
-    return [Row(n, {key: _cell(values[i]) if i < len(values) else "" for i, key in columns.items()})
-            for n, values in enumerate(rows[1:], 2)]
+    out = []
+    for n, values in enumerate(rows[1:], 2):
+        try:
+            out.append(Row(n, {key: _cell(values[i]) if i < len(values) else "" for i, key in columns.items()}))
+        except InvalidInput as exc:
+            raise InvalidInput(f"第{n}行：{exc}") from None
+    return out
 
 
 def _xlsx(data: bytes) -> list[Row]:
@@ -120,25 +140,43 @@ def _xlsx(data: bytes) -> list[Row]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled file
         raise InvalidInput(f"无法读取 Excel 文件（{type(exc).__name__}）：请确认是 .xlsx 格式") from exc
-    sheet = book.worksheets[0]
-    return _table([list(r) for r in sheet.iter_rows(values_only=True)], f"工作表“{sheet.title}”")
+    try:
+        sheet = book.worksheets[0]
+        # The size a file declares is not trusted: rows and columns are read up to the limits only.
+        sheet.reset_dimensions()
+        rows = []
+        for n, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS), 1):
+            try:
+                rows.append([_cell(c.value, getattr(c, "number_format", "") or "") for c in row])
+            except InvalidInput as exc:
+                raise InvalidInput(f"第{n}行：{exc}") from None
+        title = sheet.title
+    finally:
+        book.close()
+    return _table(rows, f"工作表“{title}”")
+
+
+def _decode(data: bytes, what: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel and Windows tools in Chinese save GBK
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(f"无法识别{what}的编码：请另存为 UTF-8")
 
 
 def _csv(data: bytes) -> list[Row]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in Chinese saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput("无法识别 CSV 的编码：请另存为 UTF-8")
-    return _table(list(csv.reader(io.StringIO(text))), "CSV 文件")
+    try:
+        rows = [row[:MAX_COLUMNS] for row in itertools.islice(csv.reader(io.StringIO(_decode(data, " CSV "))),
+                                                              MAX_ROWS + 2)]
+    except csv.Error as exc:
+        raise InvalidInput(f"CSV 无法解析：{exc}") from exc
+    return _table(rows, "CSV 文件")
 
 
 def _jsonl(data: bytes) -> list[Row]:
     rows = []
-    for n, line in enumerate(data.decode("utf-8-sig").splitlines(), 1):
+    for n, line in enumerate(_decode(data, " JSONL ").splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -151,11 +189,24 @@ def _jsonl(data: bytes) -> list[Row]:
     return _objects(rows, "JSONL 文件")
 
 
-def _yaml(data: bytes) -> list[Row]:
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases: a few hundred bytes of nested aliases expand to gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise InvalidInput("YAML 中不能使用锚点与别名（&、*）：请把每个用例写完整")
+        return super().compose_node(parent, index)
+
+
+def safe_yaml(text: str):
     try:
-        obj = yaml.safe_load(data.decode("utf-8-sig"))
+        return yaml.load(text, Loader=_NoAliases)  # noqa: S506 — a SafeLoader without aliases
     except yaml.YAMLError as exc:
         raise InvalidInput(f"YAML 无法解析：{exc}") from exc
+
+
+def _yaml(data: bytes) -> list[Row]:
+    obj = safe_yaml(_decode(data, " YAML "))
     items = obj.get("cases") if isinstance(obj, dict) else obj
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
         raise InvalidInput("YAML 应为用例列表（每项含“问题”等字段），或含 cases 列表")
@@ -172,7 +223,10 @@ def _objects(items: list[tuple[int, dict]], where: str) -> list[Row]:
         cells = {}
         for k, v in obj.items():
             if columns.get(k) and columns[k] not in cells:
-                cells[columns[k]] = "；".join(map(_cell, v)) if isinstance(v, list) else _cell(v)
+                try:
+                    cells[columns[k]] = "；".join(map(_cell, v)) if isinstance(v, list) else _cell(v)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"第{n}行「{HEADERS[columns[k]]}」：{exc}") from None
         out.append(Row(n, cells))
     return out
 
@@ -182,8 +236,8 @@ def is_project_schema(data: bytes, name: str) -> bool:
     if Path(name).suffix.lower() not in (".yaml", ".yml"):
         return False
     try:
-        obj = yaml.safe_load(data.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+        obj = safe_yaml(_decode(data, " YAML "))
+    except InvalidInput:
         return False
     cases = obj.get("cases") if isinstance(obj, dict) else None
     return bool(cases) and isinstance(cases[0], dict) and "q" in cases[0]
@@ -236,43 +290,53 @@ def _flag(text: str) -> bool | None:
 
 
 def resolve_clauses(assistant, text: str, doc_ids: list[str]) -> tuple[list[str], list[str]]:
-    """"乐山 第31条；六安 第十九条第二款" → clause ids (a 款 or 项 as its article). A label without a
-    city is read in the row's one city. Returns (ids, problems)."""
+    """"乐山 第31条，第三十二条；六安 第十九条第二款；启东 附件4·四、验收条件" → clause ids (a 款 or 项 as
+    its article). A label without a city is read in the city named before it in the cell, else in
+    the row's one city. Returns (ids, problems)."""
     ids, problems = [], []
     current = list(dict.fromkeys(doc_ids))
-    for piece in (p.strip() for p in re.split(r"[；;\n]+", text) if p.strip()):
-        labels = list(_LABEL.finditer(piece)) or list(re.finditer(r"附件\s*\d+[^，,、\s]*", piece))
-        place = piece[: labels[0].start()].strip(" ：:") if labels else piece
+    for piece in (p.strip() for p in re.split(r"[；;，,\n]+", text) if p.strip()):
+        labels = list(_LABEL.finditer(piece))
+        at = labels[0].start() if labels else piece.find("附件")
+        place = piece[:at].strip(" ：:") if at >= 0 else piece
         docs = current
         if place:
             try:
-                docs = list(assistant.scope(place).doc_ids)
+                docs = current = list(assistant.scope(place).doc_ids)
             except NotFound as exc:
                 problems.append(str(exc))
                 continue
-        if not labels:
-            problems.append(f"“{piece}”中没有条款编号（如 第三十一条、第31条）")
+        if at < 0:
+            problems.append(f"“{piece}”中没有条款编号（如 第三十一条、第31条、附件4·四、验收条件）")
             continue
         if len(docs) != 1:
             problems.append(f"“{piece}”：请写明城市（如 乐山 第三十一条）" if not docs else
-                            f"“{piece}”：城市“{'、'.join(docs)}”对应多个文件，请写明城市")
+                            f"“{piece}”：城市对应多个文件，请写明城市")
             continue
-        for m in labels:
-            label = _article(m)
-            doc = assistant.corpus.documents[docs[0]]
-            if not any(cl.label == label for cl in doc.clauses):
-                problems.append(f"《{doc.meta.title}》没有“{label}”")
+        doc = assistant.corpus.documents[docs[0]]
+        known = {cl.label for cl in doc.clauses}
+        wanted = [_article(m) for m in labels] or [_attachment(piece[at:], known)]
+        for label in wanted:
+            if label not in known:
+                problems.append(f"《{doc.meta.title}》没有“{label}”" + ("（附件请写到节，如 附件4·一、验收时限）"
+                                                                      if label.startswith("附件") else ""))
                 continue
             ids.append(f"{docs[0]}/{label}")
     return list(dict.fromkeys(ids)), problems
 
 
 def _article(m: re.Match) -> str:
-    """第31条 → 第三十一条; 附件4·一、验收时限 as written."""
-    if m.re is _LABEL:
-        number = m.group(1)
-        return f"第{int_to_cn(int(number)) if number.isdigit() else number}条"
-    return re.sub(r"\s+", "", m.group(0))
+    """第31条 → 第三十一条."""
+    number = m.group(1)
+    return f"第{int_to_cn(int(number)) if number.isdigit() else number}条"
+
+
+def _attachment(text: str, known: set[str]) -> str:
+    """The attachment section a text names: the longest label of the document it starts with
+    (spaces and a 、 or · written differently aside), else the text as written."""
+    squashed = re.sub(r"\s+", "", text).replace(".", "·")
+    found = [label for label in known if label.startswith("附件") and squashed.startswith(label)]
+    return max(found, key=len) if found else squashed
 
 
 def load_any(path: Path, assistant) -> list[Case]:

@@ -46,11 +46,18 @@ def _right_lines(step: Step) -> list[tuple[str, dict]]:
     for t in step.timings:
         out += [(x, {}) for x in wrap(f"时限：{t.statement}（{t.article}）", chars)]
     for b in step.branches:
+        open_ = "视调整比例而定" if b.fact == "change_ratio" else "视金额而定"
         mark, colour = {True: ("✔ 适用", COLOURS["taken"]), False: ("✘ 不适用", COLOURS["not_taken"]),
-                        None: ("视金额而定", COLOURS["open"])}[b.taken]
+                        None: (open_, COLOURS["open"])}[b.taken]
         line = f"{b.condition}：{b.then}（{b.article}）〔{mark}〕"
         style = {"fill": colour, "font_weight": "bold" if b.taken else "normal"}
         out += [(x, style) for x in wrap(line, chars)]
+        if b.otherwise and b.taken is not True:
+            # The text's other path, taken when the condition fails.
+            mark = "✔ 适用" if b.taken is False else open_
+            style = {"fill": COLOURS["taken"] if b.taken is False else COLOURS["open"],
+                     "font_weight": "bold" if b.taken is False else "normal"}
+            out += [(x, style) for x in wrap(f"否则：{b.otherwise}（{b.article}）〔{mark}〕", chars)]
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
@@ -21,23 +22,28 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 COMMENT_CHARS = 2000  # Excel shows long comments badly; the 条文 sheet has every text in full
 
 
+def _clean(text: str) -> str:
+    """Text an .xlsx can hold: control characters (a vertical tab pasted from Word) dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def _text(cell, value: str) -> None:
     """A cell that is text whatever it starts with ("=…" is never read as a formula)."""
-    cell.value = value
+    cell.value = _clean(value)
     cell.data_type = "s"
 
 
 def _rich(finding: Excerpt) -> list:
-    parts: list = [TextBlock(LABEL, f"{finding.part}：")]
+    parts: list = [TextBlock(LABEL, _clean(f"{finding.part}："))]
     at = 0
     for start, end in finding.spans:
         if start > at:
-            parts.append(finding.excerpt[at:start])
-        parts.append(TextBlock(FIGURE, finding.excerpt[start:end]))
+            parts.append(_clean(finding.excerpt[at:start]))
+        parts.append(TextBlock(FIGURE, _clean(finding.excerpt[start:end])))
         at = end
     if at < len(finding.excerpt):
-        parts.append(finding.excerpt[at:])
-    return parts
+        parts.append(_clean(finding.excerpt[at:]))
+    return [p for p in parts if (p.text if isinstance(p, TextBlock) else p)]  # no empty runs
 
 
 def _cell_value(cell: Cell) -> CellRichText | str:
@@ -81,7 +87,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
                 full = "\n\n".join(f"{f.article}：{f.text}" for f in cell.findings)
                 if len(full) > COMMENT_CHARS:
                     full = full[:COMMENT_CHARS] + "……（全文见“条文”表）"
-                target.comment = Comment(full, "regassist", width=420, height=300)
+                target.comment = Comment(_clean(full), "regassist", width=420, height=300)
 
     texts = book.create_sheet("条文")
     for col, head in enumerate(["主题", "城市", "条款", "摘录（答案所在的款/项）", "条文全文"], 1):

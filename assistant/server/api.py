@@ -86,6 +86,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 AmountQuery = Annotated[Optional[str], Query(max_length=50, description="项目金额：数字按万元计，或带单位的文字（三百万）")]
 KindQuery = Annotated[Optional[str], Query(max_length=20, description="新建 / 升级改造")]
+RatioQuery = Annotated[Optional[float], Query(ge=0, le=1000, description="投资调整比例（%）")]
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
@@ -179,8 +180,8 @@ def _message(err: dict) -> str:
     return f"取值不合法（{kind or '未知原因'}）"
 
 
-def _error(status: int, message: str, **extra) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None, **extra) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
 
 
 # -- records -------------------------------------------------------------------------------
@@ -441,7 +442,10 @@ def _eval_routes(app: FastAPI, jobs: EvalJobs) -> None:
     @app.post("/api/eval", tags=["评测"], summary="上传评测集（.xlsx/.csv/.jsonl/.yaml），返回任务编号", status_code=202)
     def submit(file: Annotated[UploadFile, File(description="列：问题、城市、标准答案、依据条款、应拒答（模板：regassist eval --template）")]):
         data = file.file.read()
-        job = jobs.submit(data, file.filename or "upload.xlsx")
+        try:
+            job = jobs.submit(data, file.filename or "upload.xlsx")
+        except Busy as exc:
+            return _error(429, str(exc), headers={"Retry-After": "30"})
         return job.to_json() | {"url": f"/api/eval/{job.id}"}
 
     @app.get("/api/eval/{job_id}", tags=["评测"], summary="评测任务的进度与结果")
@@ -453,21 +457,21 @@ def _eval_routes(app: FastAPI, jobs: EvalJobs) -> None:
     def report_html(job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9a-f]{32}$")]):
         job = jobs.get(job_id)
         if job.run is None:
-            return _error(409, f"评测任务尚未完成（{job.done}/{job.total}），完成后再取报告")
+            return _error(409, job.not_ready())
         return Response(job.html(), media_type="text/html; charset=utf-8")
 
     @app.get("/api/eval/{job_id}/report.json", tags=["评测"], summary="评测结果（含逐条结果，可用于 regassist eval --compare）")
     def report_json(job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9a-f]{32}$")]):
         job = jobs.get(job_id)
         if job.run is None:
-            return _error(409, f"评测任务尚未完成（{job.done}/{job.total}），完成后再取结果")
+            return _error(409, job.not_ready())
         return job.run.to_json(cases=True)
 
 
 def _process_routes(app: FastAPI, live: Live) -> None:
     """/api/process/{doc_id} (JSON) and /api/process/{doc_id}.svg."""
-    def process(doc_id: str, amount: str | None, project_type: str | None):
-        facts = _facts(amount, project_type)
+    def process(doc_id: str, amount: str | None, project_type: str | None, change_ratio: float | None = None):
+        facts = _facts(amount, project_type, change_ratio=change_ratio)
         if isinstance(facts, JSONResponse):
             return facts
         a = live.current().assistant
@@ -479,8 +483,8 @@ def _process_routes(app: FastAPI, live: Live) -> None:
              response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
     def process_svg(doc_id: Annotated[str, PathParam(max_length=100, pattern=DOC_ID, examples=["luan-2021"])],
                     amount: AmountQuery = None,
-                    project_type: KindQuery = None):
-        found = process(doc_id, amount, project_type)
+                    project_type: KindQuery = None, change_ratio: RatioQuery = None):
+        found = process(doc_id, amount, project_type, change_ratio)
         if isinstance(found, JSONResponse):
             return found
         return Response(to_svg(found), media_type="image/svg+xml; charset=utf-8")
@@ -488,8 +492,8 @@ def _process_routes(app: FastAPI, live: Live) -> None:
     @app.get("/api/process/{doc_id}", tags=["项目自查"], summary="项目流程：各环节的主体、时限、金额门槛与依据条款")
     def process_json(doc_id: Annotated[str, PathParam(max_length=100, pattern=DOC_ID, examples=["luan-2021"])],
                      amount: AmountQuery = None,
-                     project_type: KindQuery = None):
-        found = process(doc_id, amount, project_type)
+                     project_type: KindQuery = None, change_ratio: RatioQuery = None):
+        found = process(doc_id, amount, project_type, change_ratio)
         return found if isinstance(found, JSONResponse) else found.to_json()
 
 

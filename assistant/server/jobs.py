@@ -36,6 +36,7 @@ class Job:
     error: str | None = None
     run: EvalRun | None = None
     created: float = field(default_factory=time.time)
+    started: float | None = None    # monotonic time it began running (waiting in the queue is not its time)
 
     @property
     def finished(self) -> bool:
@@ -53,8 +54,14 @@ class Job:
 
     def html(self) -> str:
         if self.run is None:
-            raise InvalidInput(f"评测任务 {self.id} 尚未完成（{self.done}/{self.total}）")
+            raise InvalidInput(self.not_ready())
         return render_html(self.run)
+
+    def not_ready(self) -> str:
+        """Why there is no report to give (yet)."""
+        if self.finished:
+            return f"评测任务没有生成报告：{self.error}"
+        return f"评测任务尚未完成（{self.status}，{self.done}/{self.total}），完成后再取"
 
 
 class EvalJobs:
@@ -100,21 +107,26 @@ class EvalJobs:
 
     def _run(self, job: Job, assistant, cases) -> None:
         with self._turn:
+            job.started = time.monotonic()
             job.status = "running"
             report = Report(name="default")
-            deadline = time.monotonic() + self.time_limit
+            deadline = job.started + self.time_limit
+            status, error = "done", None
             try:
                 for case in cases:
                     if time.monotonic() > deadline:
-                        job.status = "timeout"
-                        job.error = f"超过 {self.time_limit:g} 秒的时限，已完成 {job.done}/{job.total} 个用例；报告只含已完成的部分"
+                        status = "timeout"
+                        error = f"超过 {self.time_limit:g} 秒的时限，已完成 {job.done}/{job.total} 个用例；报告只含已完成的部分"
                         break
                     report.results.append(run_case(assistant, case))
                     job.done += 1
             except Exception as exc:  # a job's failure is its own, never the server's
-                job.status, job.error = "failed", f"评测出错（{type(exc).__name__}）：{exc}"
-                return
-            job.run = EvalRun(report, f"POST /api/eval（{job.name}）", cases_name=job.name,
-                              places={m.doc_id: m.city for m in assistant.corpus.catalog.docs})
-            if job.status == "running":
-                job.status = "done"
+                status = "failed"
+                error = f"第 {job.done + 1} 个用例评测出错（{type(exc).__name__}：{exc}）；报告只含之前完成的部分"
+            try:
+                job.run = EvalRun(report, f"POST /api/eval（{job.name}）", cases_name=job.name,
+                                  places={m.doc_id: m.city for m in assistant.corpus.catalog.docs})
+            except Exception as exc:
+                status, error = "failed", f"评测报告生成出错（{type(exc).__name__}：{exc}）"
+            # The report (if any) is in place before the status says the job has finished.
+            job.error, job.status = error, status

@@ -207,12 +207,13 @@ class Callbacks:
         except RegassistError as exc:
             yield f"**无法评测**：{html.escape(str(exc))}".replace("\n", "  \n"), None
             return
-        deadline = time.monotonic() + self.jobs.time_limit + 60
-        while not job.finished and time.monotonic() < deadline:
-            yield f"评测中：{job.done}/{job.total} 个用例……", None
+        # Waiting in the queue is not the job's time: its own limit counts from when it starts.
+        while not job.finished and (job.started is None or time.monotonic() < job.started + self.jobs.time_limit + 60):
+            yield (f"排队中：前面还有评测任务在运行……" if job.status == "queued"
+                   else f"评测中：{job.done}/{job.total} 个用例……"), None
             time.sleep(0.5)
         if job.run is None:
-            yield f"**评测未完成**：{job.error or '超时'}", None
+            yield f"**评测未完成**：{html.escape(job.error or job.not_ready())}", None
             return
         report = self.exports.new() / f"评测报告-{Path(job.name).stem}.html"
         report.write_text(job.html(), encoding="utf-8")

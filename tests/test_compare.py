@@ -103,6 +103,7 @@ def test_the_ui_keeps_its_exports_in_one_directory_and_only_the_newest(assistant
 
     cb = Callbacks(assistant, Comparer(assistant.context), Grounded(assistant))
     paths = [cb.compare(["试运行"], ["六安市", "乐山市"], "")[1] for _ in range(Exports.KEEP + 5)]
-    folders = [p for p in cb.exports.root.iterdir()]
+    folders = [p for p in cb.exports.root.iterdir() if p.is_dir()]  # beside them: the 评测 template
     assert len(folders) == Exports.KEEP and all(p.startswith(str(cb.exports.root)) for p in paths)
+    assert [p.name for p in cb.exports.root.iterdir() if p.is_file()] == ["评测集模板.xlsx"]
     assert open(paths[-1], encoding="utf-8-sig").read().startswith("主题")

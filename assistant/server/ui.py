@@ -189,8 +189,9 @@ class Exports:
 class Callbacks:
     """What each control does: one core call, its result formatted. The layout wires them up."""
 
-    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded, jobs: EvalJobs):
-        self.assistant, self.comparer, self.grounded, self.jobs = assistant, comparer, grounded, jobs
+    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded, jobs: EvalJobs | None = None):
+        self.assistant, self.comparer, self.grounded = assistant, comparer, grounded
+        self.jobs = jobs or EvalJobs(lambda: assistant)
         self.docs = list(assistant.corpus.documents.values())
         self.exports = Exports()
         self.template = self.exports.root / "评测集模板.xlsx"  # beside the rotating exports, never pruned
@@ -370,8 +371,7 @@ class Callbacks:
 
 def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None,
               jobs: EvalJobs | None = None) -> gr.Blocks:
-    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant),
-                   jobs or EvalJobs(lambda: assistant))
+    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant), jobs)
     docs = cb.docs
     cities = [d.meta.city for d in docs]
     doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]

@@ -35,6 +35,7 @@ class CaseResult:
     missing_numbers: list[str] | None = None  # of the reference answer; None: it states none
     char_f1: float | None = None          # indicators against the reference answer
     rouge_l: float | None = None
+    expected: tuple[str, ...] = ()        # the expected clauses as a reader names them ("乐山市 第三十条")
 
     @property
     def passed(self) -> bool:
@@ -52,7 +53,7 @@ class CaseResult:
         if self.contaminated:
             problems.append(f"引用了问题未涉及的城市（引用：{'、'.join(self.cited)}）")
         if not case.refuse and not self.cited_ok:
-            expected = "、".join(_shown(a) for a in case.articles)
+            expected = "、".join(self.expected or (_shown(a) for a in case.articles))
             problems.append(f"未引用依据条款 {expected}（实际引用：{'、'.join(self.cited) or '无'}）" if expected
                             else "依据条款的原文未出现在引用中")
         if not case.refuse and not (self.keywords_ok and self.forbidden_ok):
@@ -180,7 +181,14 @@ def run_case(assistant, case: Case, search_fn=None, ask_fn=None) -> CaseResult:
         answer=answer.answer, cited=tuple(f"{c.city} {c.article}" for c in answer.citations),
         missing_numbers=missing_numbers(case, answer),
         char_f1=char_f1(reference, answer.answer) if reference else None,
-        rouge_l=rouge_l(reference, answer.answer) if reference else None)
+        rouge_l=rouge_l(reference, answer.answer) if reference else None,
+        expected=tuple(_named(assistant, a) for a in case.articles))
+
+
+def _named(assistant, clause_id: str) -> str:
+    doc_id, label = clause_id.split("/", 1)
+    doc = assistant.corpus.documents.get(doc_id)
+    return f"{doc.meta.city if doc else doc_id} {label}"
 
 
 def run(assistant, cases: list[Case], name: str = "default", ask_fn=None, progress=None) -> Report:

@@ -91,7 +91,7 @@ def build_checklist(ctx: Context, question: str, doc_ids: tuple[str, ...] = (),
                                      for doc_id in (doc_ids or tuple(ctx.corpus.documents))))
 
 
-def stage_clauses(ctx: Context, stage: Stage, doc_id: str) -> list[Part]:
+def clauses_for_stage(ctx: Context, stage: Stage, doc_id: str) -> list[Part]:
     """The clauses that govern a stage in a document: the curated ones (corpus/checklist.yaml), else
     the best retrieved for the stage's words (a new city works with its text alone); none when
     the document has no provision."""
@@ -110,7 +110,7 @@ def _doc_checklist(ctx: Context, doc_id: str, facts: Facts) -> DocChecklist:
     items = []
     for stage in ctx.stages:
         stage_analysis = ctx.analyzer.analyze(stage.query)
-        clauses = stage_clauses(ctx, stage, doc_id)
+        clauses = clauses_for_stage(ctx, stage, doc_id)
         if not clauses:
             items.append(ChecklistItem(stage.name))
             continue

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answers.checklist import CHECKLIST_CHARS, stage_clauses
+from assistant.answers.checklist import CHECKLIST_CHARS, clauses_for_stage
 from assistant.answers.context import Context
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.corpus.maps import Stage
 from assistant.rules.book import Rule
-from assistant.rules.evaluate import evaluate
+from assistant.rules.evaluate import SYMBOL, evaluate
 from assistant.rules.facts import Facts
 
 # Who acts: a unit or body as the texts name them (市数管局, 市发改委, 项目建设单位, 领导小组办公室,
@@ -24,7 +24,6 @@ _ACTOR = re.compile(r"(?:(?:市|区|县)[\u4e00-\u9fa5]{1,8}?(?:局|委|办)|项
                     r"[\u4e00-\u9fa5]{0,12}?领导小组办公室|领导小组|项目审批部门|[\u4e00-\u9fa5]{2,6}主管部门|"
                     r"[\u4e00-\u9fa5]{0,6}(?:专家组|专家))")
 _ACTION = re.compile(r"^[^，。；]{0,3}(负责|组织|会同|提出|编制|报|开展|审核|审批|审查|进行|完成|通过|应|须|可|对|于|在|根据|按)")
-_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 _FACT_NAMES = {"amount": "项目金额", "change_ratio": "投资调整比例", "amount_share": "项目金额",
                "approval_date": "立项日期"}
 
@@ -104,7 +103,7 @@ def build_process(ctx: Context, doc_id: str, facts: Facts) -> Process:
     placed = _place_rules(ctx.stages, ctx.rules.for_docs((doc_id,)))
     steps = []
     for stage in ctx.stages:
-        clauses = stage_clauses(ctx, stage, doc_id)
+        clauses = clauses_for_stage(ctx, stage, doc_id)
         rules = placed.get(stage.name, [])
         timings = tuple(Timing(r.statement, r.article, r.id) for r in rules
                         if r.kind in ("deadline", "duration") and r.statement)
@@ -155,7 +154,7 @@ def _branch(rule: Rule, facts: Facts) -> Branch | None:
     if rule.kind not in ("threshold", "ratio") or rule.applies_to not in ("amount", "change_ratio") or not rule.then:
         return None
     unit = "万元" if rule.applies_to == "amount" else "%"
-    condition = f"{_FACT_NAMES[rule.applies_to]} {_SYMBOL[rule.comparator or '>=']} {rule.value:g}{unit}"
+    condition = f"{_FACT_NAMES[rule.applies_to]} {SYMBOL[rule.comparator or '>=']} {rule.value:g}{unit}"
     conclusion = evaluate(rule, facts)
     given = facts.amount if rule.applies_to == "amount" else facts.change_ratio
     if given is None or conclusion is None:

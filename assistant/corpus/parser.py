@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from assistant.errors import ParseError
 from assistant.corpus.model import DocMeta, Document, Item, Paragraph, Part, PartKind
 from assistant.corpus.references import resolve
-from assistant.text import fold, int_to_cn, parse_cn_int
+from assistant.text import CN_NUMERAL_CHARS as _CN, fold, int_to_cn, parse_cn_int
 
-_CN = "零〇一二两三四五六七八九十百千"
 _CHAPTER = re.compile(rf"^第([{_CN}\d]+)章(?:[\s　]*)(.*)$")
 _ARTICLE = re.compile(rf"^第([{_CN}\d]+)条(?:[\s　]+|(?=\S))")
 _ATTACHMENT = re.compile(r"^附件\s*(\d+)\s*[:：]?\s*$")

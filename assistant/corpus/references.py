@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.corpus.model import Part, PartKind
-from assistant.text import parse_cn_int
+from assistant.text import CN_NUMERAL_CHARS as _NUM, parse_cn_int
 
-_NUM = "一二三四五六七八九十百零〇"
 # 本办法第三十七条、三十八条 / 第七条 / 第二章: a number list after one 第.
 # A listed number counts only when the list ends in 条/章 ("第三条及一般程序" lists nothing).
 _ARTICLES = re.compile(rf"(?:本办法)?第([{_NUM}]+)(条|章)((?:[、和及与]第?[{_NUM}]+(?:条|章)?)*[、和及与]第?[{_NUM}]+(?:条|章))?")

@@ -3,6 +3,7 @@ writes report.md / report.json / report.png from one run (the CLI only calls it)
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,8 +246,6 @@ table.cases td { max-width: 360px; }
 
 
 def _h(text) -> str:
-    import html
-
     return html.escape("" if text is None else str(text))
 
 

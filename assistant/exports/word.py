@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from assistant.answers.selfcheck import SelfCheck
-from assistant.rules.facts import Facts
+from assistant.rules.facts import Facts, ProjectKind
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 
@@ -35,7 +35,7 @@ def _font(style, east_asian: str, size: float | None = None) -> None:
 
 
 def facts_rows(city: str, facts: Facts) -> list[tuple[str, str]]:
-    kind = {True: "新建", False: "升级改造"}.get(facts.new_build, "未说明")
+    kind = {True: ProjectKind.NEW, False: ProjectKind.UPGRADE}.get(facts.new_build, ProjectKind.UNSPECIFIED).value
     return [("城市", city), ("项目金额", f"{facts.amount:g}万元" if facts.amount is not None else "未填写"),
             ("项目类型", kind), ("软件开发类", "是" if facts.software else "否"),
             ("涉密项目", "是" if facts.classified else "否")]

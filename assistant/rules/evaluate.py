@@ -12,7 +12,7 @@ from assistant.rules.book import Rule, RuleBook
 from assistant.rules.facts import Facts
 from assistant.text import cn_date
 
-_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}  # how a comparator is written
 
 
 def _range_vs(rng: tuple[float, float, bool, bool], op: str, x: float) -> str:
@@ -101,7 +101,7 @@ def _evaluate(rule: Rule, facts: Facts) -> RuleConclusion | None:
     if rule.applies_to == "amount" and facts.amount_range is not None:
         fit = _range_vs(facts.amount_range, op, rule.value)
         stated = _range_text(facts.amount_range)
-        threshold = f"{_SYMBOL[op]} {_wan(rule.value)}"
+        threshold = f"{SYMBOL[op]} {_wan(rule.value)}"
         if fit == "all":
             return RuleConclusion(rule, True, f"{stated} 均 {threshold}", rule.then) if rule.then else None
         if fit == "none":
@@ -116,13 +116,13 @@ def _evaluate(rule: Rule, facts: Facts) -> RuleConclusion | None:
                           f"取决于具体金额：{threshold}的，{rule.then}" if rule.then else "取决于具体金额")
     if rule.applies_to == "amount" and facts.amount is not None:
         holds = _compare(facts.amount, op, rule.value)
-        sign = _SYMBOL[op] if holds else _SYMBOL[_negate(op)]
+        sign = SYMBOL[op] if holds else SYMBOL[_negate(op)]
         computation = f"{_wan(facts.amount)} {sign} {_wan(rule.value)}"
         text = rule.then if holds else rule.otherwise
         return RuleConclusion(rule, holds, computation, text) if text else None
     if rule.applies_to == "change_ratio" and facts.change_ratio is not None:
         holds = _compare(facts.change_ratio, op, rule.value)
-        sign = _SYMBOL[op] if holds else _SYMBOL[_negate(op)]
+        sign = SYMBOL[op] if holds else SYMBOL[_negate(op)]
         ratio = _pct(facts.change_ratio)
         if facts.change is not None and facts.amount:
             computation = f"{_wan(facts.change)} ÷ {_wan(facts.amount)} = {ratio} {sign} {_pct(rule.value)}"

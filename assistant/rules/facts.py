@@ -145,3 +145,12 @@ def project_facts(amount: float | None = None, kind: ProjectKind = ProjectKind.U
     return Facts(amount=amount, change_ratio=change_ratio, approval_date=approval_date,
                  new_build={ProjectKind.NEW: True, ProjectKind.UPGRADE: False}.get(kind),
                  software=software, classified=classified)
+
+
+def form_facts(amount: float | int | str | None = None, project_type: str | None = None, software: bool = False,
+               classified: bool = False, change_ratio: float | None = None,
+               approval_date: date | None = None) -> Facts:
+    """A project described in a form (the API's fields, the UI's boxes); ValueError says which
+    value cannot be read (an amount's message names 金额)."""
+    return project_facts(parse_amount(amount), ProjectKind.parse(project_type), software, classified,
+                         change_ratio, approval_date)

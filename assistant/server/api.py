@@ -26,12 +26,10 @@ from assistant.answers.selfcheck import self_check
 from assistant.assistant import Assistant
 from assistant.corpus.model import Document, Part
 from assistant.exports.diagram import to_svg
-from assistant.exports.excel import comparison_xlsx
-from assistant.exports.word import selfcheck_docx
 from assistant.errors import IndexNotBuilt, InvalidInput, NotFound, RegassistError, VectorStoreUnavailable
 from assistant.server.jobs import Busy, EvalJobs
 from assistant.llm.grounded import Grounded
-from assistant.rules.facts import ProjectKind, parse_amount, project_facts
+from assistant.rules.facts import form_facts
 from assistant.search.retrievers import Mode
 from assistant.search.tokenizer import warm_tagger
 from assistant.server.live import Current, Live, make_service, open_live
@@ -406,6 +404,8 @@ def _compare_routes(app: FastAPI, live: Live) -> None:
         if format is CompareFormat.MARKDOWN:
             return PlainTextResponse(result.to_markdown(), media_type="text/markdown; charset=utf-8")
         if format is CompareFormat.XLSX:
+            from assistant.exports.excel import comparison_xlsx  # openpyxl loads on the first export, not at start
+
             return _download(comparison_xlsx(result), XLSX_TYPE, "城市对比.xlsx")
         return result.to_json()
 
@@ -419,6 +419,8 @@ def _compare_routes(app: FastAPI, live: Live) -> None:
         a = live.current().assistant
         results = self_check(a.context, a.scope(req.city), facts)
         if format is CheckFormat.DOCX:
+            from assistant.exports.word import selfcheck_docx  # python-docx loads on the first export
+
             return _download(selfcheck_docx(results, a.version, a.today), DOCX_TYPE,
                              f"项目自查-{'、'.join(r.city for r in results)}.docx")
         return {"results": [r.to_json() for r in results]}
@@ -427,12 +429,10 @@ def _compare_routes(app: FastAPI, live: Live) -> None:
 def _facts(amount, project_type, software=False, classified=False, change_ratio=None, approval_date=None):
     """The project's facts, or the 422 naming the field that cannot be read."""
     try:
-        value = parse_amount(amount)
-        kind = ProjectKind.parse(project_type)
+        return form_facts(amount, project_type, software, classified, change_ratio, approval_date)
     except ValueError as exc:
         field = "amount" if "金额" in str(exc) else "project_type"
         return _error(422, f"请求参数不合法：{field}：{exc}", errors=[{"field": field, "message": str(exc)}])
-    return project_facts(value, kind, software, classified, change_ratio, approval_date)
 
 
 def _eval_routes(app: FastAPI, jobs: EvalJobs) -> None:

@@ -31,7 +31,7 @@ from assistant.limits import MAX_QUESTION, checked_question
 from assistant.llm.findings import CitationFinding
 from assistant.llm.grounded import Grounded
 from assistant.rules.evaluate import RuleConclusion
-from assistant.rules.facts import ProjectKind, parse_amount, project_facts
+from assistant.rules.facts import ProjectKind, form_facts, project_facts
 from assistant.rules.guard import GuardFinding
 from assistant.search.scope import Scope
 from assistant.server.jobs import EvalJobs
@@ -210,7 +210,7 @@ class Callbacks:
             return
         # Waiting in the queue is not the job's time: its own limit counts from when it starts.
         while not job.finished and (job.started is None or time.monotonic() < job.started + self.jobs.time_limit + 60):
-            yield (f"排队中：前面还有评测任务在运行……" if job.status == "queued"
+            yield ("排队中：前面还有评测任务在运行……" if job.status == "queued"
                    else f"评测中：{job.done}/{job.total} 个用例……"), None
             time.sleep(0.5)
         if job.run is None:
@@ -338,15 +338,14 @@ class Callbacks:
     def check(self, doc_id: str, amount: str, kind: str, software: bool, classified: bool):
         """The self-check as text, the process diagram for the project, and the Word file."""
         try:
-            value = parse_amount(amount)
-            facts = project_facts(value, ProjectKind.parse(kind), software, classified)
+            facts = form_facts(amount, kind, software, classified)
             results = self_check(self.assistant.context, Scope((doc_id,)), facts)
         except (ValueError, RegassistError) as exc:
             return f"**{exc}**", "", None
         diagram = inline_svg(to_svg(build_process(self.assistant.context, doc_id, facts)))
         word = self.exports.new() / f"项目自查-{results[0].city}.docx"
         word.write_bytes(selfcheck_docx(results, self.assistant.version, self.assistant.today))
-        return self._check_text(results, value), f"<div class='process'>{diagram}</div>", str(word)
+        return self._check_text(results, facts.amount), f"<div class='process'>{diagram}</div>", str(word)
 
     def _check_text(self, results, value) -> str:
         out = []

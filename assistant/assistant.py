@@ -13,6 +13,7 @@ from typing import Sequence
 from assistant.answers.ask import answer as route_answer
 from assistant.answers.checklist import Checklist, build_checklist
 from assistant.answers.context import Context
+from assistant.answers.ranking import Ranker
 from assistant.answers.followup import carry_over, stage_words
 from assistant.answers.lookup import referenced
 from assistant.answers.notes import catalog_dates
@@ -58,7 +59,8 @@ class Assistant:
         self.rules = load_rules(self.corpus)
         self.context = Context(self.corpus, self.analyzer, self.matcher, self.searcher, self.rules,
                                load_stages(self.corpus),
-                               load_stages(self.corpus, TOPICS_FILE, key="topics", name="topic"), self.today)
+                               load_stages(self.corpus, TOPICS_FILE, key="topics", name="topic"), self.today,
+                               Ranker.load() if options.ranker else None)
         # Lifecycle stages last: "验收" carries over as the stage 验收, not the topic 验收材料.
         self.stage_words = stage_words([*self.context.topics, *self.context.stages])
 

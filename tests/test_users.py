@@ -357,9 +357,11 @@ def test_a_compound_is_named_by_its_head_not_by_its_modifier(assistant):
 
 
 def test_whether_something_never_named_is_allowed_gets_no_yes_from_a_list_that_names_its_kind(assistant):
-    # 附件4 lists "设备和软件技术说明书": that is no permission to use pirated software.
+    # 附件4 lists "设备和软件技术说明书": that is no permission to use pirated software; nor is
+    # 第十一条's "必须使用正版软件" a yes by its 必须 — it is quoted for the reader to judge.
     answer = assistant.ask("启东做项目 软件能不能用盗版的")
     assert not answer.answer.startswith(("是", "不是"))
+    assert "正版软件" in answer.answer.split("\n", 1)[0]
 
 
 def test_a_figure_asked_about_is_answered_by_the_clauses_that_state_it(assistant):
@@ -374,3 +376,33 @@ def test_a_figure_asked_about_is_answered_by_the_clauses_that_state_it(assistant
     assert all("500万元" in c["clauses"][0]["text"] for c in cells.values())
     asked = client.post("/api/ask", json={"question": "六安和乐山在500万这条线上各有什么说法"}).json()
     assert {c["doc_id"] for c in asked["citations"]} == {"luan-2021", "leshan-2022"}
+
+
+def test_an_ask_of_what_to_do_is_about_its_story(assistant):
+    # "现在该提前做些什么" names nothing of its own: the story (维保到期, 运维费) is what it asks about.
+    answer = assistant.ask("乐山市的一个业务系统维保年底到期，以后要自己出运维费，我们现在该提前做些什么？")
+    assert answer.answerable and answer.citations[0].clause_id == "leshan-2022/第三十七条"
+    assert "上一年度应将运维方案报市数字经济局审核" in answer.answer.split("\n", 1)[0]
+
+
+def test_the_rule_engine_reads_the_question_in_the_texts_words(assistant):
+    # "报给谁批" is 审批 in the texts: 600万 reaches 第九条's 500万 threshold.
+    answer = assistant.ask("六安的项目，预算600万，材料报给谁批？")
+    first = answer.answer.split("\n", 1)[0]
+    assert first.startswith("【计算】600万元 ≥ 500万元") and "市发改委审批" in first
+
+
+def test_a_handled_question_is_not_a_question_of_sanctions(assistant):
+    # "涉密的项目怎么处理" asks how they are handled: the clause sending them to the secrecy rules,
+    # not a sanctions clause; "挪用资金会怎么处理" does ask for the sanction.
+    handled = assistant.ask("涉密的项目，上城是怎么处理的？")
+    assert handled.citations[0].clause_id == "shangcheng-draft/第十章·第4段"
+    sanctioned = assistant.ask("乐山挪用项目资金会怎么处理？")
+    assert sanctioned.citations[0].clause_id == "leshan-2022/第四十八条" and "予以查处" in sanctioned.answer
+
+
+def test_another_document_by_its_title_is_refused_and_an_abbreviated_corpus_title_is_not(assistant):
+    other = assistant.ask("启东政务信息资源共享管理办法里，共享数据要求多久更新一次？")
+    assert _refused(other) and "政务信息资源共享管理办法" in other.answer
+    own = assistant.ask("六安的电子政务管理办法里对验收怎么规定的")
+    assert own.answerable and "luan-2021/第十九条" in _cited(own)

@@ -24,3 +24,6 @@ class Context:
     stages: list[Stage]   # lifecycle stages (corpus/checklist.yaml)
     topics: list[Stage]   # comparison topics (corpus/topics.yaml)
     today: date
+    # Orders each city's relevant clauses (answers.ranking): the fitted model, or None for the
+    # rule-based order (stating clauses first, then retrieval order).
+    ranker: object | None = None

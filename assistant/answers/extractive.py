@@ -11,6 +11,7 @@ from assistant.answers.forms import forms_not_included
 from assistant.answers.lead import LABEL_PREFIX, lead
 from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import outline
+from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
 from assistant.answers.request import QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
@@ -42,7 +43,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
                            + PERIODS)
     gate = build_gate(ctx.matcher, analysis, request, doc_ids if routing else ())
     scope = doc_ids if routing else ()
-    others = other_documents(analysis.topic)
+    others = other_documents(analysis.topic, [m.title for m in covered])
     if others:
         # What a law or another level's 办法 says is not in the corpus; the clauses that send the
         # reader to it are further reading, not its text.
@@ -89,6 +90,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # The words that label the project's amount ("预算80万") are its facts, not the question's topic.
     topic = AMOUNT_LABEL.sub(" ", analysis.question)
     # A stage named in the user's words ("这个得怎么报" → 申报) reaches the rules of that stage.
+    # ... and so does a word the lexicon reads in the texts' words ("报给谁批" → 审批).
+    topic += "".join(f" {w}" for w in analysis.expansions if not w.startswith("#"))
     topic += "".join(f" {s.name}" for s in ctx.stages if any(k in topic for k in (s.name, *s.aliases)))
     conclusions = check(ctx.rules, rule_scope, facts, topic) if doc_ids else []
     if not relevant and conclusions:
@@ -115,6 +118,9 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         stated = {h.meta.doc_id for h in governing}
         ordered = [h for h in ordered if h.meta.doc_id in stated]
         silent = [m.city for m in ctx.corpus.catalog.docs if m.doc_id not in stated]
+    if ctx.ranker is not None:
+        ordered = rank(ctx.ranker, candidates(ctx.matcher, analysis, request, gate, ordered, relevant, governing,
+                                              ctx.stages, ctx.topics, ctx.searcher.dense))
     chosen = choose(ctx, ordered, analysis, doc_ids)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
@@ -154,10 +160,10 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):
         return None
-    if (verdict.by_polarity and _PERMISSION.search(analysis.topic) and not _DEONTIC.search(best[1])
-            and _unnamed(ctx, analysis, hits)):
+    unnamed = _unnamed(ctx, analysis, hits) if verdict.by_polarity and _PERMISSION.search(analysis.topic) else []
+    if unnamed:
         # "软件能不能用盗版的": a sentence that does not name what the claim turns on (盗版) cannot
-        # confirm or deny it by its wording.
+        # confirm or deny it by its wording — not a list that names 软件, not "必须使用正版软件".
         return None
     hit = best[2]
     sentence = LABEL_PREFIX.sub("", best[1].strip(), count=1)
@@ -166,8 +172,6 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
 
 # Asking whether something is allowed.
 _PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|允许|可以.{0,12}[吗么]|能.{0,12}[吗么]")
-# What makes a sentence rule on a thing: may, must, must not (a list that merely names 软件 does not).
-_DEONTIC = re.compile(r"应|须|不得|禁止|严禁|可以|允许|不再|原则上|按照|按有关|不予|不能")
 
 
 def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:
@@ -218,7 +222,7 @@ def figure_hits(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids
              if q.kind in ("money", "percent", "duration", "date") and q.canonical in ctx.matcher.idf]
     if not asked or is_yes_no(analysis.topic) or set(request.asked) & QUANTITATIVE:
         return []  # "试运行满一个月才能验收，对吧": a premise to check, not a figure to look up
-    named = "，".join(strip_procedure(focus(x, a)) for a, x in zip(request.asks, request.asked))
+    named = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
     for q in find_quantities(named):
         named = named.replace(q.text, " ")
     # ... the words that name the texts themselves (办法里的, 规定的) name no topic.
@@ -267,7 +271,7 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     otherwise a city the retrieval found nothing for falls back to the topic's curated clause."""
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
     # ... when it asks about nothing more ("运维经费怎么申请" asks about the funds of 运维).
-    focused = "，".join(strip_procedure(focus(x, a)) for a, x in zip(request.asks, request.asked))
+    focused = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
     named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
              and not _asks_beyond(ctx, focused, (t.name, *t.aliases), ignore=_COMPARE_WORDS)]
     out = list(hits)

@@ -81,7 +81,8 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     # Thin is judged without the words that ask for the attribute: "六安和乐山分别怎么处理" names
     # nothing of its own (处理 is how a consequence is asked for), so its context is the topic —
     # and the asking words do not pull toward clauses that merely use them.
-    named = _part(analysis, "，".join(strip_procedure(a if x in _NAMING_ASKS else focus(x, a)) for a, x in asks))
+    named = _part(analysis, "，".join(strip_procedure(a) if x in _NAMING_ASKS else focus(x, strip_procedure(a))
+                                     for a, x in asks))
     # An ask naming only what no text knows ("收益怎么分成") names something: it is not thin.
     thin = (bool(context.strip()) and _known_weight(matcher, named)[0] < MIN_MATCHED_IDF
             and not unknown_content(matcher, named))

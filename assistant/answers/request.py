@@ -10,6 +10,7 @@ Only the ask decides whether the 办法 speak to the question, and a quantitativ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -52,7 +53,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止|之前"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
-    (Asked.CONSEQUENCE, r"(会|有)怎么样|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|怎么处理|如何处理"),
+    (Asked.CONSEQUENCE, r"(会|有)怎么样|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
     (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
                     r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|算不算|属不属于|受[^，。？?]{0,10}约束|"
@@ -94,7 +95,11 @@ _ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|�
                               r"哪些|哪个|什么|啥|谁|吗|呢|吧|么|还是|现在|还能|我们|需要|应该|可以|要|走|弄|办(?!法)|做|搞")
 # Words of any procedure or comparison: "要走什么手续", "各自怎么处理" ask about what the context
 # names, not about 手续 or 处理.
-_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄|咋整|"
+# "现在要提前做什么准备", "得注意些啥" ask what to do about what the context names.
+_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄|咋整|(怎么|如何)处理|"
+                              r"(提前|事先|预先|先)?(做|干|准备|注意|弄|搞)(些|点|好)?(什么|啥|哪些)(准备|工作|事情?)?|"
+                              # "要过哪几关", "过几道关": the steps, in the spoken idiom
+                              r"过?(哪|几|多少)+(道|个)?关(卡)?|"
                               r"分别|各自")
 
 
@@ -139,13 +144,30 @@ def understand(question: str) -> Request:
             continue
         if mark in ("？", "?") or _INTERROGATIVE.search(_INDEFINITE.sub("", seg)):
             asks.append(seg)
-            asked.append(next((a for a, p in _ASKED if p.search(seg)), Asked.WHAT))
+            asked.append(_asked_of(seg, q))
         else:
             context.append(seg)
     if not asks:  # a bare topic ("六安验收"): the whole question is the ask
         asks, context = context, []
-        asked = [next((a for a, p in _ASKED if p.search(s)), Asked.WHAT) for s in asks]
+        asked = [_asked_of(s, q) for s in asks]
     return Request(question=question, asked=tuple(asked), asks=tuple(asks), context=tuple(context))
+
+
+def _asked_of(segment: str, question: str) -> Asked:
+    """What a segment asks. "怎么处理" asks for a consequence only after a breach ("挪用资金会怎么
+    处理"); of anything else ("涉密的系统怎么处理") it asks how it is handled."""
+    asked = next((a for a, p in _ASKED if p.search(segment)), Asked.WHAT)
+    if (asked is Asked.CONSEQUENCE and _HANDLED.search(segment) and not _BREACH.search(question)
+            and not dict(_ASKED)[asked].search(_HANDLED.sub("", segment))):
+        return Asked.STEPS
+    return asked
+
+
+_HANDLED = re.compile(r"(怎么|如何)处理")
+# What a consequence follows: a breach of a rule, something not done, a failure, a refusal.
+_BREACH = re.compile(r"违规|违反|违法|违约|没|未|不按|擅自|私自|挪用|挤占|截留|虚报|瞒报|谎报|弄虚作假|"
+                     r"拒不|拒绝|不配合|不共享|不整改|逾期|超概算|超预算|超标|不合格|不达标|结余|剩|"
+                     r"出(了)?问题|事故|泄露|造成|损失|不报")
 
 
 def strip_procedure(ask: str) -> str:
@@ -221,7 +243,15 @@ def focus(asked: Asked, ask: str) -> str:
 # another level (国家/省…办法). What it says is not in the corpus, which holds four cities' 办法.
 _LAW = re.compile(r"《([^》]{2,40})》|"
                   r"((?:国家|国务院|中央|全国|省级|省里|[\u4e00-\u9fa5]{2,3}省)[\u4e00-\u9fa5]{0,16}?(?:办法|细则|条例))|"
-                  r"([\u4e00-\u9fa5]{2,12}?(?:(?<!办)法|条例))(?!律|规(?!定)|院|人|定|官|学|子|则|治|务)")
+                  r"([\u4e00-\u9fa5]{2,12}?(?:(?<!办)法|条例))(?!律|规(?!定)|院|人|定|官|学|子|则|治|务)|"
+                  # a 办法 by its title: one of the corpus's, or another ("政务信息资源共享管理办法")
+                  r"([\u4e00-\u9fa5]{2,16}?(?:管理办法|暂行办法|实施办法|实施细则|管理规定))")
+def _in_order(name: str, title: str) -> bool:
+    """Whether the characters of `name` occur in `title` in the same order (an abbreviation)."""
+    rest = iter(title)
+    return all(ch in rest for ch in name)
+
+
 _NOT_A_LAW = ("办法", "方法", "做法", "依法", "合法", "违法", "算法", "说法", "看法", "想法", "写法", "用法", "无法",
               "设法", "执法", "司法", "立法", "手法", "章法", "非法")
 _LEADING = re.compile(r"^(?:按照|按|依照|依据|根据|照|的|和|与|对|跟|是|那|这个|这|符合|合|遵守|要)+")
@@ -233,12 +263,16 @@ _FRAMED = re.compile(r"^(里|中|里面|当中|上面)?[，,]")
 _REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|么|吧)")
 
 
-def other_documents(question: str) -> list[str]:
-    """Documents other than the 办法 that a question asks about by name, as written."""
+def other_documents(question: str, titles: Sequence[str] = ()) -> list[str]:
+    """Documents other than the 办法 that a question asks about by name, as written. `titles`:
+    the corpus's documents, whose titles (or their characters in order: "电子政务管理办法") name
+    one of them, not another document."""
     out = []
     for m in _LAW.finditer(question):
         group = next(i for i, g in enumerate(m.groups()) if g)
         name = _LEADING.sub("", m.group(group + 1))
+        if group == 3 and (not titles or any(_in_order(name, t) for t in titles)):
+            continue
         if group == 2:  # a law's name holds no function word: "乐山采购要按招标投标法" → 招标投标法
             name = re.split(r"依据|根据|[按依照的要对和与在把将是]", name)[-1]
         if len(name) < 3 or (group == 2 and name.endswith(_NOT_A_LAW)):

@@ -164,6 +164,16 @@ class DenseRetriever:
                 self._queries.popitem(last=False)
         return vector
 
+    def similarities(self, query: str, clause_ids: list[str]) -> list[float]:
+        """The query's cosine with each clause (its document's vectors fetched once and kept)."""
+        vector = self._query_vector(query)[0]
+        out = []
+        for clause_id in clause_ids:
+            rows, vectors = self._doc_vectors(clause_id.split("/", 1)[0])
+            where = np.flatnonzero(rows == self.index.row_of[clause_id])
+            out.append(float(vectors[where[0]] @ vector) if len(where) else 0.0)
+        return out
+
     def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
         vector = self._query_vector(query)
         if doc_ids and len(doc_ids) <= EXACT_DOCUMENTS:

@@ -32,6 +32,8 @@ class Options:
     dense_weight: float = 0.5
     # Re-order the first RERANK_DEPTH candidates by how well their best 款/项 fits the question.
     rerank: bool = True
+    # Order each city's relevant clauses by the fitted clause ranker (assistant/answers/ranking.py).
+    ranker: bool = True
 
 
 def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:

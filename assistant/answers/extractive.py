@@ -10,7 +10,7 @@ from assistant.answers.context import Context
 from assistant.answers.forms import forms_not_included
 from assistant.answers.lead import LABEL_PREFIX, lead
 from assistant.answers.notes import refusal, status_note, where
-from assistant.answers.outline import outline
+from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
@@ -325,7 +325,9 @@ def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tupl
     for doc_hits in by_doc.values():
         first = doc_hits[0]
         chosen.append(first)
-        if room and len(doc_hits) > 1 and fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]:
+        # A form (申报表) seconds nothing: one of its rows ("预计总投资 年度需要资金") says nothing alone.
+        if (room and len(doc_hits) > 1 and fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]
+                and not is_form(doc_hits[1].clause.text)):
             chosen.append(doc_hits[1])
     if not (analysis.compare or doc_ids):
         best = max(fit[h.clause.id] for h in chosen)

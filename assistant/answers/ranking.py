@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,7 +41,11 @@ FEATURES = (
     "dense",            # cosine of question and clause vectors minus the city's best (0 without vectors)
     "gate_fit",         # best 款/项 score on what the gate weighs (no asking words), / the city's best
     "gate_density",     # best sentence score on that / sqrt(its length), / the city's best
+    "subject",          # best score of a sentence's opening words (its subject: "涉密政务信息化项目管理按照…"), / the city's best
 )
+# How much of a sentence's start is read as its subject.
+SUBJECT_CHARS = 12
+_OPENING = re.compile(r"^(第[零〇一二三四五六七八九十百千\d]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])[\s　]*")
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
             sents = sentences(c)
             density = max((score(s) / math.sqrt(max(len(s), 8)) for s in sents), default=0.0)
             gate_density = max((gate_score(s) / math.sqrt(max(len(s), 8)) for s in sents), default=0.0)
+            subject = max((gate_score(_OPENING.sub("", s.strip())[:SUBJECT_CHARS]) for s in sents), default=0.0)
             rank = [h2.clause.id for h2 in relevant if h2.meta.doc_id == doc_id]
             rows.append([
                 1.0 / (i + 1),
@@ -118,9 +124,10 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
                 vectors[i],
                 matcher.fit(gate_score, c),
                 gate_density,
+                subject,
             ])
         x = np.asarray(rows, dtype=np.float64)
-        for col in (2, 4, 11, 13, 14):  # relative to the city's best
+        for col in (2, 4, 11, 13, 14, 15):  # relative to the city's best
             top = x[:, col].max()
             x[:, col] = x[:, col] / top if top > 0 else 0.0
         groups.append(tuple(hits))

@@ -406,3 +406,10 @@ def test_another_document_by_its_title_is_refused_and_an_abbreviated_corpus_titl
     assert _refused(other) and "政务信息资源共享管理办法" in other.answer
     own = assistant.ask("六安的电子政务管理办法里对验收怎么规定的")
     assert own.answerable and "luan-2021/第十九条" in _cited(own)
+
+
+def test_words_offered_as_alternatives_are_one_term(assistant):
+    # "评估或者评价": 启东 says 评估, 乐山 评价 — either carries the question.
+    assert assistant.tokenizer.alternatives("在哪个系统或者平台上填报") == [("系统", "平台")]
+    answer = assistant.ask("乐山和启东，项目运行以后的评估或者评价是怎么做的？")
+    assert {"leshan-2022/第四十六条", "qidong-2019/第二十七条"} <= _cited(answer)

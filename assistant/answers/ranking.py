@@ -42,7 +42,9 @@ FEATURES = (
     "gate_fit",         # best 款/项 score on what the gate weighs (no asking words), / the city's best
     "gate_density",     # best sentence score on that / sqrt(its length), / the city's best
     "subject",          # best score of a sentence's opening words (its subject: "涉密政务信息化项目管理按照…"), / the city's best
+    "agreement",        # in a comparison, how alike the clause is to the other cities' candidates (their texts on one topic agree)
 )
+AGREEMENT_DEPTH = 3  # the other cities' first candidates a clause is compared with
 # How much of a sentence's start is read as its subject.
 SUBJECT_CHARS = 12
 _OPENING = re.compile(r"^(第[零〇一二三四五六七八九十百千\d]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])[\s　]*")
@@ -127,12 +129,31 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
                 subject,
             ])
         x = np.asarray(rows, dtype=np.float64)
+        x = np.hstack([x, np.zeros((len(hits), 1))])
         for col in (2, 4, 11, 13, 14, 15):  # relative to the city's best
             top = x[:, col].max()
             x[:, col] = x[:, col] / top if top > 0 else 0.0
         groups.append(tuple(hits))
         feats.append(x)
+    if len(groups) > 1 and dense is not None:
+        for i, a in enumerate(_agreements(dense, groups)):
+            feats[i][:, -1] = a
     return Candidates(tuple(groups), tuple(feats))
+
+
+def _agreements(dense, groups: list[tuple[Hit, ...]]) -> list[np.ndarray]:
+    """For each city's candidates: the mean, over the other cities, of the best cosine with one of
+    their first AGREEMENT_DEPTH candidates, minus the city's best such mean."""
+    try:
+        vectors = [dense.vectors_of([h.clause.id for h in g]) for g in groups]
+    except Exception:  # the vector store is down
+        return [np.zeros(len(g)) for g in groups]
+    out = []
+    for i, v in enumerate(vectors):
+        others = [(v @ w[:AGREEMENT_DEPTH].T).max(axis=1) for j, w in enumerate(vectors) if j != i and len(w)]
+        mean = np.mean(others, axis=0) if others else np.zeros(len(v))
+        out.append(mean - mean.max())
+    return out
 
 
 def _has_terms(matcher: Matcher, gate: Gate) -> bool:

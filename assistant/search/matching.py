@@ -139,6 +139,13 @@ class Matcher:
             if len(word) == 1:
                 weight *= 0.5  # single characters (费, 批, 钱) are weak evidence either way
             terms.append((word, weight, frozenset(alts)))
+        # Alternatives ("系统或者平台") are one term: a text naming either carries it.
+        for a, b in self.tokenizer.alternatives(analysis.question):
+            ta = next((t for t in terms if t[0] == a), None)
+            tb = next((t for t in terms if t[0] == b), None)
+            if ta and tb and ta is not tb and ta in terms and tb in terms:
+                terms = [t for t in terms if t is not tb]
+                terms[terms.index(ta)] = (a, max(ta[1], tb[1]), ta[2] | tb[2])
         # A lexicon key made only of stopwords (指的是, 多久) still asks for something: its
         # expansions (所称/是指, any duration) become a term of their own.
         covered = {w for w, _, _ in terms}

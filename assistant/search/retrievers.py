@@ -164,15 +164,21 @@ class DenseRetriever:
                 self._queries.popitem(last=False)
         return vector
 
-    def similarities(self, query: str, clause_ids: list[str]) -> list[float]:
-        """The query's cosine with each clause (its document's vectors fetched once and kept)."""
-        vector = self._query_vector(query)[0]
+    def vectors_of(self, clause_ids: list[str]) -> np.ndarray:
+        """The clauses' vectors, in order (each document's fetched once and kept); zeros for a
+        clause the store does not hold."""
         out = []
         for clause_id in clause_ids:
             rows, vectors = self._doc_vectors(clause_id.split("/", 1)[0])
             where = np.flatnonzero(rows == self.index.row_of[clause_id])
-            out.append(float(vectors[where[0]] @ vector) if len(where) else 0.0)
-        return out
+            out.append(vectors[where[0]] if len(where) else np.zeros(vectors.shape[1], dtype=np.float32))
+        return np.asarray(out, dtype=np.float32)
+
+    def similarities(self, query: str, clause_ids: list[str]) -> list[float]:
+        """The query's cosine with each clause."""
+        if not clause_ids:
+            return []
+        return [float(x) for x in self.vectors_of(clause_ids) @ self._query_vector(query)[0]]
 
     def search(self, query: str, k: int, doc_ids: tuple[str, ...] = ()) -> Ranked:
         vector = self._query_vector(query)

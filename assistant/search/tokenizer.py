@@ -97,6 +97,15 @@ class Tokenizer:
             pos = end
         return out
 
+    def alternatives(self, text: str) -> list[tuple[str, str]]:
+        """Words a question offers as alternatives ("在哪个系统或者平台上填报" → (系统, 平台)):
+        either answers it."""
+        self._ensure()
+        words = [w for w in self._jieba.lcut(unicodedata.normalize("NFKC", text)) if w.strip()]
+        return [(a, b) for a, o, b in zip(words, words[1:], words[2:])
+                if o in _DISJUNCTIONS and a not in self._stopwords and b not in self._stopwords
+                and not _is_punct(a) and not _is_punct(b)]
+
     def place_names(self, text: str) -> list[str]:
         """Place names in a text (蚌埠, 蚌埠市, 怀远县 …), to spot places the corpus lacks: China's
         divisions (search/places.py). A full name counts wherever it stands; a short form only
@@ -200,6 +209,9 @@ def _noun_tags() -> dict[str, str]:
 
     jieba.posseg.dt.initialize()
     return jieba.posseg.dt.word_tag_tab
+
+
+_DISJUNCTIONS = frozenset({"或者", "或", "或是", "或者是"})
 
 
 @functools.lru_cache(maxsize=4096)

@@ -82,6 +82,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # asked for (六安 第十二条 "项目论证费用纳入年度预算" for "论证的钱谁出").
     cities = len(scope or ctx.corpus.documents) if routing else 1
     hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
+    hits += _asked_alone(ctx, analysis, request, hits, PER_CITY_HITS * cities, scope, routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     if analysis.compare and routing:
         relevant = compared(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents), relevant)
@@ -133,6 +134,22 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
+
+
+def _asked_alone(ctx: Context, analysis: QueryAnalysis, request: Request, hits: list[Hit], k: int,
+                 scope: tuple[str, ...], routing: bool) -> list[Hit]:
+    """More candidates for a question that tells a story: those of its asks searched alone
+    ("…公安局牵头…三家都要出钱。可研报告和初设到底由谁来编" searched as its last sentence), so that
+    the story's words (公安局, 准备) do not crowd the clause that answers out of the list."""
+    if not request.context:
+        return []
+    asks = "，".join(request.asks)
+    if _known_topic(ctx, asks) < MIN_TOPIC_IDF:
+        return []
+    alone = ctx.analyzer.analyze(asks)
+    alone = replace(analysis, question=alone.question, topic=alone.topic, expansions=alone.expansions)
+    seen = {h.clause.id for h in hits}
+    return [h for h in ctx.searcher.search(alone, k, scope, per_city=routing) if h.clause.id not in seen]
 
 
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],

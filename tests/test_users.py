@@ -413,3 +413,9 @@ def test_words_offered_as_alternatives_are_one_term(assistant):
     assert assistant.tokenizer.alternatives("在哪个系统或者平台上填报") == [("系统", "平台")]
     answer = assistant.ask("乐山和启东，项目运行以后的评估或者评价是怎么做的？")
     assert {"leshan-2022/第四十六条", "qidong-2019/第二十七条"} <= _cited(answer)
+
+
+def test_to_whom_a_report_goes_is_found_by_its_verb(assistant):
+    # 报 is a word of its own ("按年度报市数管局备案"), not a stopword.
+    answer = assistant.ask("六安运维情况要报给谁？")
+    assert answer.citations[0].clause_id == "luan-2021/第二十一条" and "报市数管局备案" in answer.answer

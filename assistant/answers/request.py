@@ -182,7 +182,9 @@ VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER, Asked.WHO, Asked.CONSEQUENCE}
 _SANCTION = re.compile(r"不予|不安排|不再安排|不批准|不得[^，。；]{0,4}(投入|使用|运行)|暂停|暂缓|终止|中止|通报|追究|处分|取消|下架|淘汰|撤销|收回|扣减|核减|"
                        r"限期整改|责令|约谈|问责|查处")
 # Who does it: "由项目建设单位联合市数管局组织", "市财政局负责…".
-_ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头")
+# Who acts, or to whom something goes: "由…组织", "负责", "向市数管局提出…申请", "报市发改委审批".
+_ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头|"
+                    r"向[^，。；;]{2,20}(申请|报送|提交|提出|报告|备案|递交)|报(送)?[^，。；;]{2,16}(审批|审核|审查|备案|批准|同意)")
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
 # A standard or specification named: "按照国家技术标准", "GB/T 22239", "相关标准、规范".
 _STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")

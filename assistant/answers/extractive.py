@@ -21,6 +21,7 @@ from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.query import QueryAnalysis
+from assistant.search.retrievers import Mode
 from assistant.text import find_quantities
 
 MAX_CITATIONS = 4
@@ -149,7 +150,9 @@ def _asked_alone(ctx: Context, analysis: QueryAnalysis, request: Request, hits: 
     alone = ctx.analyzer.analyze(asks)
     alone = replace(analysis, question=alone.question, topic=alone.topic, expansions=alone.expansions)
     seen = {h.clause.id for h in hits}
-    return [h for h in ctx.searcher.search(alone, k, scope, per_city=routing) if h.clause.id not in seen]
+    # BM25 alone: the asks' words are what this search adds; a second question vector would cost
+    # more than the whole search.
+    return [h for h in ctx.searcher.search(alone, k, scope, mode=Mode.BM25, per_city=routing) if h.clause.id not in seen]
 
 
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],

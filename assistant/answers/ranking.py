@@ -28,7 +28,6 @@ MODEL_FILE = Path(__file__).with_name("ranker.json")
 FEATURES = (
     "order_prior",      # 1/(rank+1) in the rule-based order (stating clauses, then retrieval order)
     "search_prior",     # 1/(rank+1) in the retrieval order alone
-    "fit",              # best 款/项 score on the whole question, / the city's best
     "gate_coverage",    # share of the question's weight the clause carries (asks full, context less)
     "gate_matched",     # that weight, / the city's best
     "ask_coverage",     # share of the asks' own weight (the context left out)
@@ -37,7 +36,6 @@ FEATURES = (
     "stage_clause",     # a clause the checklist names for a stage the question names
     "topic_clause",     # a clause topics.yaml names for a topic the question names
     "attachment",       # an attachment's section, not an article
-    "density",          # best sentence score / sqrt(its length), / the city's best
     "dense",            # cosine of question and clause vectors minus the city's best (0 without vectors)
     "gate_fit",         # best 款/项 score on what the gate weighs (no asking words), / the city's best
     "gate_density",     # best sentence score on that / sqrt(its length), / the city's best
@@ -87,7 +85,6 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
     by_doc: dict[str, list[Hit]] = {}
     for h in ordered:
         by_doc.setdefault(h.meta.doc_id, []).append(h)
-    score = matcher.scorer(analysis)
     asked_of = "，".join(p.question for p in (gate.asks, gate.context) if p is not None)
     gate_score = matcher.scorer(replace(analysis, question=asked_of, topic=asked_of))
     ask_gate = replace(gate, context=None, thin=False)
@@ -106,14 +103,12 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
             cov, matched = coverage(matcher, gate, c)
             ask_cov = coverage(matcher, ask_gate, c)[0] if _has_terms(matcher, gate) else 0.0
             sents = sentences(c)
-            density = max((score(s) / math.sqrt(max(len(s), 8)) for s in sents), default=0.0)
             gate_density = max((gate_score(s) / math.sqrt(max(len(s), 8)) for s in sents), default=0.0)
             subject = max((gate_score(_OPENING.sub("", s.strip())[:SUBJECT_CHARS]) for s in sents), default=0.0)
             rank = [h2.clause.id for h2 in relevant if h2.meta.doc_id == doc_id]
             rows.append([
                 1.0 / (i + 1),
                 1.0 / (rank.index(c.id) + 1) if c.id in search_rank and c.id in rank else 0.0,
-                matcher.fit(score, c),
                 cov,
                 matched,
                 ask_cov,
@@ -122,7 +117,6 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
                 float(c.label in curated_stage),
                 float(c.label in curated_topic),
                 float(c.kind is PartKind.ATTACHMENT_SECTION),
-                density,
                 vectors[i],
                 matcher.fit(gate_score, c),
                 gate_density,
@@ -130,7 +124,7 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
             ])
         x = np.asarray(rows, dtype=np.float64)
         x = np.hstack([x, np.zeros((len(hits), 1))])
-        for col in (2, 4, 11, 13, 14, 15):  # relative to the city's best
+        for col in (3, 11, 12, 13):  # relative to the city's best
             top = x[:, col].max()
             x[:, col] = x[:, col] / top if top > 0 else 0.0
         groups.append(tuple(hits))

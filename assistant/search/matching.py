@@ -5,6 +5,9 @@ relevance gate, the reranker and lead selection all weigh a question through one
 from __future__ import annotations
 
 import math
+import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Callable
 
@@ -35,6 +38,8 @@ Scorer = Callable[[str], float]
 
 
 GRAM = 4  # the shortest run that earns PHRASE_BONUS
+SCORERS = 64                # questions whose scorers are kept
+SCORES_PER_QUESTION = 4096  # texts whose scores a scorer keeps
 
 
 def question_grams(question: str) -> dict[str, list[int]]:
@@ -83,6 +88,8 @@ class Matcher:
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
         self._doc_vocab: dict[str, frozenset[str]] = {}
+        self._scorers: "OrderedDict[QueryAnalysis, Scorer]" = OrderedDict()
+        self._scorer_lock = threading.Lock()
 
     def doc_vocabulary(self, doc_id: str) -> frozenset[str]:
         """Every token a document uses: what a question scoped to it can be answered about
@@ -168,7 +175,22 @@ class Matcher:
 
     def scorer(self, analysis: QueryAnalysis) -> Scorer:
         """text → how well it answers the question: words matched (by weight, with partial credit
-        for pieces), synonyms a little, and a phrase the user echoes a bonus per character."""
+        for pieces), synonyms a little, and a phrase the user echoes a bonus per character. The
+        rerank, the gate, the ranker and the lead score the same texts against one question: a
+        question's scorer, and its scores, are kept while it is among the last SCORERS asked."""
+        with self._scorer_lock:
+            found = self._scorers.get(analysis)
+            if found is not None:
+                self._scorers.move_to_end(analysis)
+                return found
+        made = self._make_scorer(analysis)
+        with self._scorer_lock:
+            self._scorers[analysis] = made
+            while len(self._scorers) > SCORERS:
+                self._scorers.popitem(last=False)
+        return made
+
+    def _make_scorer(self, analysis: QueryAnalysis) -> Scorer:
         terms = self.question_terms(analysis)
         extra: set[str] = set()
         for e in analysis.expansions:
@@ -178,14 +200,25 @@ class Matcher:
         # The question's 4-character runs, indexed once: a text's longest run in common with it
         # (which earns the phrase bonus from 4 characters on) is then found in one pass.
         grams = question_grams(normalize(analysis.topic))
+        probe = re.compile("|".join(map(re.escape, grams))) if grams else None
         idf = self.idf
 
+        scores: dict[str, float] = {}
+
         def score(text: str) -> float:
+            found = scores.get(text)
+            if found is not None:
+                return found
             toks = self._text_tokens(text)
-            run = longest_common_run(self._normalized(text), grams)
-            return (sum(w * self.credit(word, alts, pieces[word], toks) for word, w, alts in terms)
-                    + 0.3 * sum(idf.get(t, 0.0) for t in extra & toks)
-                    + PHRASE_BONUS * max(0, run - 3))
+            normalized = self._normalized(text)
+            # Most texts share no 4-character run with the question: the regex engine says so in C.
+            run = longest_common_run(normalized, grams) if probe is not None and probe.search(normalized) else 0
+            value = (sum(w * self.credit(word, alts, pieces[word], toks) for word, w, alts in terms)
+                     + 0.3 * sum(idf.get(t, 0.0) for t in extra & toks)
+                     + PHRASE_BONUS * max(0, run - 3))
+            if len(scores) < SCORES_PER_QUESTION:
+                scores[text] = value
+            return value
 
         return score
 

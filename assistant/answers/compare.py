@@ -16,6 +16,7 @@ from assistant.answers.context import Context
 from assistant.answers.extractive import best_clauses
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
+from assistant.answers.records import Answer
 from assistant.answers.topics import match_topics
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta
@@ -27,6 +28,9 @@ NO_PROVISION = "未作规定"
 _EXCERPT_CHARS = 220
 # Figures worth pulling out; counts only of people (专家3人以上): "二次开发", "一次" are prose.
 _FIGURE_KINDS = frozenset({"money", "percent", "duration", "date"})
+
+
+CELL_CLAUSES = 2  # clauses quoted in one city's cell
 
 
 @dataclass(frozen=True)
@@ -237,25 +241,41 @@ class Comparer:
         if topics:
             chosen = [self.topic(t) for t in topics]
         elif question:
-            refused = self._refused(question, docs, bool(cities))
-            if refused is not None:
+            answer = self._asked(question, docs, bool(cities))
+            if not answer.answerable:
                 # 问答 refuses it: 城市对比 does not answer it either (the same reading of the question).
+                refused = answer.answer.split("目前收录的办法")[0].strip()
                 return Comparison(docs=docs, rows=[], question=question, matched="refused", notes=[refused, *notes])
             chosen = self.match_topics(question)
             if not chosen:
-                row = Row(topic=question, cells=tuple(self._retrieved(question, m) for m in docs))
+                # Each city's cell quotes what 问答 cites for it: one reading, one choice of clause.
+                row = Row(topic=question, cells=tuple(self._answered(answer, question, m) for m in docs))
                 return Comparison(docs=docs, rows=[row], question=question, matched="question", notes=notes)
         else:
             chosen = list(self.topics)
         rows = [Row(topic=t.name, cells=tuple(self._cell(t, m) for m in docs)) for t in chosen]
         return Comparison(docs=docs, rows=rows, question=question, notes=notes)
 
-    def _refused(self, question: str, docs: list[DocMeta], named: bool) -> str | None:
-        """Why 问答 refuses the question for these cities, or None when it answers it."""
+    def _asked(self, question: str, docs: list[DocMeta], named: bool) -> Answer:
+        """The question as 问答 answers it for these cities."""
         analysis = self.ctx.analyzer.analyze(question)
         doc_ids = tuple(m.doc_id for m in docs) if named else analysis.doc_ids
-        answer = route_answer(self.ctx, question, analysis, doc_ids)
-        return None if answer.answerable else answer.answer.split("目前收录的办法")[0].strip()
+        return route_answer(self.ctx, question, analysis, doc_ids)
+
+    def _answered(self, answer: Answer, question: str, meta: DocMeta) -> Cell:
+        """A city's cell from the clauses 问答 cites for it (at most CELL_CLAUSES); a city it cites
+        nothing of has no provision on the question. An answer citing no city's clause (one read
+        another way, a checklist) leaves the cell to retrieval."""
+        if not answer.citations:
+            return self._retrieved(question, meta)
+        labels = [c.article for c in answer.citations if c.doc_id == meta.doc_id][:CELL_CLAUSES]
+        analysis = self.ctx.analyzer.analyze(question)
+        findings = []
+        for label in dict.fromkeys(labels):
+            clause = self.ctx.corpus.clause(meta.doc_id, label)
+            part, parts = lead(self.ctx.matcher, analysis, clause)
+            findings.append(excerpt(clause.label, part, "".join(parts), clause.text))
+        return Cell(meta.doc_id, meta.city, tuple(findings), "retrieved")
 
     def _cell(self, topic: Stage, meta: DocMeta) -> Cell:
         if meta.doc_id in topic.clauses:

@@ -69,3 +69,12 @@ def test_each_x_is_also_x(analyzer):
     tokenizer = analyzer.tokenizer
     # 各 (each) before a word jieba keeps whole: the word itself is a token too.
     assert {"各县区", "县区"} <= set(tokenizer.tokens("各县区结合自身实际")) and "镇" in tokenizer.tokens("各镇（园区、街道）")
+
+
+def test_a_verb_split_by_an_aspect_particle_is_read_whole(assistant):
+    # "立了项" is 立项 (which the texts use); "签过字" stays (签字 is not theirs), "验收了吗" is untouched.
+    analyzer = assistant.analyzer
+    assert analyzer.rejoin("立了项能放多久") == "立项能放多久"
+    assert analyzer.rejoin("签过字了") == "签过字了" and analyzer.rejoin("验收了吗") == "验收了吗"
+    answer = assistant.ask("上城区的项目全部用上级专项资金，钱还没到位，立了项能放多久？")
+    assert "shangcheng-draft/第六章·第3段" in {c.clause_id for c in answer.citations} and "有效期两年" in answer.answer

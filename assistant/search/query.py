@@ -74,6 +74,10 @@ class QueryAnalysis:
         return " ".join((self.topic, *self.expansions))
 
 
+# A two-character verb split by an aspect particle: 立了项, 验完收, 签过字.
+_SPLIT_VERB = re.compile(r"([\u4e00-\u9fa5])[了过完]([\u4e00-\u9fa5])")
+
+
 class Analyzer:
     def __init__(self, catalog: Catalog, tokenizer: Tokenizer, lexicon_dir: Path | None,
                  corpus_text: str = ""):
@@ -102,8 +106,16 @@ class Analyzer:
         self._regions = dict(regions)
         self._region_pattern = _alternation(sorted(regions, key=len, reverse=True))
 
+    def rejoin(self, text: str) -> str:
+        """Spoken Chinese splits a verb with its object by 了/过/完 ("立了项能放多久"): the texts' word
+        (立项) is put back together when the texts use it."""
+        if not self.corpus_text:
+            return text
+        return _SPLIT_VERB.sub(lambda m: m.group(1) + m.group(2) if m.group(1) + m.group(2) in self.corpus_text
+                               else m.group(0), text)
+
     def analyze(self, question: str) -> QueryAnalysis:
-        q = question.strip()
+        q = self.rejoin(question.strip())
         covered = [False] * len(q)
         doc_ids: list[str] = []
         cities: list[str] = []

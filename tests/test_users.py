@@ -419,3 +419,10 @@ def test_to_whom_a_report_goes_is_found_by_its_verb(assistant):
     # 报 is a word of its own ("按年度报市数管局备案"), not a stopword.
     answer = assistant.ask("六安运维情况要报给谁？")
     assert answer.citations[0].clause_id == "luan-2021/第二十一条" and "报市数管局备案" in answer.answer
+
+
+def test_a_stage_is_named_by_a_compound_it_opens(assistant):
+    # "立项文件有效期两年" speaks of 立项: a duration asked of 立项 is stated there.
+    answer = assistant.ask("上城区立项以后多久有效？")
+    assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第六章·第3段"
+    assert "有效期两年" in answer.answer.split("\n", 1)[0]

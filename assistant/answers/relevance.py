@@ -296,10 +296,11 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
 
 def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[str]:
     """The lifecycle stages a text names: a word that is a stage's name or alias, or ends with one
-    (专家评审 → 审查, 竣工验收 → 验收; 项目建设单位 names no stage)."""
+    (专家评审 → 审查, 竣工验收 → 验收), or a word of four characters or more that opens with one
+    (立项文件 → 立项; 项目建设单位 names no stage)."""
     words = [w for w, _ in matcher.tokenizer.terms(text)]
     return frozenset(s.name for s in stages for w in words
-                     if any(w == k or w.endswith(k) for k in (s.name, *s.aliases)))
+                     if any(w == k or w.endswith(k) or (len(w) >= 4 and w.startswith(k)) for k in (s.name, *s.aliases)))
 
 
 def _known_weight(matcher: Matcher, part: QueryAnalysis):

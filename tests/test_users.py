@@ -426,3 +426,11 @@ def test_a_stage_is_named_by_a_compound_it_opens(assistant):
     answer = assistant.ask("上城区立项以后多久有效？")
     assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第六章·第3段"
     assert "有效期两年" in answer.answer.split("\n", 1)[0]
+
+
+def test_the_stages_between_two_a_question_names_are_answered_by_their_clauses(assistant):
+    # "建完到验收要走哪些步骤": 建设 to 验收 in the checklist's order, each stage by its clauses.
+    answer = assistant.ask("乐山的项目建完到验收要走哪些步骤？")
+    assert {"leshan-2022/第二十六条", "leshan-2022/第三十一条"} <= _cited(answer)
+    # A duration between two stages is not a list of steps.
+    assert not assistant.ask("六安从立项到验收要多久？").answerable

@@ -17,6 +17,7 @@ from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, 
 from assistant.answers.request import QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import claim_denies, compares_numbers, is_yes_no, judge
+from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
@@ -76,6 +77,14 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             chosen = [h for i, h in enumerate(relevant)
                       if sum(x.meta.doc_id == h.meta.doc_id for x in relevant[:i]) < per_doc]
             return compose(ctx, question, analysis, chosen[:MAX_CITATIONS])
+    span = stage_span(ctx, analysis.topic) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
+    if span:
+        # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.
+        labels = dict.fromkeys(label for stage in span for label in stage.clauses.get(doc_ids[0], ()))
+        hits = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=ctx.corpus.documents[doc_ids[0]].meta, score=1.0)
+                for label in list(labels)[:SPAN_CLAUSES]]
+        if hits:
+            return compose(ctx, question, analysis, hits)
     figures = figure_hits(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents))
     if figures:
         return compose(ctx, question, analysis, figures)
@@ -260,6 +269,37 @@ def figure_hits(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids
 def _known_topic(ctx: Context, text: str) -> float:
     terms = ctx.matcher.question_terms(ctx.analyzer.analyze(text))
     return sum(w for word, w, alts in terms if alts & ctx.matcher.idf.keys() and len(word) >= 2)
+
+
+SPAN_CLAUSES = 6  # clauses quoted for the stages between two that a question names
+_STEP_ASKS = frozenset({Asked.STEPS, Asked.WHAT})
+# "从申报到拿到立项文件", "报上去以后，到最后批下来", "建完到正式验收": where a span starts and ends.
+_SPAN = re.compile(r"从?(?P<start>[^，。？?从到至]{1,14}?)(?:到|至)(?P<end>[^，。？?]{1,14})|"
+                   r"(?P<start2>[^，。？?从]{1,12}?)(?:以后|之后)[^。？?到至]{0,6}(?:到|至)(?P<end2>[^，。？?]{1,14})")
+
+
+def stage_span(ctx: Context, topic: str) -> list[Stage]:
+    """The lifecycle stages from the one a question starts at to the one it ends at, in the
+    checklist's order (both named, the start before the end); empty for any other question."""
+    m = _SPAN.search(topic)
+    if m is None:
+        return []
+    start, end = (m.group("start"), m.group("end")) if m.group("start") else (m.group("start2"), m.group("end2"))
+    first = _stage_of(ctx, start, last=True)
+    last = _stage_of(ctx, end, last=False)
+    if first is None or last is None:
+        return []
+    order = [s.name for s in ctx.stages]
+    i, j = order.index(first), order.index(last)
+    return ctx.stages[i:j + 1] if i < j else []
+
+
+def _stage_of(ctx: Context, text: str, last: bool) -> str | None:
+    """The stage a phrase names (its last one for where a span starts, its first for where it ends)."""
+    found = [(text.find(k), s.name) for s in ctx.stages for k in (s.name, *s.aliases) if k in text]
+    if not found:
+        return None
+    return (max if last else min)(found)[1]
 
 
 def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:

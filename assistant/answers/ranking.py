@@ -90,10 +90,11 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
     ask_gate = replace(gate, context=None, thin=False)
     named_stages = [s for s in stages if any(k in analysis.topic for k in (s.name, *s.aliases))]
     named_topics = [t for t in topics if any(k in analysis.topic for k in (t.name, *t.aliases))]
-    search_rank = {h.clause.id: i for i, h in enumerate(relevant)}
     stating_ids = {h.clause.id for h in governing}
     groups, feats = [], []
+    asks_name_something = _has_terms(matcher, gate)
     for doc_id, hits in by_doc.items():
+        searched = {cid: r for r, cid in enumerate(h.clause.id for h in relevant if h.meta.doc_id == doc_id)}
         curated_stage = {label for s in named_stages for label in s.clauses.get(doc_id, ())}
         curated_topic = {label for t in named_topics for label in t.clauses.get(doc_id, ())[:1]}
         vectors = _similarities(dense, analysis, hits)
@@ -101,14 +102,13 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
         for i, h in enumerate(hits):
             c = h.clause
             cov, matched = coverage(matcher, gate, c)
-            ask_cov = coverage(matcher, ask_gate, c)[0] if _has_terms(matcher, gate) else 0.0
+            ask_cov = coverage(matcher, ask_gate, c)[0] if asks_name_something else 0.0
             sents = sentences(c)
             gate_density = max((gate_score(s) / math.sqrt(max(len(s), 8)) for s in sents), default=0.0)
             subject = max((gate_score(_OPENING.sub("", s.strip())[:SUBJECT_CHARS]) for s in sents), default=0.0)
-            rank = [h2.clause.id for h2 in relevant if h2.meta.doc_id == doc_id]
             rows.append([
                 1.0 / (i + 1),
-                1.0 / (rank.index(c.id) + 1) if c.id in search_rank and c.id in rank else 0.0,
+                1.0 / (searched[c.id] + 1) if c.id in searched else 0.0,
                 cov,
                 matched,
                 ask_cov,

@@ -378,11 +378,19 @@ def test_a_figure_asked_about_is_answered_by_the_clauses_that_state_it(assistant
     assert {c["doc_id"] for c in asked["citations"]} == {"luan-2021", "leshan-2022"}
 
 
-def test_an_ask_of_what_to_do_is_about_its_story(assistant):
+@pytest.mark.parametrize("question, clause, first_line", [
     # "现在该提前做些什么" names nothing of its own: the story (维保到期, 运维费) is what it asks about.
-    answer = assistant.ask("乐山市的一个业务系统维保年底到期，以后要自己出运维费，我们现在该提前做些什么？")
-    assert answer.answerable and answer.citations[0].clause_id == "leshan-2022/第三十七条"
-    assert "上一年度应将运维方案报市数字经济局审核" in answer.answer.split("\n", 1)[0]
+    ("乐山市的一个业务系统维保年底到期，以后要自己出运维费，我们现在该提前做些什么？", "leshan-2022/第三十七条",
+     "上一年度应将运维方案报市数字经济局审核"),
+    # 报 is a word of its own ("按年度报市数管局备案"), not a stopword.
+    ("六安运维情况要报给谁？", "luan-2021/第二十一条", "报市数管局备案"),
+    # "立项文件有效期两年" speaks of 立项: a duration asked of 立项 is stated there.
+    ("上城区立项以后多久有效？", "shangcheng-draft/第六章·第3段", "有效期两年"),
+], ids=["what-to-do-asks-its-story", "report-to-whom", "stage-opens-a-compound"])
+def test_the_governing_clause_leads_and_its_first_line_answers(assistant, question, clause, first_line):
+    answer = assistant.ask(question)
+    assert answer.answerable and answer.citations[0].clause_id == clause
+    assert first_line in answer.answer.split("\n", 1)[0]
 
 
 def test_the_rule_engine_reads_the_question_in_the_texts_words(assistant):
@@ -413,19 +421,6 @@ def test_words_offered_as_alternatives_are_one_term(assistant):
     assert assistant.tokenizer.alternatives("在哪个系统或者平台上填报") == [("系统", "平台")]
     answer = assistant.ask("乐山和启东，项目运行以后的评估或者评价是怎么做的？")
     assert {"leshan-2022/第四十六条", "qidong-2019/第二十七条"} <= _cited(answer)
-
-
-def test_to_whom_a_report_goes_is_found_by_its_verb(assistant):
-    # 报 is a word of its own ("按年度报市数管局备案"), not a stopword.
-    answer = assistant.ask("六安运维情况要报给谁？")
-    assert answer.citations[0].clause_id == "luan-2021/第二十一条" and "报市数管局备案" in answer.answer
-
-
-def test_a_stage_is_named_by_a_compound_it_opens(assistant):
-    # "立项文件有效期两年" speaks of 立项: a duration asked of 立项 is stated there.
-    answer = assistant.ask("上城区立项以后多久有效？")
-    assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第六章·第3段"
-    assert "有效期两年" in answer.answer.split("\n", 1)[0]
 
 
 def test_the_stages_between_two_a_question_names_are_answered_by_their_clauses(assistant):

@@ -78,3 +78,11 @@ def test_a_verb_split_by_an_aspect_particle_is_read_whole(assistant):
     assert analyzer.rejoin("签过字了") == "签过字了" and analyzer.rejoin("验收了吗") == "验收了吗"
     answer = assistant.ask("上城区的项目全部用上级专项资金，钱还没到位，立了项能放多久？")
     assert "shangcheng-draft/第六章·第3段" in {c.clause_id for c in answer.citations} and "有效期两年" in answer.answer
+
+
+def test_an_adverb_before_a_verb_is_no_thing_whatever_the_tag_table_says(assistant):
+    # jieba's table tags 先用 and 一共 as nouns; a question asking "能先用着吗" names no thing the 办法 lack.
+    tokenizer = assistant.tokenizer
+    assert not tokenizer.names_a_thing("先用") and not tokenizer.names_a_thing("一共")
+    assert tokenizer.names_a_thing("护照") and tokenizer.names_a_thing("税务")
+    assert "先用" not in assistant.ask("六安没验收的话能先用着吗").answer

@@ -130,6 +130,8 @@ class Tokenizer:
         adverb or function word (听说, 突然, 的话). A compound it does not know, or knows only as a
         set phrase, is read by its head, the last of its pieces (个人所得税 → 所得税). The tagger's table loads on first use."""
         tags = _noun_tags()
+        if len(word) == 2 and tags.get(word[0], "")[:1] in ("d", "m") and tags.get(word[1], "")[:1] in ("v", "p", "d"):
+            return False  # an adverb or numeral before a verb (先用, 一共): how something is done, whatever the table says
         tag = tags.get(word, "")
         if tag in ("", "l"):  # unknown, or a set phrase (个人所得税): read by its head (所得税)
             tag = tags.get(self.head(word), "") if self.head(word) != word else tag

@@ -105,6 +105,7 @@ def candidates(matcher: Matcher, analysis: QueryAnalysis, request: Request, gate
             ask_cov = coverage(matcher, ask_gate, c)[0] if asks_name_something else 0.0
             sents = sentences(c)
             gate_density = max((gate_score(s) / math.sqrt(max(len(s), 8)) for s in sents), default=0.0)
+            # The same sentences' opening words: what each is about.
             subject = max((gate_score(_OPENING.sub("", s.strip())[:SUBJECT_CHARS]) for s in sents), default=0.0)
             rows.append([
                 1.0 / (i + 1),

@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Callable
 
 import numpy as np
+from cachetools import LRUCache
 
 from assistant.corpus.model import Part
 from assistant.search.caching import Memo
@@ -88,7 +88,7 @@ class Matcher:
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
         self._doc_vocab: dict[str, frozenset[str]] = {}
-        self._scorers: "OrderedDict[QueryAnalysis, Scorer]" = OrderedDict()
+        self._scorers: LRUCache = LRUCache(maxsize=SCORERS)
         self._scorer_lock = threading.Lock()
 
     def doc_vocabulary(self, doc_id: str) -> frozenset[str]:
@@ -180,15 +180,11 @@ class Matcher:
         question's scorer, and its scores, are kept while it is among the last SCORERS asked."""
         with self._scorer_lock:
             found = self._scorers.get(analysis)
-            if found is not None:
-                self._scorers.move_to_end(analysis)
-                return found
-        made = self._make_scorer(analysis)
-        with self._scorer_lock:
-            self._scorers[analysis] = made
-            while len(self._scorers) > SCORERS:
-                self._scorers.popitem(last=False)
-        return made
+        if found is None:
+            found = self._make_scorer(analysis)
+            with self._scorer_lock:
+                self._scorers[analysis] = found
+        return found
 
     def _make_scorer(self, analysis: QueryAnalysis) -> Scorer:
         terms = self.question_terms(analysis)

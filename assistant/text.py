@@ -174,6 +174,10 @@ def find_quantities(text: str) -> list[Quantity]:
                 found.append(Quantity("percent", value, "%", norm[start:end], start, end))
             elif unit == "年" and value >= 1900:
                 found.append(Quantity("date", value, "年", norm[start:end], start, end))
+            elif unit == "年" and norm[end:end + 1] == "半":  # 一年半: 1.5年
+                found.append(Quantity("duration", value + 0.5, "年", norm[start:end + 1], start, end + 1))
+            elif unit == "个" and norm[end:end + 2] == "半月":  # 三个半月: 3.5个月
+                found.append(Quantity("duration", value + 0.5, "个月", norm[start:end + 2], start, end + 2))
             else:
                 canon = _UNIT_CANON[unit]
                 found.append(Quantity(_KIND[canon], value, canon, norm[start:end], start, end))

@@ -49,10 +49,32 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
             notes.append(note)
     if not citations:
         return None
-    # "有效期是5年没错吧": the conclusion first, computed from the clause quoted.
-    verdict = conclusion(ctx, analysis, quoted) or _validity_claim(ctx, analysis, quoted)
+    # "有效期是5年没错吧": the conclusion first, computed from the clause quoted — of the claim
+    # without the words that name the document ("这个市级政务信息化项目管理办法有效期是3年").
+    claim = _without_titles(analysis.topic, [d.meta.title for d in docs])
+    claimed = analysis if claim == analysis.topic else ctx.analyzer.analyze(claim)
+    verdict = conclusion(ctx, claimed, quoted) or _validity_claim(ctx, analysis, quoted)
     text = "\n".join(([verdict] if verdict else []) + lines + ([""] + notes if notes else []))
     return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
+
+
+TITLE_RUN = 4  # characters in a row shared with a title that name the document
+
+
+def _without_titles(text: str, titles: list[str]) -> str:
+    """The text without its runs of TITLE_RUN or more characters found in one of the titles."""
+    out, i = [], 0
+    while i < len(text):
+        end = i
+        while end < len(text) and any(text[i:end + 1] in t for t in titles):
+            end += 1
+        if end - i >= TITLE_RUN:
+            out.append(" ")
+            i = end
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 # A claim about how long a document holds: for ever ("长期有效的，没规定期限吧"), or no longer.

@@ -16,11 +16,12 @@ from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
 from assistant.answers.request import QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import claim_denies, compares_numbers, is_yes_no, judge
+from assistant.answers.verdict import Verdict, claim_denies, claimed_actor, compares_numbers, is_yes_no, judge, subject_mismatch
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
+from assistant.search.places import county_names
 from assistant.search.query import QueryAnalysis
 from assistant.search.retrievers import Mode
 from assistant.text import find_quantities
@@ -164,6 +165,22 @@ def _asked_alone(ctx: Context, analysis: QueryAnalysis, request: Request, hits: 
     return [h for h in ctx.searcher.search(alone, k, scope, mode=Mode.BM25, per_city=routing) if h.clause.id not in seen]
 
 
+def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tuple[Verdict, tuple] | None:
+    """"专家组是发改委组建和管理的吧": the sentence that says what is done (组建和管理专家组),
+    found without the body claimed, settles it when its subject is another body."""
+    actor = claimed_actor(analysis.topic)
+    if actor is None:
+        return None
+    about = ctx.analyzer.analyze(analysis.topic.replace(actor, " "))
+    score = ctx.matcher.scorer(about)
+    known = sum(w for _, w, alts in ctx.matcher.question_terms(about) if alts & ctx.matcher.idf.keys())
+    best = max(((score(s), s, h) for h in hits for s in sentences(h.clause)), key=lambda t: t[0], default=None)
+    if best is None or not known or best[0] < RESTATED * known:
+        return None
+    verdict = subject_mismatch(analysis.topic, best[1])
+    return (verdict, best) if verdict else None
+
+
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
                conclusions: list[RuleConclusion] = ()) -> str | None:
     """The first line of a yes/no question's answer (是 / 不是): the rule engine's result when a
@@ -184,9 +201,13 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     # compare it with ("立项发文后6个月内未完成采购的…"), before one that only shares its words.
     numbered = [t for t in close if compares_numbers(analysis.topic, t[1])]
     best = max(numbered or close, key=lambda t: t[0], default=None)
-    if best is None:
+    by_actor = _actor_verdict(ctx, analysis, hits)
+    if by_actor is not None:
+        verdict, best = by_actor
+    elif best is None:
         return None
-    verdict = judge(analysis.topic, best[1])
+    else:
+        verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):
         return None
     unnamed = _unnamed(ctx, analysis, hits) if verdict.by_polarity and _PERMISSION.search(analysis.topic) else []
@@ -214,8 +235,14 @@ def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str
 # A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外",
 # "可参照本办法制定实施细则", "…参照应用系统建设类项目立项流程", and where another level makes its
 # own rules ("各县区结合自身实际，制定相应管理办法").
-_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,20}(执行|流程|程序|办理)|参照本办法|不纳入|除外|另有规定|"
-                           r"按照?[^。；]{0,16}规定(执行|办理)|(制定|制订)(?!本办法)[^。；]{0,12}(办法|细则)")
+_SCOPE_CLAUSE = re.compile(r"本办法所称|适用本办法|本办法适用|不适用|参照[^。；]{0,20}(执行|流程|程序|办理)|参照本办法|不纳入|"
+                           r"项目的?除外|另有规定|项目[^。；，]{0,2}[，,]?按照?[^。；]{0,16}规定(执行|办理)|"
+                           r"(制定|制订)(?!本办法)[^。；]{0,12}(办法|细则)|^[^。；，]{0,12}项目[^。；，]{0,4}(主要有|分为)")
+
+# A question asked from below a city's level (县里, 乡镇, 街道), and a scope sentence that says which
+# level the 办法 govern or what the levels below do.
+_BELOW_CITY = re.compile(r"县|镇|乡|街道")
+_LEVELS = re.compile(r"本级|各(县|镇|乡|区县|街道)|县（市、区）|县区|乡镇|镇（")
 
 
 def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], per_doc: int = 2) -> list[Hit]:
@@ -223,19 +250,22 @@ def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], 
     on 涉密 projects, 驻市单位 → the one naming them)."""
     # Weighed by what the project is, not by the words that ask ("管不管", "适用吗").
     score = ctx.matcher.scorer(ctx.analyzer.analyze(focus(Asked.APPLIES, analysis.topic)))
+    # Asked from below the city (霍邱县, 县里出钱, 乡镇): the sentences that say which level the
+    # 办法 govern (市本级) or what the levels below do (各县区制定相应管理办法) answer first.
+    below = any(p in county_names() for p in analysis.unknown_places) or bool(_BELOW_CITY.search(analysis.topic))
 
-    def fit(clause: Part) -> tuple[float, int]:
+    def fit(clause: Part) -> tuple[bool, float, int]:
         # Weighed by the sentences that state the scope, not by the rest of the clause; of two
         # that fit alike, the one that says less else ("涉密项目管理按照国家保密有关规定执行").
-        return max(((round(score(s), 6), -len(s)) for s in sentences(clause) if _SCOPE_CLAUSE.search(s)),
-                   default=(0.0, 0))
+        return max(((below and bool(_LEVELS.search(s)), round(score(s), 6), -len(s))
+                    for s in sentences(clause) if _SCOPE_CLAUSE.search(s)), default=(False, 0.0, 0))
 
     out: list[Hit] = []
     for doc_id in doc_ids:
         doc = ctx.corpus.documents[doc_id]
-        clauses = [c for c in doc.clauses if _SCOPE_CLAUSE.search(c.text)]
+        clauses = [c for c in doc.clauses if any(_SCOPE_CLAUSE.search(s) for s in sentences(c))]
         ranked = sorted(clauses, key=lambda c: (tuple(-x for x in fit(c)), c.ordinal))[:per_doc]
-        out += [Hit(clause=c, meta=doc.meta, score=fit(c)[0]) for c in ranked]
+        out += [Hit(clause=c, meta=doc.meta, score=fit(c)[1]) for c in ranked]
     return out
 
 

@@ -19,12 +19,12 @@ _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不
 _FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗")
 # Negations, longest first; a bound (不低于, 不超过) is not one. "未经验收不得投入使用" negates twice:
 # what counts is the parity.
-_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不合格)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
+_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不满|不合格)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
                        r"未经|没有|不|没|未|免)")  # 非 is a prefix (非涉密), not a negation
 # The premise states a requirement on its number ("要满三个月", "至少30天", "10%以上"), not a fact
 # about the project ("总投资400万的项目").
 _REQUIREMENT = re.compile(r"满|至少|最少|最多|不少于|不低于|不超过|以上|以下|以内|超过|占到|达到|只能|必须|须|要")
-_UPPER = re.compile(r"不超过|不高于|以下|以内|(?<!不)低于|不足|(?<!不)少于|只能|最多|上限")
+_UPPER = re.compile(r"不超过|不高于|以下|以内|(?<!不)低于|不足|不满|(?<!不)少于|只能|最多|上限")
 _LOWER = re.compile(r"不低于|不少于|以上|(?<!不)超过|至少|(?<!不)高于|(?<!不)多于|达到")
 _COUNT = re.compile(r"([一二两三四五六七八九十\d]+)次")
 _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|年度|季度")
@@ -153,6 +153,31 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
         if a and b and not (a in b or b in a or a.lstrip("市区县") in b):
             return Verdict(False, f"{duty}的主体不同：{a} / {b}")
     return None
+
+
+# A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".
+_CLAIMED_ACTOR = re.compile(rf"(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))"
+                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来)")
+_SUBJECT_CHARS = 12  # a sentence's subject is named within its first characters
+
+
+def claimed_actor(claim: str) -> str | None:
+    """The body a claim says does the thing, or None."""
+    m = _CLAIMED_ACTOR.search(_FORM.sub("", claim))
+    return m.group("body") if m else None
+
+
+def subject_mismatch(claim: str, sentence: str) -> Verdict | None:
+    """"是发改委组建和管理的吧" against "市数管局建立和管理市电子政务专家组": the sentence's subject
+    is the body that does what it says."""
+    a = claimed_actor(claim)
+    m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])
+    if a is None or m is None:
+        return None
+    b = _BEFORE_BODY.split(m.group(0))[-1]
+    if a in b or b in a or a.lstrip("市区县") in b:
+        return None
+    return Verdict(False, f"主体不同：{a} / {b}")
 
 
 _SEVERAL = re.compile(r"(好几|几|多|很多|若干)次")

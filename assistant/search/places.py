@@ -25,9 +25,8 @@ class PlacesUnavailable(RuntimeError):
 
 
 @functools.cache
-def division_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(full names, short forms, short forms of provinces and prefecture-level cities) of every
-    province, prefecture and county-level division (county codes end in a non-zero pair)."""
+def _rows() -> tuple[tuple[str, str], ...]:
+    """(code, name) of every division in cpca's GB/T 2260 table."""
     try:
         files = importlib.metadata.files("cpca") or []
     except importlib.metadata.PackageNotFoundError as exc:
@@ -36,7 +35,14 @@ def division_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     if path is None:
         raise PlacesUnavailable(f"cpca 包中缺少 {DATA_FILE}：请重新安装 cpca。")
     text = path.read_text(encoding="utf-8")
-    rows = [(r["adcode"].strip(), r["name"].strip()) for r in csv.DictReader(io.StringIO(text)) if r.get("name")]
+    return tuple((r["adcode"].strip(), r["name"].strip()) for r in csv.DictReader(io.StringIO(text)) if r.get("name"))
+
+
+@functools.cache
+def division_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(full names, short forms, short forms of provinces and prefecture-level cities) of every
+    province, prefecture and county-level division (county codes end in a non-zero pair)."""
+    rows = _rows()
     full = {name for _, name in rows}
     short, upper = set(), set()
     for code, name in rows:
@@ -47,3 +53,21 @@ def division_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                     upper.add(name[: -len(suffix)])
                 break
     return frozenset(full), frozenset(short - full), frozenset(upper - full)
+
+
+@functools.cache
+def county_names() -> frozenset[str]:
+    """Full names and short forms of the county-level divisions (counties, county-level cities,
+    districts): a question from 霍邱县 or 峨眉山市 is asked from below a prefecture's 办法."""
+    upper = division_names()[2]
+    rows = _rows()
+    counties = {name for code, name in rows if code[4:6] != "00"}
+    prefectures = {name for code, name in rows if code[4:6] == "00"}
+    out = set(counties)
+    for name in counties:
+        for suffix in SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                out.add(name[: -len(suffix)])
+                break
+    # A short form that is also a province's or a prefecture's (吉林) names the larger place.
+    return frozenset(out - prefectures - upper)

@@ -221,7 +221,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
 
 
 # Asking whether something is allowed.
-_PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|允许|可以.{0,12}[吗么]|能.{0,12}[吗么]")
+_PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|行得通|行吗|可行|允许|可以.{0,12}[吗么]|能.{0,12}[吗么]")
 
 
 def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:

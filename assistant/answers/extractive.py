@@ -14,7 +14,7 @@ from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
-from assistant.answers.request import QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
+from assistant.answers.request import COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import Verdict, claim_denies, claimed_actor, compares_numbers, is_yes_no, judge, subject_mismatch
 from assistant.corpus.maps import Stage
@@ -285,7 +285,7 @@ def figure_hits(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids
     for q in find_quantities(named):
         named = named.replace(q.text, " ")
     # ... the words that name the texts themselves (办法里的, 规定的) name no topic.
-    if _known_topic(ctx, _COMPARE_WORDS.sub(" ", named)) >= MIN_TOPIC_IDF:
+    if _known_topic(ctx, COMPARE_WORDS.sub(" ", named)) >= MIN_TOPIC_IDF:
         return []
     tokens = {q.canonical for q in asked}
     out = []
@@ -363,7 +363,7 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     # ... when it asks about nothing more ("运维经费怎么申请" asks about the funds of 运维).
     focused = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
     named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
-             and not _asks_beyond(ctx, focused, (t.name, *t.aliases), ignore=_COMPARE_WORDS)]
+             and not _asks_beyond(ctx, focused, (t.name, *t.aliases), ignore=COMPARE_WORDS)]
     out = list(hits)
     for doc_id in doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
@@ -395,9 +395,6 @@ def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...
     named = "、".join(f"“{t}”" for t in terms)
     whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
     return refusal(question, f"{whose}未涉及{named}，无法据此回答。", covered)
-
-
-_COMPARE_WORDS = re.compile(r"对比|比较|区别|不同|差别|一样|办法|规定|要求")
 
 
 def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:

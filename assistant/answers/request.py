@@ -43,7 +43,7 @@ class Asked(str, Enum):
 # before the general (钱从哪出 is PAYER before 哪 makes it anything else).
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
     (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
-    (Asked.FEE, r"(多少|几)(块)?钱|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?标准(是)?(多少|是什么|怎么定)|"
+    (Asked.FEE, r"(多少|几)(块)?钱(?!以上|以下|以内|起)|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?标准(是)?(多少|是什么|怎么定)|"
                 r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
     (Asked.RATE, r"百分之(几|多少)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%"),
     (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
@@ -53,7 +53,8 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止|之前"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
-    (Asked.CONSEQUENCE, r"(会|有)怎么样|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)"),
+    (Asked.CONSEQUENCE, r"(会|有)怎么样|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)|"
+                        r"(受|受到|挨|会有)(什么|啥|哪些)(处理|处分|追责|问责)"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
     (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
                     r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|算不算|属不属于|受[^，。？?]{0,10}约束|"
@@ -178,6 +179,10 @@ def strip_procedure(ask: str) -> str:
     between, not about the word 步骤."""
     return _PROCEDURE_WORDS.sub(" ", ask)
 
+
+# Words that ask how cities' rules compare, or ask for rules at all (有什么要求, 办法里怎么规定):
+# no topic of their own.
+COMPARE_WORDS = re.compile(r"对比|比较|区别|不同|差别|一样|办法|规定|要求")
 
 # Attributes a clause can show it answers by stating a value of their kind.
 VALUED = QUANTITATIVE | {Asked.DATE, Asked.PAYER, Asked.WHO, Asked.CONSEQUENCE}

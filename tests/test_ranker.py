@@ -60,3 +60,17 @@ def test_a_recording_ranker_sees_each_city_apart(assistant):
     spied.context = replace(spied.context, ranker=Spy())
     spied.ask("六安和乐山的试运行各有什么要求？")
     assert seen and all(len(docs) == 1 and shape[1] == len(FEATURES) for docs, shape in seen)
+
+
+def test_a_runner_up_the_model_cannot_tell_from_the_first_is_marked_unsure(assistant):
+    from assistant.answers.ranking import UNSURE_MARGIN, Candidates, rank
+
+    hits = tuple(assistant.search("乐山试运行多久才能验收", k=3))
+    x = np.zeros((3, len(FEATURES)))
+    x[:, 0] = [1.0, 0.5, 0.0]
+    close = Ranker((1.0,) + (0.0,) * (len(FEATURES) - 1))              # margin 0.5
+    sure = Ranker((4 * UNSURE_MARGIN,) + (0.0,) * (len(FEATURES) - 1))  # margin 2 × UNSURE_MARGIN
+    found = Candidates((hits,), (x,))
+    assert rank(close, found).unsure == {hits[1].clause.id}
+    assert rank(sure, found).unsure == frozenset()
+    assert rank(sure, found).ordered == list(hits)

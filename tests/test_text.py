@@ -51,3 +51,9 @@ def test_dates_are_dates():
 def test_normalize_folds_width_and_space():
     assert normalize("（含 投资概算,下同）") == normalize("(含投资概算，下同)".replace("，", ","))
     assert fold(" a \n b\tc　d ") == "abcd"
+
+
+@pytest.mark.parametrize("text, value, unit", [("上线一年半", 1.5, "年"), ("3个半月", 3.5, "个月"), ("两年半", 2.5, "年")])
+def test_a_half_after_a_count_of_years_or_months_is_added(text, value, unit):
+    [q] = find_quantities(text)
+    assert (q.kind, q.value, q.unit, q.text) == ("duration", value, unit, text.removeprefix("上线"))

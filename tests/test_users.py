@@ -429,3 +429,56 @@ def test_the_stages_between_two_a_question_names_are_answered_by_their_clauses(a
     assert {"leshan-2022/第二十六条", "leshan-2022/第三十一条"} <= _cited(answer)
     # A duration between two stages is not a list of steps.
     assert not assistant.ask("六安从立项到验收要多久？").answerable
+
+
+@pytest.mark.parametrize("question, cited", [
+    # A county below the city: the level the 办法 govern (市本级) and what the counties do.
+    ("我是霍邱县教体局的，县财政出钱做的信息化项目，也按六安市这个电子政务项目建设管理办法走吗？",
+     {"luan-2021/第三条", "luan-2021/第二十七条"}),
+    # "能不能直接套…那个办法" asks whether it applies; 县级的 峨眉山 is answered by 参照本办法.
+    ("峨眉山市是县级的，我们局的信息化项目能不能直接套乐山市级那个办法，还是要另外定？", {"leshan-2022/第五十五条"}),
+    # Buying a service: the article that says projects come by building or buying.
+    ("乐山这边，我们不自己建，准备直接向公司购买服务，这也算政务信息化项目、要走这个办法吗？", {"leshan-2022/第三条"}),
+], ids=["county", "county-level-city", "bought-service"])
+def test_whether_the_rules_apply_below_the_city_or_to_a_bought_service(assistant, question, cited):
+    answer = assistant.ask(question)
+    assert answer.answerable and cited <= _cited(answer)
+    assert "luan-2021/第二十四条" not in _cited(answer)  # 资金支付按照…执行 says nothing of scope
+
+
+@pytest.mark.parametrize("question, quoted", [
+    # The body claimed against the subject of the sentence on the act.
+    ("六安的电子政务专家组是发改委组建和管理的吧？", "市数管局建立和管理市电子政务专家组"),
+    # A claim about the document, read without its title.
+    ("乐山这个市级政务信息化项目管理办法有效期是3年，我没记错吧", "有效期 5 年"),
+], ids=["who-acts", "document-validity"])
+def test_a_wrong_premise_is_corrected_in_the_first_line(assistant, question, quoted):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith("不是：") and quoted in first
+
+
+def test_everyday_words_and_a_potential_complement_name_no_topic(assistant):
+    # 大家 is who uses it, not what is asked: 第二十条 answers.
+    answer = assistant.ask("六安这边系统还没验收，能不能先上线让大家用着？")
+    assert answer.answerable and "luan-2021/第二十条" in _cited(answer)
+    assert not assistant.tokenizer.names_a_thing("行得通") and not assistant.tokenizer.names_a_thing("大家")
+    assert assistant.tokenizer.names_a_thing("增值税") and assistant.tokenizer.names_a_thing("护照")
+
+
+def test_a_form_s_rows_answer_only_a_question_about_the_form(assistant):
+    # "其中" is also a row of 启东's 申报表 (其中申请 财政拨款): the form is not an answer to this.
+    answer = assistant.ask("启东电子政务项目的事后评估，其中是谁来做的？")
+    assert "qidong-2019/附件1" not in _cited(answer)
+    assert "qidong-2019/附件1" in _cited(assistant.ask("启东的项目申报表要填哪些内容？"))
+
+
+@pytest.mark.parametrize("ask, asked", [
+    ("多少钱以上必须请监理", "threshold"),      # an amount as a line, not a price
+    ("要是项目没批就先开干了，会受什么处理", "consequence"),
+    ("项目里要是有新建土建工程的，还是得做，对吧", "whether"),  # 还是得: "still has to", no choice
+    ("要甲级资质还是乙级", "choice"),
+])
+def test_what_an_ask_asks_for(ask, asked):
+    from assistant.answers.request import understand
+
+    assert [a.value for a in understand(ask).asked][-1] == asked

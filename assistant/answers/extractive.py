@@ -95,6 +95,9 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
     hits += _asked_alone(ctx, analysis, request, hits, PER_CITY_HITS * cities, scope, routing)
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
+    if not _ABOUT_A_FORM.search(analysis.topic):
+        # A form's rows (其中申请 财政拨款…) answer only a question about the form.
+        relevant = [h for h in relevant if not is_form(h.clause.text)]
     if analysis.compare and routing:
         relevant = compared(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents), relevant)
     facts = extract_facts(question, list(analysis.quantities))
@@ -130,10 +133,12 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         stated = {h.meta.doc_id for h in governing}
         ordered = [h for h in ordered if h.meta.doc_id in stated]
         silent = [m.city for m in ctx.corpus.catalog.docs if m.doc_id not in stated]
+    unsure: frozenset[str] = frozenset()
     if ctx.ranker is not None:
-        ordered = rank(ctx.ranker, candidates(ctx.matcher, analysis, request, gate, ordered, relevant, governing,
+        ranking = rank(ctx.ranker, candidates(ctx.matcher, analysis, request, gate, ordered, relevant, governing,
                                               ctx.stages, ctx.topics, ctx.searcher.dense))
-    chosen = choose(ctx, ordered, analysis, doc_ids)
+        ordered, unsure = ranking.ordered, ranking.unsure
+    chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
     answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute,
@@ -220,6 +225,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     return f"{'是' if verdict.holds else '不是'}：{where(hit.meta, hit.clause.label)}规定“{sentence}”"
 
 
+# A question about a form: its fields, how to fill it in, a template.
+_ABOUT_A_FORM = re.compile(r"表|填|栏|格式|模板|样式|样本")
 # Asking whether something is allowed.
 _PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|行得通|行吗|可行|允许|可以.{0,12}[吗么]|能.{0,12}[吗么]")
 
@@ -397,10 +404,12 @@ def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...
     return refusal(question, f"{whose}未涉及{named}，无法据此回答。", covered)
 
 
-def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Hit]:
+def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...],
+           unsure: frozenset[str] = frozenset()) -> list[Hit]:
     """The clauses to cite: per city, the best one and a runner-up whose best 款/项 fits the
-    question nearly as well (SECOND_FIT); with no city named, only the cities whose best
-    clause fits nearly as well as the overall best (OTHER_CITY_FIT)."""
+    question nearly as well (SECOND_FIT) or that the ranker cannot tell from the best (`unsure`);
+    with no city named, only the cities whose best clause fits nearly as well as the overall
+    best (OTHER_CITY_FIT)."""
     score = ctx.matcher.scorer(analysis)
     fit = {h.clause.id: ctx.matcher.fit(score, h.clause) for h in hits}
     by_doc: dict[str, list[Hit]] = {}
@@ -413,8 +422,9 @@ def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tupl
         first = doc_hits[0]
         chosen.append(first)
         # A form (申报表) seconds nothing: one of its rows ("预计总投资 年度需要资金") says nothing alone.
-        if (room and len(doc_hits) > 1 and fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]
-                and not is_form(doc_hits[1].clause.text)):
+        if (room and len(doc_hits) > 1 and not is_form(doc_hits[1].clause.text)
+                and (fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]
+                     or doc_hits[1].clause.id in unsure)):
             chosen.append(doc_hits[1])
     if not (analysis.compare or doc_ids):
         best = max(fit[h.clause.id] for h in chosen)

@@ -369,7 +369,10 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
     # ... when it asks about nothing more ("运维经费怎么申请" asks about the funds of 运维).
     focused = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
-    named = [t for t in topics if any(k in analysis.topic for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
+    # Named by the question's words, not by how it asks ("多少钱以上必须请" asks for an amount of
+    # 监理, it does not name the topic of amounts).
+    said = "，".join((focused, *request.context))
+    named = [t for t in topics if any(k in said for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
              and not _asks_beyond(ctx, focused, (t.name, *t.aliases), ignore=COMPARE_WORDS)]
     out = list(hits)
     for doc_id in doc_ids:

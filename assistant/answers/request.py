@@ -91,8 +91,9 @@ _PROJECT = re.compile(r"(?P<verb>新建|建设|建|自建|上|开发|做|搞|采
                       r"(?:了)?(?:一个|一套|一批|一款|个|套)(?P<name>[^，,。？?！!；;、]{1,16}?"
                       r"(?:系统|平台|应用|APP|app|App|工程|网站|小程序|大屏|软件))")
 _NAMED_SYSTEM = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,12}(?:系统|平台))(?=升级|改造|扩容|建设|项目)")
-# When the asker is: the question's moment, not its topic ("今年3月上面突然下了个任务").
-_WHEN = re.compile(r"接下来|今年|明年|去年|前年|上个月|下个月|这个月|年中|年底|年初|上半年|下半年|最近|目前|上周|下周")
+# When the asker is: the question's moment, not its topic ("今年3月上面突然下了个任务"). 年底 and
+# 年初 are not among them: they are what the texts set deadlines by ("每年年底前提交").
+_WHEN = re.compile(r"接下来|今年|明年|去年|前年|上个月|下个月|这个月|年中|上半年|下半年|最近|目前|上周|下周")
 _ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|是不是|有没有|用不用|行不行|"
                               r"多少钱|多少|多久|多长时间|多长|几个|几名|几月份?|什么时候|怎么样|怎么办|怎么|如何|"
                               r"是这样|这样|对不对|对的|没错|听说|请问|一般|大概|大约|通常|差不多|"

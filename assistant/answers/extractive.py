@@ -3,6 +3,7 @@ gate, choose which to cite, lead each with the 款/项 that answers — or refus
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -262,9 +263,10 @@ def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], 
     below = any(p in county_names() for p in analysis.unknown_places) or bool(_BELOW_CITY.search(analysis.topic))
 
     def fit(clause: Part) -> tuple[bool, float, int]:
-        # Weighed by the sentences that state the scope, not by the rest of the clause; of two
-        # that fit alike, the one that says less else ("涉密项目管理按照国家保密有关规定执行").
-        return max(((below and bool(_LEVELS.search(s)), round(score(s), 6), -len(s))
+        # Weighed by the sentences that state the scope, not by the rest of the clause, and by how
+        # densely (score / √length): a sentence that says only that ("涉密政务信息化项目管理按照保密
+        # 相关规定执行") before a long list that shares as many words ("本办法适用的…主要包括：…").
+        return max(((below and bool(_LEVELS.search(s)), round(score(s) / math.sqrt(max(len(s), 8)), 6), -len(s))
                     for s in sentences(clause) if _SCOPE_CLAUSE.search(s)), default=(False, 0.0, 0))
 
     out: list[Hit] = []

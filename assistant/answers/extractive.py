@@ -365,8 +365,9 @@ def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:
 def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...],
              hits: list[Hit]) -> list[Hit]:
     """The candidates of a comparison, read as 城市对比 reads it. A topic the question names by
-    its name or a specific alias (试运行, 绩效评价, 源代码 — not a bare 验收) is answered per city by
-    its curated clause (corpus/topics.yaml), and a city whose entry is empty has no provision;
+    its name or a specific alias (试运行, 绩效评价, 源代码 — not a bare 验收) is answered per city from
+    its curated clauses (corpus/topics.yaml; the ranker chooses among them), and a city whose entry
+    is empty has no provision;
     otherwise a city the retrieval found nothing for falls back to the topic's curated clause."""
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
     # ... when it asks about nothing more ("运维经费怎么申请" asks about the funds of 运维).
@@ -383,7 +384,7 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
         if decided is not None:
             out = [h for h in out if h.meta.doc_id != doc_id]
             out += [Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=1.0)
-                    for label in decided.clauses[doc_id][:1]]
+                    for label in decided.clauses[doc_id]]
         elif not any(h.meta.doc_id == doc_id for h in out):
             label = next((t.clauses[doc_id][0] for t in topics if t.clauses.get(doc_id)), None)
             if label is not None:

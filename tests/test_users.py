@@ -482,3 +482,15 @@ def test_what_an_ask_asks_for(ask, asked):
     from assistant.answers.request import understand
 
     assert [a.value for a in understand(ask).asked][-1] == asked
+
+
+def test_a_wide_comparison_cites_a_runner_up_where_the_ranker_is_unsure(assistant):
+    # Three cities: each city's first clause, and beside it a runner-up the ranker cannot tell
+    # from it, for at most WIDE_RUNNER_UPS cities.
+    from assistant.answers.extractive import WIDE_RUNNER_UPS
+
+    answer = assistant.ask("涉密的系统，乐山、上城、启东的办法是怎么处理的？")
+    cited = _cited(answer)
+    assert {"leshan-2022/第五十四条", "shangcheng-draft/第十章·第4段", "qidong-2019/第三十一条"} <= cited
+    assert {c.doc_id for c in answer.citations} == {"leshan-2022", "shangcheng-draft", "qidong-2019"}
+    assert len(answer.citations) <= 3 + WIDE_RUNNER_UPS

@@ -28,6 +28,7 @@ from assistant.search.retrievers import Mode
 from assistant.text import find_quantities
 
 MAX_CITATIONS = 4
+WIDE_RUNNER_UPS = 2  # in a comparison of three or four cities, runner-ups cited beside their city's first
 PERIODS = ("每月", "每年", "每季度", "每半年", "定期", "按年度")  # how the texts say how often
 AMOUNT_LABEL = re.compile(r"(总投资|投资|预算|概算|金额|资金)(大概|大约|约|是|为|有)?(?=[\d一二三四五六七八九十两百千万]+(万|元|亿))")
 PER_CITY_HITS = 5
@@ -422,20 +423,27 @@ def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tupl
     for h in hits:
         by_doc.setdefault(h.meta.doc_id, []).append(h)
     chosen: list[Hit] = []
-    # Room for a runner-up per city: one city, or a comparison of two (MAX_CITATIONS = 4).
+    # Room for a runner-up per city: one city, or a comparison of two (MAX_CITATIONS = 4) ...
     room = len(by_doc) == 1 or len(doc_ids) == 1 or (analysis.compare and len(by_doc) <= 2)
+    # ... and in a comparison of more, for up to WIDE_RUNNER_UPS cities whose first the ranker is unsure of.
+    wide = analysis.compare and len(by_doc) > 2
+    extra = 0
     for doc_hits in by_doc.values():
         first = doc_hits[0]
         chosen.append(first)
         # A form (申报表) seconds nothing: one of its rows ("预计总投资 年度需要资金") says nothing alone.
-        if (room and len(doc_hits) > 1 and not is_form(doc_hits[1].clause.text)
-                and (fit[doc_hits[1].clause.id] >= SECOND_FIT * fit[first.clause.id]
-                     or doc_hits[1].clause.id in unsure)):
-            chosen.append(doc_hits[1])
+        if len(doc_hits) < 2 or is_form(doc_hits[1].clause.text):
+            continue
+        second = doc_hits[1]
+        if room and (fit[second.clause.id] >= SECOND_FIT * fit[first.clause.id] or second.clause.id in unsure):
+            chosen.append(second)
+        elif wide and second.clause.id in unsure and extra < WIDE_RUNNER_UPS:
+            chosen.append(second)
+            extra += 1
     if not (analysis.compare or doc_ids):
         best = max(fit[h.clause.id] for h in chosen)
         chosen = [h for h in chosen if fit[h.clause.id] >= OTHER_CITY_FIT * best]
-    return chosen[:MAX_CITATIONS]
+    return chosen[:max(MAX_CITATIONS, len(by_doc) + extra)]
 
 
 def compose(ctx: Context, question: str, analysis: QueryAnalysis, hits: list[Hit],

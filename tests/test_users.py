@@ -494,3 +494,12 @@ def test_a_wide_comparison_cites_a_runner_up_where_the_ranker_is_unsure(assistan
     assert {"leshan-2022/第五十四条", "shangcheng-draft/第十章·第4段", "qidong-2019/第三十一条"} <= cited
     assert {c.doc_id for c in answer.citations} == {"leshan-2022", "shangcheng-draft", "qidong-2019"}
     assert len(answer.citations) <= 3 + WIDE_RUNNER_UPS
+
+
+def test_a_claim_of_no_consequence_is_denied_by_a_sanction_whose_condition_the_project_meets(assistant):
+    # One year of use is under 不满两年: the sanction applies, so "没啥事吧" is answered 不是.
+    inside = assistant.ask("上城区的应用建成才用了一年就停用了，没啥事吧？").answer.splitlines()[0]
+    assert inside.startswith("不是：") and "不满两年而停用" in inside
+    # Three years is outside that condition: the clause is quoted, no verdict is made up.
+    outside = assistant.ask("上城区的应用用了三年以后停用，应该没啥影响吧？").answer.splitlines()[0]
+    assert not outside.startswith(("是：", "不是：")) and "不满两年而停用" in outside

@@ -15,9 +15,11 @@ from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
-from assistant.answers.request import COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, strip_procedure, understand
+from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, states_value,
+                                      strip_procedure, understand)
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import Verdict, claim_denies, claimed_actor, compares_numbers, is_yes_no, judge, subject_mismatch
+from assistant.answers.verdict import (Verdict, claim_denies, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
+                                      judge, sanction_verdict, subject_mismatch)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
@@ -36,6 +38,7 @@ SECOND_FIT = 0.7      # cite a second clause of the same document at this share 
 OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of the best fit
 CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim by a number or a party with this share of its words
 RESTATED = 0.55        # ... and by 肯定/否定 alone only when it restates the claim (this share)
+SANCTION_COVERAGE = 0.3  # a sanction sentence denies "没啥影响吧" with this share of the claim's words
 
 
 def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
@@ -209,8 +212,18 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     numbered = [t for t in close if compares_numbers(analysis.topic, t[1])]
     best = max(numbered or close, key=lambda t: t[0], default=None)
     by_actor = _actor_verdict(ctx, analysis, hits)
+    # "直接停掉应该没啥影响吧": a claim that an act has no consequence is denied by a sentence
+    # attaching a sanction to it, if the project falls under its condition (一年半 < 不满两年).
+    sanctions = [t for t in scored if known and t[0] >= SANCTION_COVERAGE * known
+                 and states_value(Asked.CONSEQUENCE, t[1])] if denies_consequence(analysis.topic) else []
+    sanctioned = max(sanctions, key=lambda t: t[0], default=None)
+    by_sanction = sanction_verdict(analysis.topic, sanctioned[1]) if sanctioned else None
     if by_actor is not None:
         verdict, best = by_actor
+    elif by_sanction is not None:
+        verdict, best = by_sanction, sanctioned
+    elif sanctioned is not None:
+        return None  # a sanction whose condition the project falls outside: the text does not settle it
     elif best is None:
         return None
     else:

@@ -180,6 +180,24 @@ def subject_mismatch(claim: str, sentence: str) -> Verdict | None:
     return Verdict(False, f"主体不同：{a} / {b}")
 
 
+# A claim that something has no consequence: "停掉应该没啥影响吧", "不会被处理吧".
+_NO_CONSEQUENCE = re.compile(r"没(啥|什么|有)?(影响|后果|事儿?|关系|问题)|不会(有)?(啥|什么)?(影响|后果|事|问题|怎么样)|"
+                             r"不会被(处理|处罚|追责|通报)|没人管")
+
+
+def denies_consequence(claim: str) -> bool:
+    return bool(_NO_CONSEQUENCE.search(claim))
+
+
+def sanction_verdict(claim: str, sentence: str) -> Verdict | None:
+    """不是 for "没啥影响吧" against a sentence that attaches a sanction, unless the claim's number
+    puts the project outside the sentence's condition (then it cannot tell)."""
+    by_number = _by_number(claim, sentence)
+    if by_number is UNDECIDED or (by_number is not None and not by_number.holds):
+        return None
+    return Verdict(False, "有后果")
+
+
 _SEVERAL = re.compile(r"(好几|几|多|很多|若干)次")
 
 

@@ -281,6 +281,7 @@ def test_what_a_form_named_by_the_text_holds_is_not_in_the_corpus(assistant):
     ("六安的办法是不是只由市发改委一家解释？", "市数管局、市财政局、市发改委"),   # one party claimed, several named
     ("启东的竣工验收全部由项目建设单位自己组织吧？", "可委托项目建设单位"),        # every case claimed, an allowance stated
     ("六安的项目集中审查论证是市发改委牵头组织专家搞的，对吧？", "市数管局初审通过后，会同"),  # 会同: led by the first
+    ("六安市县都用的跨层级系统，钱都是市里全出吧？", "资金分级承担"),               # one payer claimed, a share stated
 ])
 def test_an_exclusive_or_universal_premise_is_corrected_by_the_text(assistant, question, quoted):
     first = assistant.ask(question).answer.splitlines()[0]

@@ -33,7 +33,9 @@ _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|�
 _WH = re.compile(r"什么|哪|谁|怎|多少|多久|多长|几|何|啥|如何")
 # A claim that one party alone acts, or that something holds in every case; a sentence that names
 # several parties, or holds only under a condition or as an allowance.
-_EXCLUSIVE = re.compile(r"一家|只有|只由|只能由|仅由|唯一|单独|独自|自己一家")
+_EXCLUSIVE = re.compile(r"一家|只有|只由|只能由|仅由|唯一|单独|独自|自己一家|全包|全出|全掏|包圆")
+# Costs or duties a sentence shares out: "资金分级承担", "共同出资".
+_SHARED = re.compile(r"分级承担|共同承担|分担|共同出资|按比例|分别承担")
 _SEVERAL_PARTIES = re.compile(r"、|会同|联合|和市|和区|及市|及区")
 _UNIVERSAL = re.compile(r"都是|都要|都得|都由|全部|一律|所有|任何|全都")
 _CONDITIONAL = re.compile(r"^(对|凡|如|若)|可委托|可以委托|原则上|较小|较简单|除外")
@@ -103,6 +105,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     actor = _actor_mismatch(claim, sentence)
     if actor is not None:
         return actor
+    if _EXCLUSIVE.search(claim) and _SHARED.search(sentence):
+        return Verdict(False, "分担")  # "钱是市里全包的吧" against "资金分级承担"
     if _EXCLUSIVE.search(claim):
         party = _PARTY.search(sentence)
         if party and _SEVERAL_PARTIES.search(sentence[party.start():party.start() + 24]):

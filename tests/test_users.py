@@ -504,3 +504,10 @@ def test_a_claim_of_no_consequence_is_denied_by_a_sanction_whose_condition_the_p
     # Three years is outside that condition: the clause is quoted, no verdict is made up.
     outside = assistant.ask("上城区的应用用了三年以后停用，应该没啥影响吧？").answer.splitlines()[0]
     assert not outside.startswith(("是：", "不是：")) and "不满两年而停用" in outside
+
+
+def test_a_conjunction_is_no_negation_of_a_claim():
+    from assistant.answers.verdict import claim_negated
+
+    assert not claim_negated("不过项目里要是有新建土建工程的，还是得做，对吧")
+    assert claim_negated("一般不用做节能评估了吧")

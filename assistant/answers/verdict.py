@@ -19,7 +19,8 @@ _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不
 _FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗")
 # Negations, longest first; a bound (不低于, 不超过) is not one. "未经验收不得投入使用" negates twice:
 # what counts is the parity.
-_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不满|不合格)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
+# Nor is a conjunction (不过, 不但, 不仅, 不管, 不论) or 不断/不少.
+_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不满|不合格|不过|不但|不仅|不管|不论|不断|不少)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
                        r"未经|没有|不|没|未|免)")  # 非 is a prefix (非涉密), not a negation
 # The premise states a requirement on its number ("要满三个月", "至少30天", "10%以上"), not a fact
 # about the project ("总投资400万的项目").

@@ -485,6 +485,15 @@ def test_what_an_ask_asks_for(ask, asked):
     assert [a.value for a in understand(ask).asked][-1] == asked
 
 
+def test_asks_listed_with_a_dunhao_are_asks_of_their_own():
+    from assistant.answers.request import understand
+
+    listed = understand("我们最晚啥时候报、要填哪些表？")
+    assert listed.asks == ("我们最晚啥时候报", "要填哪些表") and [a.value for a in listed.asked] == ["date", "materials"]
+    # Items listed under one ask stay one ask.
+    assert len(understand("初验、试运行、正式验收分别怎么搞").asks) == 1
+
+
 def test_a_wide_comparison_cites_a_runner_up_where_the_ranker_is_unsure(assistant):
     # Three cities: each city's first clause, and beside it a runner-up the ranker cannot tell
     # from it, for at most WIDE_RUNNER_UPS cities.

@@ -148,8 +148,12 @@ def understand(question: str) -> Request:
         if not seg:
             continue
         if mark in ("？", "?") or _INTERROGATIVE.search(_INDEFINITE.sub("", seg)):
-            asks.append(seg)
-            asked.append(_asked_of(seg, q))
+            # Asks listed with 、 ("最晚啥时候报、要填哪些表") are asks of their own.
+            parts = [p for p in seg.split("、") if p]
+            listed = len(parts) > 1 and all(_INTERROGATIVE.search(_INDEFINITE.sub("", p)) for p in parts)
+            for part in parts if listed else [seg]:
+                asks.append(part)
+                asked.append(_asked_of(part, q))
         else:
             context.append(seg)
     if not asks:  # a bare topic ("六安验收"): the whole question is the ask

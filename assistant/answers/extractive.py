@@ -242,8 +242,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
 
 # A question about a form: its fields, how to fill it in, a template.
 _ABOUT_A_FORM = re.compile(r"表|填|栏|格式|模板|样式|样本")
-# Asking whether something is allowed.
-_PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|行得通|行吗|可行|允许|可以.{0,12}[吗么]|能.{0,12}[吗么]")
+# Asking whether something is allowed, or whether there is one ("有没有模板").
+_PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|行得通|行吗|可行|允许|有没有|可以.{0,12}[吗么]|能.{0,12}[吗么]")
 
 
 def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:

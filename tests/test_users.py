@@ -167,8 +167,11 @@ def test_a_refusal_names_the_nearest_provisions_as_reading_not_as_the_answer(ass
     assert _refused(a) and "相关条款（未规定所问内容，仅供参考）" in a.answer and "第十二条" in a.answer
 
 
-def test_a_form_is_answered_by_its_fields(assistant):
-    a = assistant.ask("启东申报表要填哪些内容？")
+@pytest.mark.parametrize("question", ["启东申报表要填哪些内容？",
+                                      # colloquial, and the article naming the form ranks above it
+                                      "启东那个电子政务工程建设项目申报表上要填些啥？"])
+def test_a_form_is_answered_by_its_fields(assistant, question):
+    a = assistant.ask(question)
     assert "qidong-2019/附件1" in _cited(a)
     assert "项目性质（新建/续建/结转/维护/其他）" in a.answer and "<input" not in a.answer
 

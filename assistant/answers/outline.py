@@ -12,21 +12,26 @@ from assistant.corpus.model import Hit, PartKind
 from assistant.search.query import QueryAnalysis
 from assistant.text import normalize
 
+OUTLINE_DEPTH = 3  # the best hits searched for the attachment asked about
 _OUTLINE_FRAME = frozenset({"内容", "章节", "部分", "包括", "编写", "编制", "要求", "栏目", "填写", "填"})
-_OUTLINE_Q = re.compile(r"(写|填|包括|包含|编制|有)(哪些|什么|哪几)(内容|章节|部分|栏目|项)?|(哪些|什么|哪几)(内容|章节|栏目|部分)|"
+_OUTLINE_Q = re.compile(r"(写|填|包括|包含|编制|有)(些)?(哪些|什么|哪几|啥)(内容|章节|部分|栏目|项)?|(哪些|什么|哪几)(内容|章节|栏目|部分)|"
                         r"编写要求|编制要求")
 
 
 def outline(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
     if not hits or not _OUTLINE_Q.search(analysis.question):
         return None
-    top = hits[0].clause
-    if top.kind is not PartKind.ATTACHMENT_SECTION or not top.section:
+    # The outline asked about: the first of the best hits that is a section of an attachment whose
+    # title the question names ("申报表上要填些啥" — the article that names the form may rank first).
+    asked = [(w, alts) for w, _, alts in ctx.matcher.question_terms(analysis) if len(w) >= 2]
+    top = next((h.clause for h in hits[:OUTLINE_DEPTH] if h.clause.kind is PartKind.ATTACHMENT_SECTION
+                and h.clause.section), None)
+    if top is None:
         return None
     title = normalize(top.section)
-    asked = [(w, alts) for w, _, alts in ctx.matcher.question_terms(analysis) if len(w) >= 2]
     in_title = [w for w, alts in asked if any(a in title for a in (alts | {w}) if len(a) >= 2)]
-    specific = [w for w, _ in asked if w not in in_title and w not in _OUTLINE_FRAME]
+    # ... words no text uses (jieba's 上要, 填些 of "表上要填些啥") name no part of it.
+    specific = [w for w, alts in asked if w not in in_title and w not in _OUTLINE_FRAME and alts & ctx.matcher.idf.keys()]
     if not in_title or specific:
         return None  # the question asks about one part ("投资估算那一章", "按需提供"): answer that part
     attachment = top.label.split("·")[0]

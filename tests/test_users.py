@@ -523,3 +523,15 @@ def test_a_conjunction_is_no_negation_of_a_claim():
 
     assert not claim_negated("不过项目里要是有新建土建工程的，还是得做，对吧")
     assert claim_negated("一般不用做节能评估了吧")
+
+
+def test_an_unused_word_raises_the_bar_by_how_specific_it_is(assistant):
+    from assistant.search.tokenizer import specificity
+
+    # 大家 is everyday speech, 分数 half specific, 评审费 wholly (jieba's general counts).
+    assert specificity("大家") == 0.0 and 0.2 < specificity("分数") < 0.8 and specificity("评审费") == 1.0
+    # 分数 (the texts say 低绩) does not stop the clause on low performance from answering ...
+    answer = assistant.ask("上城区绩效评价分数低的应用会怎么处理？")
+    assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第九章·第3段"
+    # ... while a fee the texts never state is still refused.
+    assert not assistant.ask("六安验收专家评审费每人多少钱？").answerable

@@ -14,6 +14,7 @@ from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
+from assistant.search.tokenizer import specificity
 from assistant.text import find_quantities
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
@@ -177,12 +178,14 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
 
 
 def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
-    """The relevance gate. A noun no document uses (护照, 著作权) weighs as much as the rarest
+    """The relevance gate. A noun no document uses (护照, 著作权) weighs up to as much as the rarest
     corpus word and raises the bar to FOREIGN_MIN_COVERAGE: the clause must answer the rest
     of the question well for the answer to stand."""
     cov, matched = coverage(matcher, gate, hit.clause)
     if gate.foreign:
-        total = matched / max(cov, 1e-9) + len(gate.foreign) * matcher.max_idf
+        # ... in proportion to how specific it is in general Chinese: 破解版, 评审费 in full; 分数,
+        # 动作, 牌子 (words of everyday speech, if less common than 大家) in part.
+        total = matched / max(cov, 1e-9) + sum(specificity(w) for w in gate.foreign) * matcher.max_idf
         return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
     short = cov >= SHORT_COVERAGE and matched >= MIN_TOPIC_IDF
     if gate.context is not None:

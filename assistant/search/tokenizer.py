@@ -224,6 +224,15 @@ def _noun_tags() -> dict[str, str]:
 EVERYDAY_IDF = 9.0
 
 
+SPECIFIC_IDF = 13.0  # ... and from this on, a word is wholly specific (评审费, 增值税, 破解版)
+
+
+def specificity(word: str) -> float:
+    """0 for a word of everyday speech, 1 for a specific one, in between on a straight line of
+    general_idf (分数 10.9 → 0.47, 牌子 11.3 → 0.57)."""
+    return min(1.0, max(0.0, (general_idf(word) - EVERYDAY_IDF) / (SPECIFIC_IDF - EVERYDAY_IDF)))
+
+
 @functools.lru_cache(maxsize=8192)
 def general_idf(word: str) -> float:
     """log(total / (count + 1)) over jieba's general dictionary."""

@@ -14,7 +14,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, sentences, stating, unstated
+from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, known_weight, sentences, stating, unstated
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, states_value,
                                       strip_procedure, understand)
 from assistant.answers.topics import match_topics
@@ -181,9 +181,7 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
     actor = claimed_actor(analysis.topic)
     if actor is None:
         return None
-    about = ctx.analyzer.analyze(analysis.topic.replace(actor, " "))
-    score = ctx.matcher.scorer(about)
-    known = sum(w for _, w, alts in ctx.matcher.question_terms(about) if alts & ctx.matcher.idf.keys())
+    known, score = known_weight(ctx.matcher, ctx.analyzer.analyze(analysis.topic.replace(actor, " ")))
     best = max(((score(s), s, h) for h in hits for s in sentences(h.clause)), key=lambda t: t[0], default=None)
     if best is None or not known or best[0] < RESTATED * known:
         return None
@@ -203,8 +201,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     if conclusions:
         c = conclusions[0]
         return "是" if c.holds != claim_denies(analysis.topic) else "不是"
-    score = ctx.matcher.scorer(analysis)
-    known = sum(w for _, w, alts in ctx.matcher.question_terms(analysis) if alts & ctx.matcher.idf.keys())
+    known, score = known_weight(ctx.matcher, analysis)
     scored = [(score(s), s, h) for h in hits for s in sentences(h.clause)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
     # A claim with a number ("一年内做完采购就行吧") is settled by a sentence giving a number to
@@ -276,19 +273,20 @@ def scope_hits(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...], 
     # 办法 govern (市本级) or what the levels below do (各县区制定相应管理办法) answer first.
     below = any(p in county_names() for p in analysis.unknown_places) or bool(_BELOW_CITY.search(analysis.topic))
 
-    def fit(clause: Part) -> tuple[bool, float, int]:
+    def fit(clause: Part) -> tuple[bool, float, int] | None:
         # Weighed by the sentences that state the scope, not by the rest of the clause, and by how
         # densely (score / √length): a sentence that says only that ("涉密政务信息化项目管理按照保密
         # 相关规定执行") before a long list that shares as many words ("本办法适用的…主要包括：…").
+        # None for a clause with no scope sentence.
         return max(((below and bool(_LEVELS.search(s)), round(score(s) / math.sqrt(max(len(s), 8)), 6), -len(s))
-                    for s in sentences(clause) if _SCOPE_CLAUSE.search(s)), default=(False, 0.0, 0))
+                    for s in sentences(clause) if _SCOPE_CLAUSE.search(s)), default=None)
 
     out: list[Hit] = []
     for doc_id in doc_ids:
         doc = ctx.corpus.documents[doc_id]
-        clauses = [c for c in doc.clauses if any(_SCOPE_CLAUSE.search(s) for s in sentences(c))]
-        ranked = sorted(clauses, key=lambda c: (tuple(-x for x in fit(c)), c.ordinal))[:per_doc]
-        out += [Hit(clause=c, meta=doc.meta, score=fit(c)[1]) for c in ranked]
+        fits = [(f, c) for c in doc.clauses if (f := fit(c)) is not None]
+        ranked = sorted(fits, key=lambda t: (tuple(-x for x in t[0]), t[1].ordinal))[:per_doc]
+        out += [Hit(clause=c, meta=doc.meta, score=f[1]) for f, c in ranked]
     return out
 
 

@@ -85,9 +85,9 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     named = _part(analysis, "，".join(strip_procedure(a) if x in _NAMING_ASKS else focus(x, strip_procedure(a))
                                      for a, x in asks))
     # An ask naming only what no text knows ("收益怎么分成") names something: it is not thin.
-    thin = (bool(context.strip()) and _known_weight(matcher, named)[0] < MIN_MATCHED_IDF
+    thin = (bool(context.strip()) and known_weight(matcher, named)[0] < MIN_MATCHED_IDF
             and not unknown_content(matcher, named))
-    if thin and _known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
+    if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
     return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin,
                 across=len(doc_ids) > 1)
@@ -258,11 +258,11 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     """What an ask is asked of, its known weight and scorer. An ask that names nothing of its own
     ("钱从哪出") is asked of the rest of the question."""
     part = _part(analysis, focus(asked, text))
-    total, score = _known_weight(matcher, part)
+    total, score = known_weight(matcher, part)
     if total < MIN_TOPIC_IDF:
         rest = [a for a in request.asks if a != text] + list(request.context)
         part = _part(analysis, "，".join(rest))
-        total, score = _known_weight(matcher, part)
+        total, score = known_weight(matcher, part)
     return part, total, score
 
 
@@ -306,7 +306,7 @@ def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> froze
                      if any(w == k or w.endswith(k) or (len(w) >= 4 and w.startswith(k)) for k in (s.name, *s.aliases)))
 
 
-def _known_weight(matcher: Matcher, part: QueryAnalysis):
+def known_weight(matcher: Matcher, part: QueryAnalysis):
     """The weight of the words of a text the corpus knows (a colloquial word no text can match
     does not count), and the scorer for it."""
     total = sum(w for _, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys())

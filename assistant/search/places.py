@@ -46,13 +46,17 @@ def division_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     full = {name for _, name in rows}
     short, upper = set(), set()
     for code, name in rows:
-        for suffix in SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                short.add(name[: -len(suffix)])
-                if code[4:6] == "00":  # a province or a prefecture-level city
-                    upper.add(name[: -len(suffix)])
-                break
+        form = _short_form(name)
+        if form is not None:
+            short.add(form)
+            if code[4:6] == "00":  # a province or a prefecture-level city
+                upper.add(form)
     return frozenset(full), frozenset(short - full), frozenset(upper - full)
+
+
+def _short_form(name: str) -> str | None:
+    """The name without its administrative suffix (蚌埠市 → 蚌埠), when two characters remain."""
+    return next((name[: -len(x)] for x in SUFFIXES if name.endswith(x) and len(name) - len(x) >= 2), None)
 
 
 @functools.cache
@@ -63,11 +67,6 @@ def county_names() -> frozenset[str]:
     rows = _rows()
     counties = {name for code, name in rows if code[4:6] != "00"}
     prefectures = {name for code, name in rows if code[4:6] == "00"}
-    out = set(counties)
-    for name in counties:
-        for suffix in SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                out.add(name[: -len(suffix)])
-                break
+    out = counties | {f for f in map(_short_form, counties) if f is not None}
     # A short form that is also a province's or a prefecture's (吉林) names the larger place.
     return frozenset(out - prefectures - upper)

@@ -222,8 +222,6 @@ def _noun_tags() -> dict[str, str]:
 # log-inverse frequency it is a word of everyday speech (大家 8.1, 地方 7.0, 公司 7.2; 工资 9.4,
 # 护照 12.4, 评审费 not counted) that names nobody's topic on its own.
 EVERYDAY_IDF = 9.0
-
-
 SPECIFIC_IDF = 13.0  # ... and from this on, a word is wholly specific (评审费, 增值税, 破解版)
 
 

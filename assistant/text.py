@@ -84,10 +84,10 @@ _RANGE_SEP = r"(?:至|到|-|~|～|—|－)"
 
 _QUANTITY = re.compile(
     rf"""
-    (?<![第\d{CN_NUMERAL_CHARS}])
+    (?<![第\d{CN_NUMERAL_CHARS}〕])
     (?:(?P<pct_cn>百分之(?P<pct_cn_n>{_NUM}))
       |(?P<n1>{_NUM})(?:(?P<sep>{_RANGE_SEP})(?P<n2>{_NUM}))?
-       (?P<unit>万元|亿元|万|亿|元|%|个月|个工作日|工作日|天|年(?!度|级)|月底|月份|月|日|人|个|次|条|章|款|项))
+       (?P<unit>万元|亿元|万|亿|元|%|个月|个工作日|工作日|天|年(?!度|级)|月底|月份|月|日|号|人|个|次|条|章|款|项))
     """,
     re.VERBOSE,
 )
@@ -95,7 +95,7 @@ _QUANTITY = re.compile(
 # Units that make a number a duration / date / count, with their canonical spelling.
 _UNIT_CANON = {
     "个月": "个月", "个工作日": "个工作日", "工作日": "个工作日", "天": "天", "年": "年",
-    "月底": "月底", "月份": "月", "月": "月", "日": "日", "人": "人", "个": "个", "次": "次",
+    "月底": "月底", "月份": "月", "月": "月", "日": "日", "号": "日", "人": "人", "个": "个", "次": "次",
 }
 _KIND = {
     "个月": "duration", "个工作日": "duration", "天": "duration", "年": "duration",
@@ -164,7 +164,7 @@ def find_quantities(text: str) -> list[Quantity]:
         values = [parse_number(n) for n in numbers]  # 一千二百万 arrives as 一千二百 + 万
         if any(v is None for v in values):
             continue
-        if all(ch in CN_NUMERAL_CHARS for ch in numbers[0]) and unit in ("个", "日", "月") \
+        if all(ch in CN_NUMERAL_CHARS for ch in numbers[0]) and unit in ("个", "日", "号", "月") \
                 and len(numbers[0]) == 1 and numbers[0] in "一":
             continue  # 一个/一日/一月 in running prose are not quantities worth matching
         for value in values:

@@ -481,6 +481,10 @@ def test_a_form_s_rows_answer_only_a_question_about_the_form(assistant):
     ("要是项目没批就先开干了，会受什么处理", "consequence"),
     ("项目里要是有新建土建工程的，还是得做，对吧", "whether"),  # 还是得: "still has to", no choice
     ("要甲级资质还是乙级", "choice"),
+    ("没验收就先用起来会咋样", "consequence"),
+    ("拖了半年，上面会怎么处理我们", "consequence"),
+    ("涉密的系统怎么处理", "steps"),               # how it is handled, not what follows
+    ("要优先买国产的，对不对", "whether"),
 ])
 def test_what_an_ask_asks_for(ask, asked):
     from assistant.answers.request import understand
@@ -535,3 +539,42 @@ def test_an_unused_word_raises_the_bar_by_how_specific_it_is(assistant):
     assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第九章·第3段"
     # ... while a fee the texts never state is still refused.
     assert not assistant.ask("六安验收专家评审费每人多少钱？").answerable
+
+
+@pytest.mark.parametrize("question, first_line, quoted", [
+    # A confirmation asked for ("我说的没问题吧"): its 没 negates nothing.
+    ("六安市本级电子政务项目要在每年7月底前完成申报，我说的没问题吧", "是：", "于每年7月底前"),
+    # How often: "三年测一次" against "每年开展一次"; the count of times alone (一次) agrees.
+    ("上城区三级等保的系统三年测一次就行吧？", "不是：", "每年开展一次等保测评"),
+    ("上城区等保三级的系统每年要做一次等保测评，是吧", "是：", "每年开展一次等保测评"),
+    # A day of the month in speech (25号) against the text's (20日).
+    ("上城在建项目每月25号前报进度就可以吧", "不是：", "每月20日前"),
+    # A duty after ；: its subject is named in the sentence's first piece (市密码管理局).
+    ("六安的信创适配是市数管局在管吧？", "不是：", "信创适配监督管理工作"),
+    # Two claims joined by 而且: each settled by its own sentence; one wrong makes the answer 不是.
+    ("乐山项目验收前承建方要移交源代码，而且知识产权原则上归项目单位，对不对？", "是：", "移交合格的项目技术文档"),
+    ("乐山项目验收前承建方要移交源代码，而且知识产权归承建方所有，对不对？", "不是：", "归项目单位所有"),
+], ids=["confirmation-tag", "every-n-years", "every-year", "day-of-month", "subject-after-semicolon",
+        "two-claims-hold", "one-of-two-claims-wrong"])
+def test_a_premise_is_read_as_users_state_it(assistant, question, first_line, quoted):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(first_line) and quoted in first
+
+
+def test_claims_joined_by_a_conjunction_are_claims_of_their_own():
+    from assistant.answers.verdict import claim_parts
+
+    assert claim_parts("必须用正版软件，而且要优先买国产的，对不对？") == ["必须用正版软件吧？", "要优先买国产的，对不对？"]
+    assert claim_parts("试运行要满一个月吧？") == ["试运行要满一个月吧？"]
+
+
+@pytest.mark.parametrize("question, cited", [
+    # What follows using a project before acceptance: the sanction clause, not the acceptance outline.
+    ("启东的项目没验收就投入使用了会怎样", "qidong-2019/第二十一条"),
+    ("乐山的项目没通过验收就上线用了，会被怎么处理", "leshan-2022/第三十二条"),
+    # A figure in the story (不到两年) is a fact about the project, not the thing asked about.
+    ("上城区我们有个应用用了一年多就不用了，单位会有什么后果", "shangcheng-draft/第十章·第1段"),
+], ids=["qidong-unaccepted", "leshan-unaccepted", "figure-in-the-story"])
+def test_what_follows_is_answered_by_a_sanction(assistant, question, cited):
+    answer = assistant.ask(question)
+    assert answer.answerable and answer.citations[0].clause_id == cited

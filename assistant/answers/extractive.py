@@ -14,11 +14,11 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, known_weight, sentences, stating, unstated
+from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, known_weight, sentences, sentences_with_heads, stating, unstated
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, states_value,
                                       strip_procedure, understand)
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import (Verdict, claim_denies, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
+from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
                                       judge, sanction_verdict, subject_mismatch)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
@@ -32,6 +32,7 @@ from assistant.text import find_quantities
 MAX_CITATIONS = 4
 WIDE_RUNNER_UPS = 2  # in a comparison of three or four cities, runner-ups cited beside their city's first
 PERIODS = ("每月", "每年", "每季度", "每半年", "定期", "按年度")  # how the texts say how often
+SANCTIONS = ("不得", "不予", "取消", "暂停", "追究", "责令整改")  # how the texts say what follows a breach
 AMOUNT_LABEL = re.compile(r"(总投资|投资|预算|概算|金额|资金)(大概|大约|约|是|为|有)?(?=[\d一二三四五六七八九十两百千万]+(万|元|亿))")
 PER_CITY_HITS = 5
 SECOND_FIT = 0.7      # cite a second clause of the same document at this share of the first's fit
@@ -99,6 +100,13 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     cities = len(scope or ctx.corpus.documents) if routing else 1
     hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
     hits += _asked_alone(ctx, analysis, request, hits, PER_CITY_HITS * cities, scope, routing)
+    if Asked.CONSEQUENCE in request.asked:
+        # "没验收先用会咋样" asks what follows: candidates too from a search for how the texts
+        # attach a sanction, beside (not instead of) those of the question's own words.
+        sanctioned = replace(analysis, expansions=analysis.expansions + SANCTIONS)
+        seen = {h.clause.id for h in hits}
+        hits += [h for h in ctx.searcher.search(sanctioned, PER_CITY_HITS * cities, scope, mode=Mode.BM25,
+                                                per_city=routing) if h.clause.id not in seen]
     relevant = [h for h in hits if is_relevant(ctx.matcher, gate, h)]
     if not _ABOUT_A_FORM.search(analysis.topic):
         # A form's rows (其中申请 财政拨款…) answer only a question about the form.
@@ -182,11 +190,12 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
     if actor is None:
         return None
     known, score = known_weight(ctx.matcher, ctx.analyzer.analyze(analysis.topic.replace(actor, " ")))
-    best = max(((score(s), s, h) for h in hits for s in sentences(h.clause)), key=lambda t: t[0], default=None)
+    best = max(((score(s), s, h, head) for h in hits for s, head in sentences_with_heads(h.clause)),
+               key=lambda t: t[0], default=None)
     if best is None or not known or best[0] < RESTATED * known:
         return None
-    verdict = subject_mismatch(analysis.topic, best[1])
-    return (verdict, best) if verdict else None
+    verdict = subject_mismatch(analysis.topic, best[1], best[3])
+    return (verdict, best[:3]) if verdict else None
 
 
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
@@ -201,6 +210,14 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     if conclusions:
         c = conclusions[0]
         return "是" if c.holds != claim_denies(analysis.topic) else "不是"
+    parts = claim_parts(analysis.topic)
+    if len(parts) > 1:
+        # "必须用正版软件，而且要优先买国产的，对不对": each claim settled on its own; all must hold.
+        lines = [conclusion(ctx, ctx.analyzer.analyze(p), hits) for p in parts]
+        if any(line is None for line in lines):
+            return None
+        denied = [line for line in lines if line.startswith("不是")]
+        return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
     known, score = known_weight(ctx.matcher, analysis)
     scored = [(score(s), s, h) for h in hits for s in sentences(h.clause)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
@@ -300,8 +317,10 @@ def figure_hits(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids
     there; none when the asks name a topic of their own."""
     asked = [q for q in find_quantities(analysis.topic)
              if q.kind in ("money", "percent", "duration", "date") and q.canonical in ctx.matcher.idf]
-    if not asked or is_yes_no(analysis.topic) or set(request.asked) & QUANTITATIVE:
-        return []  # "试运行满一个月才能验收，对吧": a premise to check, not a figure to look up
+    if not asked or is_yes_no(analysis.topic) or set(request.asked) & (QUANTITATIVE | {Asked.CONSEQUENCE}):
+        # "试运行满一个月才能验收，对吧": a premise to check, not a figure to look up; "不到两年就
+        # 停掉了，会有啥后果": what follows, with the figure a fact about the project.
+        return []
     named = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
     for q in find_quantities(named):
         named = named.replace(q.text, " ")

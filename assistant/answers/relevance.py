@@ -314,8 +314,21 @@ def known_weight(matcher: Matcher, part: QueryAnalysis):
 
 
 def sentences(clause) -> list[str]:
+    return [s for s, _ in sentences_with_heads(clause)]
+
+
+def sentences_with_heads(clause) -> list[tuple[str, str]]:
+    """Each sentence (cut at 。 and ；) with the first piece of the full sentence it belongs to:
+    "市密码管理局参与…；负责…监督管理工作。" — the second piece's subject is named in the first."""
     out = []
     for para in clause.paragraphs or ():
         for text in (para.text, *(i.text for i in para.items)):
-            out += [x for x in re.split(r"(?<=[。；;！？])", text) if x.strip()]
-    return out or [clause.text]
+            head = None
+            for x in re.split(r"(?<=[。；;！？])", text):
+                if not x.strip():
+                    continue
+                head = head or x
+                out.append((x, head))
+                if x.endswith(("。", "！", "？")):
+                    head = None
+    return out or [(clause.text, clause.text)]

@@ -53,7 +53,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止|之前"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     (Asked.MATERIALS, r"(哪些|什么|啥)(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
-    (Asked.CONSEQUENCE, r"(会|有)怎么样|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)|"
+    (Asked.CONSEQUENCE, r"(会|有)(怎么样|咋样|怎样)|会被?(怎么|如何|咋)(处理|处罚|追责|问责)|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)|"
                         r"(受|受到|挨|会有)(什么|啥|哪些)(处理|处分|追责|问责)"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
     (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
@@ -67,7 +67,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|哪几步"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
     (Asked.CHOICE, r"还是(?!得|要|需要|应该?|会)"),
-    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|有没有|用不用|行不行|吧[？?]?$"),
+    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|有没有|用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").
 _INTERROGATIVE = re.compile(r"[？?]|吗|呢|(?<![这那多])么|什么|啥|咋|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
@@ -172,7 +172,7 @@ def _asked_of(segment: str, question: str) -> Asked:
     return asked
 
 
-_HANDLED = re.compile(r"(怎么|如何)处理")
+_HANDLED = re.compile(r"(?<![会被])(怎么|如何)处理")  # "会怎么处理我们" asks what follows
 # What a consequence follows: a breach of a rule, something not done, a failure, a refusal.
 _BREACH = re.compile(r"违规|违反|违法|违约|没|未|不按|擅自|私自|挪用|挤占|截留|虚报|瞒报|谎报|弄虚作假|"
                      r"拒不|拒绝|不配合|不共享|不整改|逾期|超概算|超预算|超标|不合格|不达标|结余|剩|"

@@ -16,11 +16,13 @@ from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
 # A yes/no question: it asks whether its claim holds.
 _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|用不用|行不行|对吧|是吧")
 # Words of the question form, not of the claim ("是不是必须…": 不 is not a negation of the claim).
-_FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗")
+# A confirmation asked for ("我理解没错吧", "没问题吧") is of the form too: its 没 negates nothing.
+_FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗|"
+                   r"(我的?理解|我说的|说的)?(没错|没问题|不错)(吧|吗|嘛)")
 # Negations, longest first; a bound (不低于, 不超过) is not one. "未经验收不得投入使用" negates twice:
 # what counts is the parity.
-# Nor is a conjunction (不过, 不但, 不仅, 不管, 不论) or 不断/不少.
-_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不满|不合格|不过|不但|不仅|不管|不论|不断|不少)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
+# Nor is a conjunction (不过, 不但, 不仅, 不管, 不论), nor an adverb or adjective (不断, 不少, 不定期, 不同).
+_NEGATION = re.compile(r"(?!不低于|不少于|不超过|不高于|不足|不满|不合格|不过|不但|不仅|不管|不论|不断|不少|不定期|不定时|不同)(不得|不予|不能|不可|不应|不再|不用|不需|无需|无须|禁止|严禁|"
                        r"未经|没有|不|没|未|免)")  # 非 is a prefix (非涉密), not a negation
 # The premise states a requirement on its number ("要满三个月", "至少30天", "10%以上"), not a fact
 # about the project ("总投资400万的项目").
@@ -28,7 +30,8 @@ _REQUIREMENT = re.compile(r"满|至少|最少|最多|不少于|不低于|不超�
 _UPPER = re.compile(r"不超过|不高于|以下|以内|(?<!不)低于|不足|不满|(?<!不)少于|只能|最多|上限")
 _LOWER = re.compile(r"不低于|不少于|以上|(?<!不)超过|至少|(?<!不)高于|(?<!不)多于|达到")
 _COUNT = re.compile(r"([一二两三四五六七八九十\d]+)次")
-_PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|年度|季度")
+_PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|每(?P<n>[两二三四五2-5])(个)?(?P<u>年|季度|月|周)|"
+                     r"(?P<k>[一两二三四五1-5])个?(?P<v>年|季度|月)[^，。；]{0,3}一次|按(年度|季度|月)|年度|季度")
 
 
 _WH = re.compile(r"什么|哪|谁|怎|多少|多久|多长|几|何|啥|如何")
@@ -55,6 +58,20 @@ def is_yes_no(question: str) -> bool:
 # the proposed action ("可以不分可研和初设，直接编实施方案": 可以 is what is claimed).
 _CLAIM_NEGATION = re.compile(r"不用|不需要?|无需|无须|不必|没必要|不能|不可以?|不得|不要|不应该?|不许|不准|禁止|"
                              r"不是|不算|不属于|不归|不在|不会|没有|没|未|免")
+
+
+# Claims joined into one question: "必须用正版软件，而且要优先买国产的，对不对".
+_CONJOINED = re.compile(r"[，,；;]\s*(?:而且|并且|同时|另外|此外)")
+_MIN_PART = 4  # characters: a shorter piece is not a claim of its own
+
+
+def claim_parts(claim: str) -> list[str]:
+    """The claims of a yes/no question joined by 而且/并且…, each asked as a question of its own;
+    [claim] when it makes one claim."""
+    parts = [p.strip("，,；; ") for p in _CONJOINED.split(claim)]
+    if len(parts) < 2 or any(len(p) < _MIN_PART for p in parts):
+        return [claim]
+    return [p if is_yes_no(p) else f"{p}吧？" for p in parts]
 
 
 def claim_negated(claim: str) -> bool:
@@ -162,7 +179,7 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
 
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".
 _CLAIMED_ACTOR = re.compile(rf"(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))"
-                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来)")
+                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在)")
 _SUBJECT_CHARS = 12  # a sentence's subject is named within its first characters
 
 
@@ -172,11 +189,14 @@ def claimed_actor(claim: str) -> str | None:
     return m.group("body") if m else None
 
 
-def subject_mismatch(claim: str, sentence: str) -> Verdict | None:
+def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | None:
     """"是发改委组建和管理的吧" against "市数管局建立和管理市电子政务专家组": the sentence's subject
-    is the body that does what it says."""
+    is the body that does what it says. A piece after ； with no subject of its own ("；负责…监督管理
+    工作") has the subject of its sentence's first piece (head)."""
     a = claimed_actor(claim)
     m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])
+    if m is None and head and head != sentence:
+        m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", head)[:_SUBJECT_CHARS])
     if a is None or m is None:
         return None
     b = _BEFORE_BODY.split(m.group(0))[-1]
@@ -214,8 +234,15 @@ def _counts(text: str) -> list[float]:
 
 
 def _periods(text: str) -> set[str]:
-    return {m.group(0).replace("每个", "每").replace("按", "").replace("每年", "年度")
-            .replace("每季度", "季度").replace("每月", "月") for m in _PERIOD.finditer(text)}
+    """How often: 每年/按年度 → 年度, 每个月 → 月, 每两年 → 每2年."""
+    out = set()
+    for m in _PERIOD.finditer(text):
+        p = m.group(0).replace("每个", "每").replace("个", "")
+        n, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("k"), m.group("v"))
+        if n:  # 每两年, 三年一次 → 每3年; 一年一次 → 年度
+            p = f"每{unit}" if parse_number(n) == 1 else f"每{parse_number(n):g}{unit}"
+        out.add(p.replace("按", "").replace("每年", "年度").replace("每季度", "季度").replace("每月", "月"))
+    return out
 
 
 def _bound(sentence: str, q: Quantity) -> str | None:
@@ -251,6 +278,10 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
     stated_values = _values(sentence)
     asked = [q for q, _, _ in asked_values]
     counts_q, counts_s = _counts(claim), _counts(sentence)
+    if counts_q and counts_s:
+        period_q, period_s = _periods(claim), _periods(sentence)
+        if period_q and period_s and not period_q & period_s:  # "每两年一次" against "每年开展一次"
+            return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
     if counts_q and counts_s and not any(q.kind == "count" for q in asked):
         bound = "upper" if _UPPER.search(sentence) else None
         holds = counts_q[-1] <= counts_s[0] if bound == "upper" else counts_q[-1] == counts_s[0]

@@ -578,3 +578,17 @@ def test_claims_joined_by_a_conjunction_are_claims_of_their_own():
 def test_what_follows_is_answered_by_a_sanction(assistant, question, cited):
     answer = assistant.ask(question)
     assert answer.answerable and answer.citations[0].clause_id == cited
+
+
+def test_an_article_of_another_document_is_refused_not_looked_up_in_the_cities(assistant):
+    answer = assistant.ask("《政府采购法实施条例》第二十九条是怎么规定的")
+    assert not answer.answerable and "政府采购法实施条例" in answer.answer
+    # A city's own article is still looked up.
+    assert _cited(assistant.ask("六安办法第十五条")) == {"luan-2021/第十五条"}
+
+
+def test_a_yes_no_question_put_two_ways_is_answered_by_the_way_the_text_speaks_of(assistant):
+    # 服务器 of one's own is not a word of 六安's text; 政务云 is, and 第七条 answers both ways.
+    answer = assistant.ask("六安我们的业务系统能放在单位自己的服务器上吗，不部署到政务云可以吗")
+    assert answer.answerable and answer.citations[0].clause_id == "luan-2021/第七条"
+    assert not assistant.ask("启东开发商要不要交源代码").answerable

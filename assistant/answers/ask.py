@@ -10,6 +10,7 @@ from assistant.answers.intent import FIRST_STEP, Intent, intents
 from assistant.answers.lookup import lookup
 from assistant.answers.notes import refusal
 from assistant.answers.records import Answer
+from assistant.answers.request import other_documents
 from assistant.search.query import QueryAnalysis
 
 
@@ -33,6 +34,8 @@ def answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[
 def _try(ctx: Context, intent: Intent, question: str, analysis: QueryAnalysis,
          doc_ids: tuple[str, ...]) -> Answer | None:
     if intent is Intent.CLAUSE_LOOKUP:
+        if not doc_ids and other_documents(analysis.topic, [m.title for m in ctx.corpus.catalog.docs]):
+            return None  # "《国家…办法》第十五条": another document's article, which the answer refuses
         return lookup(ctx, analysis, doc_ids)
     if intent in (Intent.DOCUMENT_STATUS, Intent.DOCUMENT_BASIS):
         return document_answer(ctx, analysis, doc_ids, status=intent is Intent.DOCUMENT_STATUS)

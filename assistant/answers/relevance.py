@@ -72,7 +72,10 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
                   for a, x in asks}
     # An ask added after the question ("…，有模板吗") is set aside; the question itself is not
     # ("数据资源局有几个科室，项目归哪个科管": the first ask decides).
-    if asks and not foreign_of[asks[0][0]]:
+    # Nor is a question put two ways ("能放我们自己机房吗，不上政务云行不行"): one way the texts
+    # speak of answers both.
+    if asks and (not foreign_of[asks[0][0]]
+                 or asks[0][1] in yes_no and any(x in yes_no and not foreign_of[a] for a, x in asks[1:])):
         asks = [(a, x) for a, x in asks if not foreign_of[a]]
     ask_text = "，".join(strip_procedure(a) for a, _ in asks)
     context = "，".join(request.context)

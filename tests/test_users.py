@@ -592,3 +592,10 @@ def test_a_yes_no_question_put_two_ways_is_answered_by_the_way_the_text_speaks_o
     answer = assistant.ask("六安我们的业务系统能放在单位自己的服务器上吗，不部署到政务云可以吗")
     assert answer.answerable and answer.citations[0].clause_id == "luan-2021/第七条"
     assert not assistant.ask("启东开发商要不要交源代码").answerable
+
+
+def test_a_comparison_names_its_topic_whatever_time_it_is_asked_of(assistant):
+    # "验收之后的绩效评价": the topic is 绩效评价 (each city's curated clauses), not 验收.
+    cited = _cited(assistant.ask("六安和上城项目验收之后的绩效评价各自怎么做？"))
+    assert {"luan-2021/第二十三条", "shangcheng-draft/第九章·第1段"} <= cited
+    assert "luan-2021/第五条" not in cited

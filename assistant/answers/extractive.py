@@ -406,8 +406,9 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     # Named by the question's words, not by how it asks ("多少钱以上必须请" asks for an amount of
     # 监理, it does not name the topic of amounts).
     said = "，".join((focused, *request.context))
+    # ... nor by when it is asked of ("项目建成以后的绩效评价": the topic is 绩效评价).
     named = [t for t in topics if any(k in said for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
-             and not _asks_beyond(ctx, focused, (t.name, *t.aliases), ignore=COMPARE_WORDS)]
+             and not _asks_beyond(ctx, _AFTER.sub(" ", focused), (t.name, *t.aliases), ignore=COMPARE_WORDS)]
     out = list(hits)
     for doc_id in doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
@@ -421,6 +422,10 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
             if label is not None:
                 out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0))
     return out
+
+
+# A time a topic is asked of: "建成以后的", "验收之后的".
+_AFTER = re.compile(r"[\u4e00-\u9fa5]{1,6}(以后|之后|后)的")
 
 
 def _asks_beyond(ctx: Context, text: str, names: tuple[str, ...], ignore: re.Pattern | None = None) -> bool:

@@ -485,6 +485,8 @@ def test_a_form_s_rows_answer_only_a_question_about_the_form(assistant):
     ("拖了半年，上面会怎么处理我们", "consequence"),
     ("涉密的系统怎么处理", "steps"),               # how it is handled, not what follows
     ("要优先买国产的，对不对", "whether"),
+    ("申报之前除了可研还得准备什么别的材料", "materials"),  # 之前 is when, the ask is what
+    ("这个要在立项之前", "date"),
 ])
 def test_what_an_ask_asks_for(ask, asked):
     from assistant.answers.request import understand
@@ -599,3 +601,14 @@ def test_a_comparison_names_its_topic_whatever_time_it_is_asked_of(assistant):
     cited = _cited(assistant.ask("六安和上城项目验收之后的绩效评价各自怎么做？"))
     assert {"luan-2021/第二十三条", "shangcheng-draft/第九章·第1段"} <= cited
     assert "luan-2021/第五条" not in cited
+
+
+def test_the_same_relation_in_speech_and_in_the_texts_makes_one_run():
+    from assistant.search.matching import run_form
+
+    assert run_form("专家评审会之前") == run_form("专家评审会前") and run_form("建成以后") == "建成后"
+
+
+def test_materials_asked_before_a_stage_are_answered_by_the_clause_listing_them(assistant):
+    answer = assistant.ask("上城区我们有个应用要推到各个街道社区去用，申报之前除了可研还得准备什么材料？")
+    assert answer.citations[0].clause_id == "shangcheng-draft/第五章·项目申报·第3段" and "调研报告" in answer.answer

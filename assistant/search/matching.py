@@ -42,6 +42,15 @@ SCORERS = 64                # questions whose scorers are kept
 SCORES_PER_QUESTION = 4096  # texts whose scores a scorer keeps
 
 
+# The same relation in speech and in the texts: "评审会之前" is "评审会前", "建成以后" is "建成后".
+_RELATIVE = re.compile(r"[之以](前|后)")
+
+
+def run_form(text: str) -> str:
+    """The form runs of characters are compared in: normalized, 之前/以前 as 前, 之后/以后 as 后."""
+    return _RELATIVE.sub(r"\1", normalize(text))
+
+
 def question_grams(question: str) -> dict[str, list[int]]:
     """Where each GRAM-character run of the question starts."""
     grams: dict[str, list[int]] = {}
@@ -81,7 +90,7 @@ class Matcher:
         # Texts scored against questions are the corpus's own 款/项/sentences: tokenise and
         # normalise each once (thread-safe: lru_cache locks its bookkeeping).
         self._text_tokens = Memo(lambda text: frozenset(tokenizer.tokens(text)), TEXT_CACHE_BYTES)
-        self._normalized = Memo(normalize, TEXT_CACHE_BYTES)
+        self._normalized = Memo(run_form, TEXT_CACHE_BYTES)
         # The gate, reranker and lead all weigh the same question: work it out once per analysis.
         self.question_terms = Memo(self._question_terms_of, QUESTION_CACHE_BYTES)
         self.synonym_tokens = {key: frozenset(t for v in values for t in tokenizer.tokens(v))
@@ -195,7 +204,7 @@ class Matcher:
         pieces = {word: self.pieces(word) for word, _, _ in terms}
         # The question's 4-character runs, indexed once: a text's longest run in common with it
         # (which earns the phrase bonus from 4 characters on) is then found in one pass.
-        grams = question_grams(normalize(analysis.topic))
+        grams = question_grams(run_form(analysis.topic))
         probe = re.compile("|".join(map(re.escape, grams))) if grams else None
         idf = self.idf
 

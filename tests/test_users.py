@@ -612,3 +612,12 @@ def test_the_same_relation_in_speech_and_in_the_texts_makes_one_run():
 def test_materials_asked_before_a_stage_are_answered_by_the_clause_listing_them(assistant):
     answer = assistant.ask("上城区我们有个应用要推到各个街道社区去用，申报之前除了可研还得准备什么材料？")
     assert answer.citations[0].clause_id == "shangcheng-draft/第五章·项目申报·第3段" and "调研报告" in answer.answer
+
+
+def test_a_spoken_act_on_what_the_texts_name_is_theirs_to_answer(assistant):
+    # 签合同 is speech for 签订合同: an act on 合同, which the texts name — not an unknown thing.
+    t = assistant.tokenizer
+    assert t.acted_on("签合同") == "合同" and t.acted_on("办手续") == "手续"
+    assert t.acted_on("评审专家") is None and t.acted_on("护照") is None
+    answer = assistant.ask("六安签合同的时候，数据方面有什么要求")
+    assert answer.answerable and answer.citations[0].clause_id == "luan-2021/第十七条"

@@ -169,6 +169,8 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
             continue  # a place, or a level of government (县里, 市里): where, not what
         if kinds_of_known and matcher.tokenizer.head(word) in vocab:
             continue  # "能不能用盗版软件": whether a kind of what the texts regulate (软件) is allowed
+        if matcher.tokenizer.acted_on(word) in vocab:
+            continue  # "签合同时": an act on what the texts name (签订合同), in the words of speech
         # A key names the word when the word is part of it, or is its head: Chinese compounds
         # end in what they are (盗版软件 is 软件; 审计费 is a 费, not an 审计).
         synonyms = set()

@@ -150,6 +150,16 @@ class Tokenizer:
             return True
         return not _noun_tags().get(word) and word not in _TIME_NOUNS and _guessed_noun(word)
 
+    def acted_on(self, word: str) -> str | None:
+        """The object of a spoken verb-object word, one verb character before a noun (签合同 → 合同,
+        办手续 → 手续): what it is about is that noun; None for any other word (评审专家 is a kind of
+        专家, not an act on one)."""
+        head = self.head(word)
+        rest = word[:len(word) - len(head)]
+        if head == word or len(rest) != 1 or not _noun_tags().get(rest, "").startswith("v"):
+            return None
+        return head
+
     def head(self, word: str) -> str:
         """The head of a compound: its longest proper suffix that is a word (盗版软件 → 软件)."""
         pieces = [p for p in self._words(word) if p != word and len(p) >= 2 and word.endswith(p)]

@@ -621,3 +621,11 @@ def test_a_spoken_act_on_what_the_texts_name_is_theirs_to_answer(assistant):
     assert t.acted_on("评审专家") is None and t.acted_on("护照") is None
     answer = assistant.ask("六安签合同的时候，数据方面有什么要求")
     assert answer.answerable and answer.citations[0].clause_id == "luan-2021/第十七条"
+
+
+def test_every_review_between_filing_and_approval_is_quoted(assistant):
+    # 上城's reviews: 合规性审查, 初审, 专家评审, 复核审查 — then the 联席会议 approves.
+    cited = _cited(assistant.ask("上城区项目报上去以后到批下来立项，要经过几道审查？"))
+    assert {"shangcheng-draft/第五章·项目申报·第4段", "shangcheng-draft/第五章·项目初审·第1段",
+            "shangcheng-draft/第五章·专家评审·第1段", "shangcheng-draft/第五章·复核审查·第1段",
+            "shangcheng-draft/第五章·项目立项·第1段"} <= cited

@@ -629,3 +629,11 @@ def test_every_review_between_filing_and_approval_is_quoted(assistant):
     assert {"shangcheng-draft/第五章·项目申报·第4段", "shangcheng-draft/第五章·项目初审·第1段",
             "shangcheng-draft/第五章·专家评审·第1段", "shangcheng-draft/第五章·复核审查·第1段",
             "shangcheng-draft/第五章·项目立项·第1段"} <= cited
+
+
+def test_a_follow_up_asking_more_of_the_previous_answer_is_answered_from_its_clause(assistant):
+    # "具体指哪三张" asks more of what the previous answer cited (第十七条's 数据“三清单”).
+    history = ["六安电子政务项目签合同时对数据有啥要求？"]
+    assert "luan-2021/第十七条" in _cited(assistant.ask(history[0]))
+    answer = assistant.ask("三张清单具体指哪三张？", history=history)
+    assert answer.citations[0].clause_id == "luan-2021/第十七条" and "数据负面清单" in answer.answer

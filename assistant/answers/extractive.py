@@ -14,7 +14,8 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import MIN_TOPIC_IDF, build_gate, is_relevant, known_weight, sentences, sentences_with_heads, stating, unstated
+from assistant.answers.relevance import (MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight,
+                                         sentences, sentences_with_heads, stating, unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, states_value,
                                       strip_procedure, understand)
 from assistant.answers.topics import match_topics
@@ -40,10 +41,13 @@ OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of t
 CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim by a number or a party with this share of its words
 RESTATED = 0.55        # ... and by 肯定/否定 alone only when it restates the claim (this share)
 SANCTION_COVERAGE = 0.3  # a sanction sentence denies "没啥影响吧" with this share of the claim's words
+RECALL_COVERAGE = 0.6  # a follow-up asking more of the previous answer ("具体是哪三张") is answered from its clause carrying this share of its asks
 
 
 def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
-                      routing: bool = True) -> Answer:
+                      routing: bool = True, earlier: tuple[str, ...] = ()) -> Answer:
+    """`earlier`: the clauses the conversation's previous answer cited (a follow-up's "那条",
+    "三张清单具体是哪三张" speaks of them)."""
     covered = list(ctx.corpus.catalog.docs)
     request = understand(analysis.topic)
     if Asked.FREQUENCY in request.asked:
@@ -151,6 +155,11 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         ranking = rank(ctx.ranker, candidates(ctx.matcher, analysis, request, gate, ordered, relevant, governing,
                                               ctx.stages, ctx.topics, ctx.searcher.dense))
         ordered, unsure = ranking.ordered, ranking.unsure
+    recalled = _recalled(ctx, gate, earlier, doc_ids) if _BACK.search(analysis.topic) else []
+    if recalled:
+        # A follow-up that the previous answer's clause carries ("知识产权那条具体怎么约定") is
+        # answered from that clause first.
+        ordered = recalled + [h for h in ordered if h.clause.id not in {r.clause.id for r in recalled}]
     chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
@@ -163,6 +172,27 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
+
+
+# A follow-up that asks more of what the previous answer said: "具体是哪三张", "那条怎么约定", "其中…".
+_BACK = re.compile(r"具体|那条|这条|那一条|这一条|其中|哪[一二两三四五六七八九十几]个?[张条项类种]|是指|指的是|什么意思|啥意思")
+
+
+def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple[str, ...]) -> list[Hit]:
+    """The previous answer's clauses, in scope, that carry most of the follow-up's asks."""
+    out = []
+    for clause_id in earlier:
+        doc_id = clause_id.split("/", 1)[0]
+        if doc_ids and doc_id not in doc_ids:
+            continue
+        hit = Hit(clause=ctx.corpus.by_id(clause_id), meta=ctx.corpus.documents[doc_id].meta, score=1.0)
+        cov, matched = coverage(ctx.matcher, replace(gate, context=None), hit.clause)
+        if cov >= RECALL_COVERAGE and matched >= MIN_TOPIC_IDF and is_relevant(ctx.matcher, gate, hit):
+            out.append((matched, hit))
+    # The clause that carries the follow-up best leads; between equals, the one that speaks of it
+    # most (第十七条 names 清单 four times, defining the 三清单; 第十九条 lists them once).
+    words = [w for w, _, _ in ctx.matcher.question_terms(gate.asks)]
+    return [h for _, h in sorted(out, key=lambda t: (-t[0], -sum(t[1].clause.text.count(w) for w in words)))]
 
 
 def _asked_alone(ctx: Context, analysis: QueryAnalysis, request: Request, hits: list[Hit], k: int,

@@ -637,3 +637,24 @@ def test_a_follow_up_asking_more_of_the_previous_answer_is_answered_from_its_cla
     assert "luan-2021/第十七条" in _cited(assistant.ask(history[0]))
     answer = assistant.ask("三张清单具体指哪三张？", history=history)
     assert answer.citations[0].clause_id == "luan-2021/第十七条" and "数据负面清单" in answer.answer
+
+
+@pytest.mark.parametrize("question, first_line", [
+    # The rule for 300万 has 市数管局 lead (会同 the unit): "我们单位自己编" is another body.
+    ("六安一个300万的项目，建议书由我们单位自己编好直接报发改委审批，对吧？", "不是。"),
+    ("六安一个800万的项目，建议书由我们单位自己编好报市发改委审批，对吧？", "是。"),
+    # An item is read with its lead-in (合同中应当明确…：4.…维保期一般不少于2年).
+    ("上城区项目合同里维保期写一年就行了吧", "不是："),
+    # "不超过500万" is at most 500万, not above it.
+    ("乐山这边总投资不超过500万的自建项目，可研和初设能合成一个实施方案报吧？", "是。"),
+], ids=["own-unit-vs-rule", "own-unit-per-rule", "item-with-lead-in", "negated-bound"])
+def test_a_premise_is_checked_against_the_rule_and_the_item_that_settle_it(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)
+
+
+def test_a_negated_bound_reads_the_other_way():
+    from assistant.rules.facts import extract_facts
+
+    assert extract_facts("总投资不超过500万的项目").amount_range == (0.0, 500.0, True, True)
+    assert extract_facts("投资不低于100万的项目").amount_range == (100.0, float("inf"), True, False)
+    assert extract_facts("超过500万的").amount_range == (500.0, float("inf"), False, False)

@@ -15,7 +15,8 @@ from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import (MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight,
-                                         sentences, sentences_with_heads, stating, unstated)
+                                         sentences, sentences_read_with_lead, sentences_with_heads, stating,
+                                         unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, states_value,
                                       strip_procedure, understand)
 from assistant.answers.topics import match_topics
@@ -239,6 +240,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return None
     if conclusions:
         c = conclusions[0]
+        if subject_mismatch(analysis.topic, c.text) is not None:
+            return "不是"  # "400万可以由我们单位自己编建议书吧" against "由市数管局会同…打捆编制"
         return "是" if c.holds != claim_denies(analysis.topic) else "不是"
     parts = claim_parts(analysis.topic)
     if len(parts) > 1:
@@ -249,7 +252,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         denied = [line for line in lines if line.startswith("不是")]
         return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
     known, score = known_weight(ctx.matcher, analysis)
-    scored = [(score(s), s, h) for h in hits for s in sentences(h.clause)]
+    # An item is read with its lead-in: "…合同中应当明确…维保年限…：4.…维保期一般不少于2年".
+    scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
     # A claim with a number ("一年内做完采购就行吧") is settled by a sentence giving a number to
     # compare it with ("立项发文后6个月内未完成采购的…"), before one that only shares its words.

@@ -322,6 +322,18 @@ def sentences(clause) -> list[str]:
     return [s for s, _ in sentences_with_heads(clause)]
 
 
+def sentences_read_with_lead(clause) -> list[tuple[str, str]]:
+    """Each sentence with the text it is read in: an item ("4.…维保期一般不少于2年") with its
+    paragraph's lead-in ("项目合同中应当明确…维保年限等相关条款，包含…以下内容："), any other
+    sentence alone."""
+    out = []
+    for para in clause.paragraphs or ():
+        out += [(x, x) for x in re.split(r"(?<=[。；;！？])", para.text) if x.strip()]
+        for item in para.items:
+            out += [(x, f"{para.text}{x}") for x in re.split(r"(?<=[。；;！？])", item.text) if x.strip()]
+    return out or [(clause.text, clause.text)]
+
+
 def sentences_with_heads(clause) -> list[tuple[str, str]]:
     """Each sentence (cut at 。 and ；) with the first piece of the full sentence it belongs to:
     "市密码管理局参与…；负责…监督管理工作。" — the second piece's subject is named in the first."""

@@ -179,7 +179,9 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
 
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".
 _CLAIMED_ACTOR = re.compile(rf"(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))"
-                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在)")
+                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在|自己|自行|单独)")
+# The asker's own unit, as the texts name it: "我们单位", "本单位", "我们局" are the 项目(建设)单位.
+_OWN_UNIT = re.compile(r"^(我们|咱们|我|本|自己)(单位|局|委|部门|办)?$")
 _SUBJECT_CHARS = 12  # a sentence's subject is named within its first characters
 
 
@@ -200,6 +202,8 @@ def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | Non
     if a is None or m is None:
         return None
     b = _BEFORE_BODY.split(m.group(0))[-1]
+    if _OWN_UNIT.match(a):
+        a = "单位"  # the asker's unit is the 项目建设单位 / 项目单位 of the texts
     if a in b or b in a or a.lstrip("市区县") in b:
         return None
     return Verdict(False, f"主体不同：{a} / {b}")

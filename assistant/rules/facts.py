@@ -87,14 +87,15 @@ _ABOVE_EXCL = ("超过", "高于", "大于", "多于")
 
 
 def _bound(value: float, before: str, after: str) -> tuple[float, float, bool, bool] | None:
+    # A negated bound first: 不超过 ends in 超过, 不低于 in 低于, and reads the other way.
+    if before.endswith(("不超过", "不高于", "不大于", "不多于", "最多")):
+        return (0.0, value, True, True)
+    if before.endswith(("不低于", "不少于", "不小于", "至少", "达到")):
+        return (value, float("inf"), True, False)
     if any(before.endswith(w) for w in _BELOW_EXCL):
         return (0.0, value, True, False)
     if any(before.endswith(w) for w in _ABOVE_EXCL):
         return (value, float("inf"), False, False)
-    if before.endswith(("不超过", "不高于", "最多")):
-        return (0.0, value, True, True)
-    if before.endswith(("不低于", "至少", "达到")):
-        return (value, float("inf"), True, False)
     if any(after.startswith(w) for w in _BELOW_INCL):
         return (0.0, value, True, True)
     if any(after.startswith(w) for w in _ABOVE_INCL):

@@ -658,3 +658,9 @@ def test_a_negated_bound_reads_the_other_way():
     assert extract_facts("总投资不超过500万的项目").amount_range == (0.0, 500.0, True, True)
     assert extract_facts("投资不低于100万的项目").amount_range == (100.0, float("inf"), True, False)
     assert extract_facts("超过500万的").amount_range == (500.0, float("inf"), False, False)
+
+
+def test_the_same_year_in_speech_is_the_texts_year(assistant):
+    # 当年 is how users say 年内 / 当年度.
+    first = assistant.ask("启东复核没过，当年还能不能再申请复核？").answer.splitlines()[0]
+    assert first.startswith("不是：") and "年内不再复核" in first

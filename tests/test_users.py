@@ -664,3 +664,11 @@ def test_the_same_year_in_speech_is_the_texts_year(assistant):
     # 当年 is how users say 年内 / 当年度.
     first = assistant.ask("启东复核没过，当年还能不能再申请复核？").answer.splitlines()[0]
     assert first.startswith("不是：") and "年内不再复核" in first
+
+
+def test_a_spoken_verb_with_diao_is_matched_by_the_texts_verb(assistant):
+    # 撤掉 is what the texts call 撤销; 停掉, 停用 — the texts' verbs beginning with the same character.
+    assert "撤销" in assistant.analyzer.spoken_verb("撤") and "停用" in assistant.analyzer.spoken_verb("停")
+    assert assistant.analyzer.spoken_verb("关") == ()  # 关于, 关键 are no verbs
+    answer = assistant.ask("上城项目不想做了要撤掉，得走啥手续？")
+    assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第七章·第11段"

@@ -76,6 +76,8 @@ class QueryAnalysis:
 
 # A two-character verb split by an aspect particle: 立了项, 验完收, 签过字.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fa5])[了过完]([\u4e00-\u9fa5])")
+# A verb with the complement 掉 (done away with): 撤掉, 停掉 — the texts say 撤销, 停用.
+RESULTATIVE = re.compile(r"([\u4e00-\u9fa5])掉")
 
 
 class Analyzer:
@@ -105,6 +107,7 @@ class Analyzer:
                         regions.setdefault(spelling, []).append(m.doc_id)
         self._regions = dict(regions)
         self._region_pattern = _alternation(sorted(regions, key=len, reverse=True))
+        self._verbs: dict[str, tuple[str, ...]] = {}
 
     def rejoin(self, text: str) -> str:
         """Spoken Chinese splits a verb with its object by 了/过/完 ("立了项能放多久"): the texts' word
@@ -113,6 +116,15 @@ class Analyzer:
             return text
         return _SPLIT_VERB.sub(lambda m: m.group(1) + m.group(2) if m.group(1) + m.group(2) in self.corpus_text
                                else m.group(0), text)
+
+    def spoken_verb(self, char: str) -> tuple[str, ...]:
+        """The texts' two-character verbs that begin with `char` (撤 → 撤销, 停 → 停用): what a
+        spoken 撤掉 or 停掉 is in their words."""
+        found = self._verbs.get(char)
+        if found is None:
+            words = dict.fromkeys(re.findall(re.escape(char) + r"[\u4e00-\u9fa5]", self.corpus_text))
+            found = self._verbs[char] = tuple(w for w in words if self.tokenizer.is_verb(w))
+        return found
 
     def analyze(self, question: str) -> QueryAnalysis:
         q = self.rejoin(question.strip())
@@ -157,6 +169,8 @@ class Analyzer:
         for key, values in self.synonyms.items():
             if key in spoken:
                 expansions += [v for v in values if v not in expansions and v not in q]
+        for m in RESULTATIVE.finditer(q):
+            expansions += [v for v in self.spoken_verb(m.group(1)) if v not in expansions]
         topic = "".join(PLACE_MARK if covered[i] else ch for i, ch in enumerate(q))
         topic = ANSWER_FORM.sub(" ", topic)
         return QueryAnalysis(

@@ -150,6 +150,10 @@ class Tokenizer:
             return True
         return not _noun_tags().get(word) and word not in _TIME_NOUNS and _guessed_noun(word)
 
+    def is_verb(self, word: str) -> bool:
+        """Whether jieba's dictionary tags the word as a verb (撤销, 停用; not 关于, 关键)."""
+        return _noun_tags().get(word, "").startswith("v")
+
     def acted_on(self, word: str) -> str | None:
         """The object of a spoken verb-object word, one verb character before a noun (签合同 → 合同,
         办手续 → 手续): what it is about is that noun; None for any other word (评审专家 is a kind of

@@ -672,3 +672,14 @@ def test_a_spoken_verb_with_diao_is_matched_by_the_texts_verb(assistant):
     assert assistant.analyzer.spoken_verb("关") == ()  # 关于, 关键 are no verbs
     answer = assistant.ask("上城项目不想做了要撤掉，得走啥手续？")
     assert answer.answerable and answer.citations[0].clause_id == "shangcheng-draft/第七章·第11段"
+
+
+def test_a_document_the_texts_mention_or_a_parent_city_s_own_rules_are_refused_by_name(assistant):
+    # A law the 办法 cite is not their text: refused, named as the user wrote it.
+    answer = assistant.ask("六安办法里提到的《安徽省大数据发展条例》，对不按规定共享数据的单位有什么具体处罚？")
+    assert not answer.answerable and "“安徽省大数据发展条例”" in answer.answer
+    # The parent city at its own level, with a corpus city named beside it.
+    answer = assistant.ask("启东上面南通市本级的电子政务项目管理办法，年度项目申报截止时间是哪一天？")
+    assert not answer.answerable and "南通市本级" in answer.answer
+    # Naming the parent city as where the city lies does not refuse.
+    assert assistant.ask("启东属于南通市，启东的项目几月底前报年度计划？").answerable

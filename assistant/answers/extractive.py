@@ -17,8 +17,8 @@ from assistant.answers.records import Answer, Citation, cite
 from assistant.answers.relevance import (MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
-from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, focus, other_documents, states_value,
-                                      strip_procedure, understand)
+from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, as_written, focus, other_documents,
+                                      states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
                                       judge, sanction_verdict, subject_mismatch)
@@ -63,7 +63,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # reader to it are further reading, not its text.
         near = [h for h in ctx.searcher.search(analysis, 3, scope, per_city=routing)
                 if is_relevant(ctx.matcher, gate, h)]
-        names = "、".join(f"“{n}”" for n in others)
+        names = "、".join(f"“{as_written(n, question)}”" for n in others)
         return refusal(question, f"收录的只有各市（区）的项目管理办法，没有{names}的条文，无法据此回答。", covered,
                        [(h.meta, h.clause.label) for h in near[:3]])
     docs = [ctx.corpus.documents[d] for d in (scope or tuple(ctx.corpus.documents))]

@@ -49,8 +49,8 @@ def intents(analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[Intent]:
     """The intents to try, in order; each answer builder may decline and pass to the next."""
     if analysis.unknown_places and not doc_ids:
         return [Intent.UNKNOWN_PLACE]
-    if analysis.regions and not analysis.cities and _CITY_LEVEL.search(analysis.question):
-        return [Intent.CITY_LEVEL]
+    if analysis.regions and (analysis.cities or _CITY_LEVEL.search(analysis.question)):
+        return [Intent.CITY_LEVEL]  # with a city named, regions holds only one asked of at its own level
     out = []
     if analysis.article_refs or analysis.attachment_refs:
         out.append(Intent.CLAUSE_LOOKUP)

@@ -303,7 +303,8 @@ def other_documents(question: str, titles: Sequence[str] = ()) -> list[str]:
         # "按政府采购法，服务类项目达到多少金额…", "国家…办法里，中央部门的…怎么划分": the document is
         # the topic the next clause asks about.
         framed = _FRAMED.match(after)
-        if framed and (m.start() == 0 or re.search(r"(按|依|据|照|在)$", question[:m.start()])
+        # ... also a document the 办法 mention ("办法里提到的《…条例》，对…有什么处罚").
+        if framed and (m.start() == 0 or re.search(r"(按|依|据|照|在|(提到|提及|引用|说)的)$", question[:m.start()])
                        or framed.group(1)):
             after = after[framed.end():]
         if not _ITS_CONTENT.search(after):
@@ -314,3 +315,17 @@ def other_documents(question: str, titles: Sequence[str] = ()) -> list[str]:
             continue
         out.append(name)
     return out
+
+
+def as_written(name: str, question: str) -> str:
+    """A name found in the question's topic (its places blanked: "   大数据发展条例")
+    as the question writes it ("安徽省大数据发展条例")."""
+    pieces = [re.escape(p) for p in re.split(r"[\s\u2002]+", name) if p]
+    if not pieces:
+        return name
+    m = re.search(r"[\u4e00-\u9fa5]{0,8}?".join(pieces) if len(pieces) > 1 else pieces[0], question)
+    lead = len(name) - len(name.lstrip("\u2002 "))
+    if m is None:
+        return name.strip()
+    return question[max(0, m.start() - lead):m.end()]
+

@@ -76,6 +76,8 @@ class QueryAnalysis:
 
 # A two-character verb split by an aspect particle: 立了项, 验完收, 签过字.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fa5])[了过完]([\u4e00-\u9fa5])")
+# A region's own level: "南通市本级", "四川省级", "杭州市级".
+_OWN_LEVEL = re.compile(r"(市|省)?(本级|市级|省级)")
 # A verb with the complement 掉 (done away with): 撤掉, 停掉 — the texts say 撤销, 停用.
 RESULTATIVE = re.compile(r"([\u4e00-\u9fa5])掉")
 
@@ -139,12 +141,15 @@ class Analyzer:
                     cities.append(city)
         regions: list[str] = []
         region_docs: list[str] = []
+        levels: list[str] = []  # a region asked of at its own level ("南通市本级的办法")
         for m in self._region_pattern.finditer(q) if self._region_pattern else ():
             if any(covered[m.start():m.end()]):
                 continue
             covered[m.start():m.end()] = [True] * (m.end() - m.start())
             regions.append(m.group(0))
             region_docs += [d for d in self._regions[m.group(0)] if d not in region_docs]
+            if _OWN_LEVEL.match(q, m.end()):
+                levels.append(m.group(0))
         unknown = []
         for place in self.tokenizer.place_names(q):
             start = q.find(place)
@@ -178,7 +183,9 @@ class Analyzer:
             topic=topic,
             doc_ids=tuple(doc_ids),
             cities=tuple(cities),
-            regions=tuple(regions) if not cities else (),
+            # With a corpus city named, a region counts only when its own level is asked of
+            # ("启东上面南通市本级的办法"): that is not the city's 办法.
+            regions=tuple(regions) if not cities else tuple(levels),
             unknown_places=tuple(unknown),
             article_refs=refs,
             attachment_refs=attachments,

@@ -683,3 +683,9 @@ def test_a_document_the_texts_mention_or_a_parent_city_s_own_rules_are_refused_b
     assert not answer.answerable and "南通市本级" in answer.answer
     # Naming the parent city as where the city lies does not refuse.
     assert assistant.ask("启东属于南通市，启东的项目几月底前报年度计划？").answerable
+
+
+def test_each_ask_of_a_question_asking_several_things_gets_its_provision(assistant):
+    # Materials for acceptance (第十九条) and whether it may be used before (第二十条).
+    cited = _cited(assistant.ask("六安的项目建完了，验收要交哪些材料？没验收之前能先用吗？"))
+    assert {"luan-2021/第十九条", "luan-2021/第二十条"} <= cited

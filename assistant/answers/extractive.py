@@ -14,10 +14,10 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight,
+from assistant.answers.relevance import (MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
-from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, Asked, Request, as_written, focus, other_documents,
+from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
@@ -162,6 +162,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # answered from that clause first.
         ordered = recalled + [h for h in ordered if h.clause.id not in {r.clause.id for r in recalled}]
     chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
+    if len(doc_ids) == 1 and not analysis.compare:
+        chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
     answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute,
@@ -177,6 +179,33 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
 
 # A follow-up that asks more of what the previous answer said: "具体是哪三张", "那条怎么约定", "其中…".
 _BACK = re.compile(r"具体|那条|这条|那一条|这一条|其中|哪[一二两三四五六七八九十几]个?[张条项类种]|是指|指的是|什么意思|啥意思")
+
+
+def _per_ask(ctx: Context, analysis: QueryAnalysis, request: Request, pool: list[Hit],
+             chosen: list[Hit]) -> list[Hit]:
+    """For a question that asks several things of one city ("要准备哪些材料、走什么流程，验收前能
+    不能先用"), the clause that carries each ask best, when the clauses chosen for the whole
+    question do not: each ask is answered by its own provision. `pool`: the ranked relevant
+    candidates, then the rest of the search's (an ask's clause need not fit the whole question)."""
+    if len(set(request.asks)) < 2:
+        return []
+    out: list[Hit] = []
+    for ask, asked in zip(request.asks, request.asked):
+        if len(chosen) + len(out) >= MAX_CITATIONS:
+            break
+        if _known_topic(ctx, focus(asked, strip_procedure(ask))) < MIN_TOPIC_IDF:
+            continue  # "谁来组织", "怎么办": asks of the question's topic, answered by its clauses
+        part = replace(analysis, question=strip_procedure(ask), topic=strip_procedure(ask))
+        gate = Gate(part, None, (), asked if asked in VALUED else None)
+        covered = [(coverage(ctx.matcher, gate, h.clause), h) for h in pool]
+        best = max(covered, key=lambda t: t[0][1], default=None)
+        if best is None or best[1] in chosen or best[1] in out:
+            continue
+        (cov, matched), hit = best
+        if cov >= SHORT_COVERAGE and matched >= MIN_MATCHED_IDF and not any(
+                coverage(ctx.matcher, gate, h.clause)[1] >= matched for h in chosen):
+            out.append(hit)
+    return out
 
 
 def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple[str, ...]) -> list[Hit]:

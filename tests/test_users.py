@@ -689,3 +689,14 @@ def test_each_ask_of_a_question_asking_several_things_gets_its_provision(assista
     # Materials for acceptance (第十九条) and whether it may be used before (第二十条).
     cited = _cited(assistant.ask("六安的项目建完了，验收要交哪些材料？没验收之前能先用吗？"))
     assert {"luan-2021/第十九条", "luan-2021/第二十条"} <= cited
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("乐山的项目绩效监控报告每年年底前交给审计局就行了吧", "不是："),
+    ("乐山的项目绩效监控报告每年年底前交给发改委、财政局和数字经济局吧", "是："),   # abbreviations of the bodies
+    ("上城区项目建设进度每月20日前报给区财政局，是吧", "不是："),                 # the right date, the wrong body
+    ("上城区项目建设进度每月20日前报给数据局，是吧", "是："),
+    ("乐山项目验收前，承建方要把源代码交给市数字经济局，对吧", "不是："),
+], ids=["wrong-body", "bodies-abbreviated", "right-date-wrong-body", "right-date-right-body", "not-the-unit"])
+def test_whom_a_claim_sends_a_thing_to_is_checked_against_the_text(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

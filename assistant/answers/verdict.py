@@ -114,13 +114,14 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     if by_number is UNDECIDED:
         return None
     if by_number is not None:
-        return by_number
+        # The right date sent to the wrong body ("每月20日前报给区财政局") is still wrong.
+        return (recipient_mismatch(claim, sentence) if by_number.holds else None) or by_number
     if bounded_number(claim):
         return None  # "500万以上的…": a class of projects, settled by a number or a rule, never by wording
     party_q, party_s = _PARTY.search(claim), _PARTY.search(sentence)
     if party_q and party_s and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
-    actor = _actor_mismatch(claim, sentence)
+    actor = _actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence)
     if actor is not None:
         return actor
     if _EXCLUSIVE.search(claim) and _SHARED.search(sentence):
@@ -175,6 +176,37 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
         if a and b and not (a in b or b in a or a.lstrip("市区县") in b):
             return Verdict(False, f"{duty}的主体不同：{a} / {b}")
     return None
+
+
+# Whom a claim says a thing goes to: "交给审计局", "报给区财政局", "向发改委报".
+_TO_BODY = re.compile(rf"(?:交给|报给|报送给?|提交给?|送给|交到|报到|上报给?|交|向)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))")
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """"发改委" for "市发展改革委", "数据局" for "区数据资源局": the characters of one in the other, in order."""
+    short, long = sorted((a, b), key=len)
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+# To whom a sentence sends a thing: "提交市发展改革委、市财政局和市数字经济局", "向区数据资源局报送".
+_SENT_TO = re.compile(r"(?:提交|报送|上报|递交|报|送|交|向)(?P<to>[^，。；;：:]{2,24})")
+
+
+def recipient_mismatch(claim: str, sentence: str) -> Verdict | None:
+    """"绩效监控报告交给审计局吧" against "提交市发展改革委、市财政局和市数字经济局": the body a claim
+    sends a thing to is not among those the sentence sends it to (by name or abbreviation:
+    "整合共享办" is the 整合共享工作领导小组办公室)."""
+    m = _TO_BODY.search(_FORM.sub("", claim))
+    if m is None:
+        return None
+    a = _BEFORE_BODY.split(m.group("body"))[-1]
+    if _OWN_UNIT.match(a):
+        a = "单位"
+    spans = [t.group("to") for t in _SENT_TO.finditer(sentence) if _NAMED_BODY.search(t.group("to"))]
+    if not spans or any(_abbreviates(a.lstrip("市区县"), span) for span in spans):
+        return None
+    return Verdict(False, f"对象不同：{a}")
 
 
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".

@@ -700,3 +700,14 @@ def test_each_ask_of_a_question_asking_several_things_gets_its_provision(assista
 ], ids=["wrong-body", "bodies-abbreviated", "right-date-wrong-body", "right-date-right-body", "not-the-unit"])
 def test_whom_a_claim_sends_a_thing_to_is_checked_against_the_text(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+@pytest.mark.parametrize("question, first_line, quoted", [
+    # "真的假的" asks whether a reported claim holds.
+    ("听说六安的项目试运行要满3个月才能申请验收，真的假的", "不是：", "不低于1个月"),
+    # A claim about two cities holds only if it holds for each: 乐山 says 3 个月.
+    ("乐山跟六安一样，试运行都是1个月吧", "不是：", "3 个月试运行"),
+], ids=["reported-claim", "two-cities"])
+def test_a_reported_or_a_two_city_claim_gets_its_conclusion(assistant, question, first_line, quoted):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(first_line) and quoted in first

@@ -262,10 +262,21 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
                conclusions: list[RuleConclusion] = ()) -> str | None:
     """The first line of a yes/no question's answer (是 / 不是): the rule engine's result when a
     rule decided it, else computed from the one sentence of the cited text that speaks to its
-    claim best; None when the question is not yes/no, the answer spans cities, or no sentence
-    speaks to the claim closely enough to settle it."""
-    if not is_yes_no(analysis.topic) or len({h.meta.doc_id for h in hits}
-                                            | {c.rule.doc_id for c in conclusions}) != 1:
+    claim best; None when the question is not yes/no or no sentence speaks to the claim closely
+    enough to settle it. A claim about several cities ("乐山跟六安一样，试运行都是1个月吧") holds
+    when it holds for each: the first city it fails for answers 不是."""
+    if not is_yes_no(analysis.topic):
+        return None
+    docs = list(dict.fromkeys([h.meta.doc_id for h in hits] + [c.rule.doc_id for c in conclusions]))
+    if len(docs) > 1:
+        if conclusions:
+            return None
+        lines = [conclusion(ctx, analysis, [h for h in hits if h.meta.doc_id == d]) for d in docs]
+        if any(line is None for line in lines):
+            return None
+        denied = [line for line in lines if line.startswith("不是")]
+        return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
+    if len(docs) != 1:
         return None
     if conclusions:
         c = conclusions[0]

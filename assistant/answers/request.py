@@ -69,7 +69,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|哪几步"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
     (Asked.CHOICE, r"还是(?!得|要|需要|应该?|会)"),
-    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|有没有|用不用|行不行|吧[？?]?$"),
+    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").
 _INTERROGATIVE = re.compile(r"[？?]|吗|呢|(?<![这那多])么|什么|啥|咋|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
-_YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|用不用|行不行|对吧|是吧")
+_YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|用不用|行不行|对吧|是吧|真的假的")
 # Words of the question form, not of the claim ("是不是必须…": 不 is not a negation of the claim).
 # A confirmation asked for ("我理解没错吧", "没问题吧") is of the form too: its 没 negates nothing.
 _FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗|"
-                   r"(我的?理解|我说的|说的)?(没错|没问题|不错)(吧|吗|嘛)")
+                   r"(我的?理解|我说的|说的)?(没错|没问题|不错)(吧|吗|嘛)|真的假的|是真的吗|靠谱吗")
 # Negations, longest first; a bound (不低于, 不超过) is not one. "未经验收不得投入使用" negates twice:
 # what counts is the parity.
 # Nor is a conjunction (不过, 不但, 不仅, 不管, 不论), nor an adverb or adjective (不断, 不少, 不定期, 不同).

@@ -162,7 +162,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # answered from that clause first.
         ordered = recalled + [h for h in ordered if h.clause.id not in {r.clause.id for r in recalled}]
     chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
-    if len(doc_ids) == 1 and not analysis.compare:
+    if len(doc_ids) == 1:  # ("有什么不一样" of one city compares within it, not cities)
         chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:
         conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)

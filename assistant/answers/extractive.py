@@ -258,6 +258,15 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
     return (verdict, best[:3]) if verdict else None
 
 
+def _every_holds(lines: list[str | None]) -> str | None:
+    """One conclusion from several (claims joined by 而且, or one claim of several cities): the
+    first 不是, else 是 with each sentence; None when any is unsettled."""
+    if any(line is None for line in lines):
+        return None
+    denied = [line for line in lines if line.startswith("不是")]
+    return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
+
+
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
                conclusions: list[RuleConclusion] = ()) -> str | None:
     """The first line of a yes/no question's answer (是 / 不是): the rule engine's result when a
@@ -271,11 +280,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     if len(docs) > 1:
         if conclusions:
             return None
-        lines = [conclusion(ctx, analysis, [h for h in hits if h.meta.doc_id == d]) for d in docs]
-        if any(line is None for line in lines):
-            return None
-        denied = [line for line in lines if line.startswith("不是")]
-        return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
+        return _every_holds([conclusion(ctx, analysis, [h for h in hits if h.meta.doc_id == d]) for d in docs])
     if len(docs) != 1:
         return None
     if conclusions:
@@ -286,11 +291,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     parts = claim_parts(analysis.topic)
     if len(parts) > 1:
         # "必须用正版软件，而且要优先买国产的，对不对": each claim settled on its own; all must hold.
-        lines = [conclusion(ctx, ctx.analyzer.analyze(p), hits) for p in parts]
-        if any(line is None for line in lines):
-            return None
-        denied = [line for line in lines if line.startswith("不是")]
-        return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
+        return _every_holds([conclusion(ctx, ctx.analyzer.analyze(p), hits) for p in parts])
     known, score = known_weight(ctx.matcher, analysis)
     # An item is read with its lead-in: "…合同中应当明确…维保年限…：4.…维保期一般不少于2年".
     scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]

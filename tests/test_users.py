@@ -711,3 +711,12 @@ def test_whom_a_claim_sends_a_thing_to_is_checked_against_the_text(assistant, qu
 def test_a_reported_or_a_two_city_claim_gets_its_conclusion(assistant, question, first_line, quoted):
     first = assistant.ask(question).answer.splitlines()[0]
     assert first.startswith(first_line) and quoted in first
+
+
+def test_a_permission_is_settled_by_a_sentence_on_that_act(assistant):
+    # "先用着" is 投入运行: 启东 第二十一条 says 不得投入运行 — that sentence answers, not an item of the outline.
+    first = assistant.ask("启东的系统没通过验收，能先用着吗").answer.splitlines()[0]
+    assert first.startswith("不是：") and "不得投入运行" in first
+    # 乐山 第三十二条 attaches other consequences (no 运维经费), never says it may not be used: no verdict made up.
+    first = assistant.ask("乐山的项目还没验收，可以先用吗").answer.splitlines()[0]
+    assert not first.startswith(("是：", "不是：")) and "不安排该项目运行维护经费" in first

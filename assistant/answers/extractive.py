@@ -258,6 +258,22 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
     return (verdict, best[:3]) if verdict else None
 
 
+# The act a permission is asked for: "可以先用吗" → 先用, "能不能先把采购挂出去" → 先把采购挂出去.
+_PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能)(?P<act>[^，,。？?吗么呢吧]{1,10})")
+
+
+def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...]:
+    """The texts' words for the act a permission question asks about (先用 → 投入使用, 投入运行),
+    whole; empty when it asks none or none of its words is the texts'."""
+    m = _PERMITTED.search(claim)
+    if m is None:
+        return ()
+    act = m.group("act")
+    words = [w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(act)) if len(w) >= 2]
+    words += [v for key, values in ctx.analyzer.synonyms.items() if key in act for v in values]
+    return tuple(w for w in dict.fromkeys(words) if w in ctx.analyzer.corpus_text)
+
+
 def _every_holds(lines: list[str | None]) -> str | None:
     """One conclusion from several (claims joined by 而且, or one claim of several cities): the
     first 不是, else 是 with each sentence; None when any is unsettled."""
@@ -296,6 +312,11 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     # An item is read with its lead-in: "…合同中应当明确…维保年限…：4.…维保期一般不少于2年".
     scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
+    act = _permitted_act(ctx, analysis.topic)
+    if act:
+        # "没验收可以先用吗" is settled by a sentence on using it (不得投入运行), not by one on the
+        # same condition's other consequences (不安排运行维护经费).
+        close = [t for t in close if any(w in t[1] for w in act)]
     # A claim with a number ("一年内做完采购就行吧") is settled by a sentence giving a number to
     # compare it with ("立项发文后6个月内未完成采购的…"), before one that only shares its words.
     numbered = [t for t in close if compares_numbers(analysis.topic, t[1])]

@@ -720,3 +720,12 @@ def test_a_permission_is_settled_by_a_sentence_on_that_act(assistant):
     # 乐山 第三十二条 attaches other consequences (no 运维经费), never says it may not be used: no verdict made up.
     first = assistant.ask("乐山的项目还没验收，可以先用吗").answer.splitlines()[0]
     assert not first.startswith(("是：", "不是：")) and "不安排该项目运行维护经费" in first
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("乐山的政务信息化项目由市财政局审批，对吧", "不是："),
+    ("六安的项目建议书由市发改委审批吧", "是："),      # "…报市发改委审批": the body before the duty
+    ("六安的项目建议书由市数管局审批吧", "不是："),
+], ids=["wrong-approver", "right-approver", "compiler-is-not-approver"])
+def test_who_does_a_duty_is_the_body_named_before_it(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

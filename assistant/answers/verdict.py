@@ -119,7 +119,9 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     if bounded_number(claim):
         return None  # "500万以上的…": a class of projects, settled by a number or a rule, never by wording
     party_q, party_s = _PARTY.search(claim), _PARTY.search(sentence)
-    if party_q and party_s and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
+    # A duty both name ("由市发改委审批" against "…报市发改委审批") is settled by who does it, below.
+    shared_duty = any(d in claim and d in sentence for d in _DUTY)
+    if party_q and party_s and not shared_duty and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
     actor = _actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence)
     if actor is not None:
@@ -211,7 +213,7 @@ def recipient_mismatch(claim: str, sentence: str) -> Verdict | None:
 
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".
 _CLAIMED_ACTOR = re.compile(rf"(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))"
-                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在|自己|自行|单独)")
+                            r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在|自己|自行|单独|审批|审核|审查|组织|编制|批复|管理)")
 # The asker's own unit, as the texts name it: "我们单位", "本单位", "我们局" are the 项目(建设)单位.
 _OWN_UNIT = re.compile(r"^(我们|咱们|我|本|自己)(单位|局|委|部门|办)?$")
 _SUBJECT_CHARS = 12  # a sentence's subject is named within its first characters
@@ -228,12 +230,18 @@ def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | Non
     is the body that does what it says. A piece after ； with no subject of its own ("；负责…监督管理
     工作") has the subject of its sentence's first piece (head)."""
     a = claimed_actor(claim)
-    m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])
-    if m is None and head and head != sentence:
-        m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", head)[:_SUBJECT_CHARS])
-    if a is None or m is None:
+    if a is None:
         return None
-    b = _BEFORE_BODY.split(m.group(0))[-1]
+    # A duty both name ("由市发改委审批" against "…报市发改委审批") is done by the body before it.
+    duty = next((d for d in _DUTY if d in claim and d in sentence), None)
+    b = _lead(sentence[max(0, sentence.find(duty) - 40):sentence.find(duty)]) if duty else None
+    if b is None:
+        m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])
+        if m is None and head and head != sentence:
+            m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", head)[:_SUBJECT_CHARS])
+        if m is None:
+            return None
+        b = _BEFORE_BODY.split(m.group(0))[-1]
     if _OWN_UNIT.match(a):
         a = "单位"  # the asker's unit is the 项目建设单位 / 项目单位 of the texts
     if a in b or b in a or a.lstrip("市区县") in b:

@@ -729,3 +729,13 @@ def test_a_permission_is_settled_by_a_sentence_on_that_act(assistant):
 ], ids=["wrong-approver", "right-approver", "compiler-is-not-approver"])
 def test_who_does_a_duty_is_the_body_named_before_it(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("乐山项目单位要在每年第一季度提交上一年度的绩效报告吧", "不是："),   # 每年年底前
+    ("乐山项目单位每年年底前要交绩效监控报告吧", "是："),
+    ("上城区每年上半年集中申报下一年度项目，对吧", "不是："),            # 每年9月底
+    ("乐山的项目固定资产归市机关事务局管吧", "是："),                   # who manages it, not whether the 办法 apply
+], ids=["quarter-vs-year-end", "year-end", "half-year-vs-september", "managed-by-a-body"])
+def test_a_time_of_year_in_words_is_compared_as_months(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

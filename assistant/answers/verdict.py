@@ -137,6 +137,9 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     period_q, period_s = _periods(claim), _periods(sentence)
     if period_q and period_s and not period_q & period_s:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
+    months_q, months_s = _months(claim), _months(sentence)
+    if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(claim) or _TIME_OF_YEAR.search(sentence)):
+        return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
     neg_q = claim_negated(claim)
     neg_s = _negated(sentence)
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
@@ -265,6 +268,23 @@ def sanction_verdict(claim: str, sentence: str) -> Verdict | None:
     if by_number is UNDECIDED or (by_number is not None and not by_number.holds):
         return None
     return Verdict(False, "有后果")
+
+
+# Times of the year in words, as the months they cover.
+_TIME_OF_YEAR = re.compile(r"年底|年末|年初|上半年|下半年|年中|第([一二三四1-4])季度|([一二三四1-4])季度")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_WORD_MONTHS = {"年底": {12}, "年末": {12}, "年初": {1}, "上半年": set(range(1, 7)), "下半年": set(range(7, 13)),
+                "年中": {6, 7}}
+
+
+def _months(text: str) -> set[int]:
+    """The months of the year a text names: 10月底 → {10}; 年底 → {12}; 第一季度 → {1, 2, 3}."""
+    out: set[int] = set()
+    for m in _TIME_OF_YEAR.finditer(text):
+        q = m.group(1) or m.group(2)
+        out |= set(range(3 * _QUARTERS[q] - 2, 3 * _QUARTERS[q] + 1)) if q else _WORD_MONTHS[m.group(0)]
+    out |= {int(q.value) for q in find_quantities(text) if q.kind == "date" and q.unit in ("月", "月底") and 1 <= q.value <= 12}
+    return out
 
 
 _SEVERAL = re.compile(r"(好几|几|多|很多|若干)次")

@@ -739,3 +739,17 @@ def test_who_does_a_duty_is_the_body_named_before_it(assistant, question, first_
 ], ids=["quarter-vs-year-end", "year-end", "half-year-vs-september", "managed-by-a-body"])
 def test_a_time_of_year_in_words_is_compared_as_months(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+@pytest.mark.parametrize("history, question, carried, cited", [
+    # "可研报告呢" asks the previous question's ask (几月底前报) of 可研报告.
+    ("启东的年度计划几月底前报？", "可研报告呢", "启东市可研报告几月底前报？", "qidong-2019/第七条"),
+    # A kind of project keeps the stage asked of.
+    ("启东的新建项目申报要交什么表？", "那运维项目呢", "启东市运维项目申报要交什么表？", "qidong-2019/第七条"),
+], ids=["named-thing", "kind-of-project"])
+def test_an_elliptical_follow_up_asks_the_previous_ask_of_what_it_names(assistant, history, question, carried, cited):
+    from assistant.answers.followup import carry_over
+
+    assert carry_over(assistant.analyzer, assistant.stage_words, question, [history]).question == carried
+    answer = assistant.ask(question, history=[history])
+    assert cited in _cited(answer) and "承接上一问的问法" in answer.answer

@@ -27,6 +27,22 @@ _BEFORE = r"(?:不超过|超过|不到|低于|高于|不低于|不少于|少于|
 _AFTER = r"(?:及以上|及以下|（含）以上|以上|以下|以内)?"
 
 
+# A follow-up that names a thing and asks nothing of its own: "可研报告呢", "那运维项目呢".
+_ELLIPTICAL = re.compile(r"^(?:那么?|还有|那如果是?)?(?P<named>(?:(?!什么|啥|怎|几|多少|多久|哪|谁|吗|吧|是否|能否|能不能|要不要|"
+                         r"可不可以|有没有)[^，,。？?！!])+?)(?:的话)?呢[？?]?$")
+# Where the previous question's ask starts: its interrogative word, with the modal and verb right
+# before it ("要交什么表", "要多久").
+_ASK_START = re.compile(r"(?:(?:要|得|需要|该|应该?|可以|能|会)[\u4e00-\u9fa5]{0,2}?)?"
+                        r"(?:几|什么|啥|多少|多久|多长|哪|谁|怎么|怎样|如何|是否|能否|要不要|需不需要|能不能|可不可以|"
+                        r"是不是|有没有)[^，,。；;]*")
+
+
+def _ask_tail(question: str) -> str | None:
+    """The asking part of a question's last ask: "启东的年度计划几月底前报？" → "几月底前报？"."""
+    found = list(_ASK_START.finditer(question))
+    return found[-1].group(0) if found else None
+
+
 @dataclass(frozen=True)
 class Carried:
     question: str           # the question as answered: with what it carried over
@@ -84,6 +100,15 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
             text = f"{places}{body}" + (f"（{extra}）" if extra else "")
         stage = _stage_in(stages, body)
         return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
+    tail = _ask_tail(previous) if _ELLIPTICAL.match(question.strip()) else None
+    if tail and (now.doc_ids or prev.doc_ids):
+        # "启东的年度计划几月底前报？" then "可研报告呢": the same ask (几月底前报) of what it names.
+        places = "" if now.doc_ids else "、".join(prev.cities)
+        named = _ELLIPTICAL.match(question.strip()).group("named")
+        # "那运维项目呢" names a kind of project: the stage asked of stays (申报).
+        stage = _stage_in(stages, prev.topic) if _KIND.search(named) else ""
+        return Carried(f"{places}{named}{stage}{tail}",
+                       f"承接上一问的问法（{stage}{tail.rstrip('？?')}）" + (f"，按{places}作答" if places else ""))
     if now.doc_ids or now.compare or not prev.doc_ids:
         return Carried(question)
     cities = "、".join(prev.cities)

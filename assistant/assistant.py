@@ -154,24 +154,25 @@ class Assistant:
         guard's findings in `checks` (every quantity of the answer checked against its sources).
         `history`: the conversation's earlier questions; what this one omits (the city, the
         stage, everything but a new city) is carried over from them, and the answer says so."""
-        carried = carry_over(self.analyzer, self.stage_words, question, history) if city is None and scope is None \
-            else None
+        carried = carry_over(self.analyzer, self.stage_words, question, history,
+                             [s.name for s in self.context.stages]) if city is None and scope is None else None
         if carried is not None and carried.note:
             # What the previous answer cited is what "那条", "具体是哪三张" speak of.
             earlier = [h for h in history if h and h.strip()]
             previous = self.ask(earlier[-1], history=earlier[:-1]) if earlier else None
             cited = tuple(c.clause_id for c in previous.citations) if previous is not None else ()
-            answer = self._answer(carried.question, None, None, cited)
+            answer = self._answer(carried.question, None, None, cited, carried.stage)
             text = f"{answer.answer}\n\n（{carried.note}。）"
             return replace(answer, question=question, answer=text)
         return self._answer(question, city, scope)
 
-    def _answer(self, question: str, city: str | None, scope: Scope | None, earlier: tuple[str, ...] = ()) -> Answer:
+    def _answer(self, question: str, city: str | None, scope: Scope | None, earlier: tuple[str, ...] = (),
+                stage: str | None = None) -> Answer:
         analysis = self.analyzer.analyze(question)
         if scope is None and city:
             scope = self.scope(city)  # a city parameter the corpus lacks is the caller's error: NotFound
         doc_ids = scope.doc_ids if scope is not None else analysis.doc_ids
-        answer = route_answer(self.context, question, analysis, doc_ids, self.options.routing, earlier)
+        answer = route_answer(self.context, question, analysis, doc_ids, self.options.routing, earlier, stage)
         if answer.answerable:
             answer.checks += guard(answer.answer, [(c.clause_id, c.text) for c in answer.citations],
                                    computed=tuple(c.computation for c in answer.checks_of(RuleConclusion)),

@@ -753,3 +753,9 @@ def test_an_elliptical_follow_up_asks_the_previous_ask_of_what_it_names(assistan
     assert carry_over(assistant.analyzer, assistant.stage_words, question, [history]).question == carried
     answer = assistant.ask(question, history=[history])
     assert cited in _cited(answer) and "承接上一问的问法" in answer.answer
+
+
+def test_a_next_step_follow_up_is_answered_by_the_next_stage_s_clauses(assistant):
+    # After 申报 comes 审查: 六安 第十二条 (the checklist's clause for it).
+    answer = assistant.ask("然后呢？下一步找谁", history=["六安的项目怎么申报？"])
+    assert _cited(answer) == {"luan-2021/第十二条"} and "下一环节（审查）" in answer.answer

@@ -46,9 +46,10 @@ RECALL_COVERAGE = 0.6  # a follow-up asking more of the previous answer ("具体
 
 
 def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
-                      routing: bool = True, earlier: tuple[str, ...] = ()) -> Answer:
+                      routing: bool = True, earlier: tuple[str, ...] = (), stage: str | None = None) -> Answer:
     """`earlier`: the clauses the conversation's previous answer cited (a follow-up's "那条",
-    "三张清单具体是哪三张" speaks of them)."""
+    "三张清单具体是哪三张" speaks of them); `stage`: the lifecycle stage a follow-up asks about
+    ("下一步呢"), answered by the clauses that govern it in the city's 办法."""
     covered = list(ctx.corpus.catalog.docs)
     request = understand(analysis.topic)
     if Asked.FREQUENCY in request.asked:
@@ -89,6 +90,13 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             chosen = [h for i, h in enumerate(relevant)
                       if sum(x.meta.doc_id == h.meta.doc_id for x in relevant[:i]) < per_doc]
             return compose(ctx, question, analysis, chosen[:MAX_CITATIONS])
+    named_stage = next((st for st in ctx.stages if st.name == stage), None)
+    if named_stage is not None and len(doc_ids) == 1:
+        labels = named_stage.clauses.get(doc_ids[0], ())
+        hits = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=ctx.corpus.documents[doc_ids[0]].meta, score=1.0)
+                for label in labels[:SPAN_CLAUSES]]
+        if hits:
+            return compose(ctx, question, analysis, hits)
     span = stage_span(ctx, analysis.topic) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
     if span:
         # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.

@@ -27,6 +27,8 @@ _BEFORE = r"(?:不超过|超过|不到|低于|高于|不低于|不少于|少于|
 _AFTER = r"(?:及以上|及以下|（含）以上|以上|以下|以内)?"
 
 
+# A follow-up that asks for the next stage.
+_NEXT = re.compile(r"下一步|然后呢|接下来呢?|之后呢|再然后|后面呢|再往后|下一个环节")
 # A follow-up that names a thing and asks nothing of its own: "可研报告呢", "那运维项目呢".
 _ELLIPTICAL = re.compile(r"^(?:那么?|还有|那如果是?)?(?P<named>(?:(?!什么|啥|怎|几|多少|多久|哪|谁|吗|吧|是否|能否|能不能|要不要|"
                          r"可不可以|有没有)[^，,。？?！!])+?)(?:的话)?呢[？?]?$")
@@ -47,6 +49,7 @@ def _ask_tail(question: str) -> str | None:
 class Carried:
     question: str           # the question as answered: with what it carried over
     note: str | None = None  # what was carried, in the user's words (None: nothing)
+    stage: str | None = None  # the lifecycle stage asked about ("下一步呢": the one after the previous)
 
 
 def stage_words(stages: Iterable[Stage]) -> dict[str, str]:
@@ -70,14 +73,24 @@ def _bounded(question: str, quantities) -> str:
     return ""
 
 
-def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, history: Sequence[str]) -> Carried:
-    """The question with what it omits taken from the previous ones (newest first)."""
+def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, history: Sequence[str],
+               lifecycle: Sequence[str] = ()) -> Carried:
+    """The question with what it omits taken from the previous ones (newest first). `lifecycle`:
+    the stages in their order (申报, 审查, 立项 …), for "下一步呢"."""
     earlier = [h.strip() for h in history if h and h.strip()][-MAX_TURNS:]
     if not earlier:
         return Carried(question)
-    previous = carry_over(analyzer, stages, earlier[-1], earlier[:-1]).question
+    previous = carry_over(analyzer, stages, earlier[-1], earlier[:-1], lifecycle).question
     prev = analyzer.analyze(previous)
     now = analyzer.analyze(question)
+    if _NEXT.search(question) and not now.doc_ids and prev.doc_ids:
+        # "六安的项目怎么申报？" then "然后呢？下一步找谁": the stage after 申报.
+        stage = _stage_in({w: n for w, n in stages.items() if n in lifecycle}, prev.topic)
+        if stage and lifecycle.index(stage) + 1 < len(lifecycle):
+            after = lifecycle[lifecycle.index(stage) + 1]
+            cities = "、".join(prev.cities)
+            return Carried(f"{cities}{after}：{question}", f"承接上一问（{stage}）的下一环节（{after}），按{cities}作答",
+                           stage=after)
     own = _FILLER.sub("", now.topic)
     for q in now.quantities:
         own = own.replace(q.text, "")

@@ -487,6 +487,7 @@ def test_a_form_s_rows_answer_only_a_question_about_the_form(assistant):
     ("要优先买国产的，对不对", "whether"),
     ("申报之前除了可研还得准备什么别的材料", "materials"),  # 之前 is when, the ask is what
     ("这个要在立项之前", "date"),
+    ("监理费按什么费率收取", "rate"),
 ])
 def test_what_an_ask_asks_for(ask, asked):
     from assistant.answers.request import understand
@@ -759,3 +760,8 @@ def test_a_next_step_follow_up_is_answered_by_the_next_stage_s_clauses(assistant
     # After 申报 comes 审查: 六安 第十二条 (the checklist's clause for it).
     answer = assistant.ask("然后呢？下一步找谁", history=["六安的项目怎么申报？"])
     assert _cited(answer) == {"luan-2021/第十二条"} and "下一环节（审查）" in answer.answer
+
+
+def test_a_rate_the_texts_never_state_is_refused(assistant):
+    answer = assistant.ask("六安电子政务项目的监理费按什么费率收取？")
+    assert not answer.answerable and "比例" in answer.answer

@@ -765,3 +765,9 @@ def test_a_next_step_follow_up_is_answered_by_the_next_stage_s_clauses(assistant
 def test_a_rate_the_texts_never_state_is_refused(assistant):
     answer = assistant.ask("六安电子政务项目的监理费按什么费率收取？")
     assert not answer.answerable and "比例" in answer.answer
+
+
+def test_a_permission_turning_on_a_word_no_text_uses_gets_no_verdict(assistant):
+    # 跨年度 is no text's word: "能不能跨年度实施" is not settled by a sentence on 实施细则.
+    first = assistant.ask("启东的电子政务项目能不能跨年度实施？").answer.splitlines()[0]
+    assert not first.startswith(("是：", "不是："))

@@ -270,16 +270,22 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
 _PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能)(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
-def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...]:
+def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
     """The texts' words for the act a permission question asks about (先用 → 投入使用, 投入运行),
-    whole; empty when it asks none or none of its words is the texts'."""
-    m = _PERMITTED.search(claim)
+    whole; empty when it asks none; None when a word of it is no text's at all ("跨年度实施":
+    what it turns on, 跨年度, no text says — its wording cannot settle it)."""
+    asks = understand(claim).asks
+    m = _PERMITTED.search(asks[0]) if asks else None  # the claim is the first ask; a later one adds to it
     if m is None:
         return ()
     act = m.group("act")
+    named = {key: values for key, values in ctx.analyzer.synonyms.items() if key in act}
     words = [w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(act)) if len(w) >= 2]
-    words += [v for key, values in ctx.analyzer.synonyms.items() if key in act for v in values]
-    return tuple(w for w in dict.fromkeys(words) if w in ctx.analyzer.corpus_text)
+    corpus = ctx.analyzer.corpus_text
+    if any(w not in corpus and not any(w in k or k in w for k in named) and not find_quantities(w) for w in words):
+        return None
+    words += [v for values in named.values() for v in values]
+    return tuple(w for w in dict.fromkeys(words) if w in corpus)
 
 
 def _every_holds(lines: list[str | None]) -> str | None:
@@ -321,6 +327,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
     act = _permitted_act(ctx, analysis.topic)
+    if act is None:
+        return None
     if act:
         # "没验收可以先用吗" is settled by a sentence on using it (不得投入运行), not by one on the
         # same condition's other consequences (不安排运行维护经费).

@@ -771,3 +771,15 @@ def test_a_permission_turning_on_a_word_no_text_uses_gets_no_verdict(assistant):
     # 跨年度 is no text's word: "能不能跨年度实施" is not settled by a sentence on 实施细则.
     first = assistant.ask("启东的电子政务项目能不能跨年度实施？").answer.splitlines()[0]
     assert not first.startswith(("是：", "不是："))
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("上城项目初验，我们请4个专家组验收组自己评，可以吧？", "不是："),   # 3人（含）以上单数: 4 is even
+    ("上城项目初验请5个专家可以吧", "是："),
+    # What a definition lists ("即：…不能共享的数据负面清单") names things, it negates nothing.
+    ("跟六安的承建商签合同，数据那几张清单不用写进合同吧？", "不是："),
+    # A second yes/no ask restating the first the other way round does not flip it.
+    ("启东项目找监理，得找有信息工程监理资质的单位吧？随便找个工程监理不行吧？", "是："),
+], ids=["even-count", "odd-count", "definition-list", "restated-ask"])
+def test_a_premise_s_count_list_and_restatement_are_read_as_meant(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

@@ -74,6 +74,18 @@ def claim_parts(claim: str) -> list[str]:
     return [p if is_yes_no(p) else f"{p}吧？" for p in parts]
 
 
+# What a sentence lists after "即：" names things ("不能共享的数据负面清单"), it does not negate.
+_DEFINED_LIST = re.compile(r"[，,]?即[：:]")
+# A second yes/no ask restates the first the other way round ("得找有资质的吧？随便找个不行吧？").
+_SECOND_ASK = re.compile(r"(?<=[？?])")
+
+
+def _first_claim(claim: str) -> str:
+    """The claim as its first question states it."""
+    parts = [p for p in _SECOND_ASK.split(claim) if p.strip()]
+    return parts[0] if len(parts) > 1 and all(is_yes_no(p) for p in parts) else claim
+
+
 def claim_negated(claim: str) -> bool:
     """Every negation's parity: compared with a sentence's read the same way."""
     return _negated(_FORM.sub("", claim))
@@ -140,8 +152,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     months_q, months_s = _months(claim), _months(sentence)
     if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(claim) or _TIME_OF_YEAR.search(sentence)):
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
-    neg_q = claim_negated(claim)
-    neg_s = _negated(sentence)
+    neg_q = claim_negated(_first_claim(claim))
+    neg_s = _negated(_DEFINED_LIST.split(sentence)[0])
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
 
 
@@ -287,6 +299,7 @@ def _months(text: str) -> set[int]:
     return out
 
 
+_ODD = re.compile(r"^[（(]?含?[）)]?(以上|以下)?(单数|奇数)")
 _SEVERAL = re.compile(r"(好几|几|多|很多|若干)次")
 
 
@@ -365,6 +378,8 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
             # "超过500万的…" against "500万元以下的…": the sentence speaks of the other side of the
             # line; what holds on the claim's side is another sentence's to say.
             return UNDECIDED
+        if q.kind == "count" and _ODD.match(sentence[s.end:s.end + 8]) and value % 2 == 0:
+            return Verdict(False, f"{q.text} 不是单数")  # "请4个专家" against "3人（含）以上单数"
         around = claim[max(0, q.start - 4):q.end + 3]
         if _REQUIREMENT.search(around):
             return Verdict(value == stated, f"要求：{q.text} / {s.text}")

@@ -23,12 +23,12 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and seven later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and eight later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study2.yaml", "study3.yaml", "study4.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
-                                         "tune.yaml"]
+                                         "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
     halves = {name: sets[name] for name in ("frozen", "tune")}
     every = [c for cases in sets.values() for c in cases]
@@ -50,6 +50,8 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
                for name in ("study4", "study5", "study6", "study7"))
     # study8 weighs premises: 30 of its 60 cases, half of them wrong.
     assert len(sets["study8"]) >= 60 and sum(c.kind == "premise" for c in sets["study8"]) >= 30
+    # study9: premises (36) and follow-ups (24).
+    assert sum(c.kind == "premise" for c in sets["study9"]) >= 36 and sum(c.kind == "followup" for c in sets["study9"]) >= 24
 
 
 def test_the_set_is_large_and_varied():

@@ -783,3 +783,14 @@ def test_a_permission_turning_on_a_word_no_text_uses_gets_no_verdict(assistant):
 ], ids=["even-count", "odd-count", "definition-list", "restated-ask"])
 def test_a_premise_s_count_list_and_restatement_are_read_as_meant(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("六安每年七八月份那次专家集中论证，论证的费用得我们项目单位自己掏吧？", "不是："),  # 纳入年度预算
+    ("六安的论证费用不用我们单位掏，是纳入年度预算的吧？", "是："),
+    ("上城项目验收产生的费用，应该是区数据资源局出吧？", "不是："),                    # 由项目建设单位承担
+    ("上城项目验收产生的费用是我们建设单位自己出吧？", "是："),
+    ("上城项目验收产生的费用不用我们建设单位出吧", "不是："),                         # 费用不用: no 用不用
+], ids=["own-vs-budget", "denied-own", "wrong-body", "own-unit", "denied-but-pays"])
+def test_who_a_claim_says_pays_is_checked_against_who_the_text_says_pays(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

@@ -20,7 +20,7 @@ from assistant.answers.relevance import (MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_C
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
+from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
                                       judge, sanction_verdict, subject_mismatch)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
@@ -42,6 +42,7 @@ OTHER_CITY_FIT = 0.6  # with no city named, cite another city at this share of t
 CLAIM_COVERAGE = 0.4  # a sentence settles a yes/no claim by a number or a party with this share of its words
 RESTATED = 0.55        # ... and by 肯定/否定 alone only when it restates the claim (this share)
 SANCTION_COVERAGE = 0.3  # a sanction sentence denies "没啥影响吧" with this share of the claim's words
+PAYER_COVERAGE = 0.3     # a sentence saying who pays settles "我们自己掏吧" with this share of the claim's words
 RECALL_COVERAGE = 0.6  # a follow-up asking more of the previous answer ("具体是哪三张") is answered from its clause carrying this share of its asks
 
 
@@ -336,7 +337,10 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     # A claim with a number ("一年内做完采购就行吧") is settled by a sentence giving a number to
     # compare it with ("立项发文后6个月内未完成采购的…"), before one that only shares its words.
     numbered = [t for t in close if compares_numbers(analysis.topic, t[1])]
-    best = max(numbered or close, key=lambda t: t[0], default=None)
+    # ... and a claim of who pays ("论证费用我们自己掏吧") by a sentence that says who pays.
+    paying = [t for t in scored if known and t[0] >= PAYER_COVERAGE * known and states_value(Asked.PAYER, t[1])] \
+        if claims_payer(analysis.topic) else []
+    best = max(paying or numbered or close, key=lambda t: t[0], default=None)
     by_actor = _actor_verdict(ctx, analysis, hits)
     # "直接停掉应该没啥影响吧": a claim that an act has no consequence is denied by a sentence
     # attaching a sanction to it, if the project falls under its condition (一年半 < 不满两年).

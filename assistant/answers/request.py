@@ -70,7 +70,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|哪几步"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
     (Asked.CHOICE, r"还是(?!得|要|需要|应该?|会)"),
-    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|用不用|行不行|吧[？?]?$"),
+    (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|(?<![费作使功信])用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").
 _INTERROGATIVE = re.compile(r"[？?]|吗|呢|(?<![这那多])么|什么|啥|咋|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
@@ -97,7 +97,7 @@ _NAMED_SYSTEM = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,12}(?:系统|平台))(?=
 # When the asker is: the question's moment, not its topic ("今年3月上面突然下了个任务"). 年底 and
 # 年初 are not among them: they are what the texts set deadlines by ("每年年底前提交").
 _WHEN = re.compile(r"接下来|今年|明年|去年|前年|上个月|下个月|这个月|年中|上半年|下半年|最近|目前|上周|下周")
-_ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|是不是|有没有|用不用|行不行|"
+_ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|是不是|有没有|(?<![费作使功信])用不用|行不行|"
                               r"多少钱|多少|多久|多长时间|多长|几个|几名|几月份?|什么时候|怎么样|怎么办|怎么|如何|"
                               r"是这样|这样|对不对|对的|没错|听说|请问|一般|大概|大约|通常|差不多|"
                               r"哪些|哪个|什么|啥|谁|吗|呢|吧|么|还是|现在|还能|我们|需要|应该|可以|要(?!求|点|素|件)|走|弄|办(?!法)|做(?!法)|搞")

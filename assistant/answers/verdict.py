@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
-_YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|用不用|行不行|对吧|是吧|真的假的")
+_YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|(?<![费作使功信])用不用|行不行|对吧|是吧|真的假的")
 # Words of the question form, not of the claim ("是不是必须…": 不 is not a negation of the claim).
 # A confirmation asked for ("我理解没错吧", "没问题吧") is of the form too: its 没 negates nothing.
-_FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗|"
+_FORM = re.compile(r"是不是|要不要|需不需要|能不能|可不可以|对不对|有没有|(?<![费作使功信])用不用|行不行|是否|是这样吗|是吗|对吧|是吧|对吗|"
                    r"(我的?理解|我说的|说的)?(没错|没问题|不错)(吧|吗|嘛)|真的假的|是真的吗|靠谱吗")
 # Negations, longest first; a bound (不低于, 不超过) is not one. "未经验收不得投入使用" negates twice:
 # what counts is the parity.
@@ -135,7 +135,7 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     shared_duty = any(d in claim and d in sentence for d in _DUTY)
     if party_q and party_s and not shared_duty and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
-    actor = _actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence)
+    actor = _actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence) or payer_mismatch(claim, sentence)
     if actor is not None:
         return actor
     if _EXCLUSIVE.search(claim) and _SHARED.search(sentence):
@@ -224,6 +224,40 @@ def recipient_mismatch(claim: str, sentence: str) -> Verdict | None:
     if not spans or any(_abbreviates(a.lstrip("市区县"), span) for span in spans):
         return None
     return Verdict(False, f"对象不同：{a}")
+
+
+# Who a claim says pays: "论证费用得我们项目单位自己掏吧", "应该是区数据资源局出吧".
+_CLAIM_PAYER = re.compile(r"(?P<payer>我们(?:单位|局)?|咱们|自己|本单位|项目(?:建设)?单位|建设单位|"
+                          r"[区市县]?[\u4e00-\u9fa5]{1,6}?(?:局|委|办|政府|财政))(?:自己)?(?:来)?(?:掏|出钱|出|承担|负担|买单)")
+# Who a sentence says pays: "由项目建设单位承担"; or that it is in a budget: "纳入年度预算".
+_SENT_PAYER = re.compile(r"由(?P<payer>[\u4e00-\u9fa5、]{2,16}?)(?:承担|负担|支付|出资|列支)|(?P<budget>(?:纳入|列入)[^。；，]{0,10}预算)")
+
+
+_DENIED_PAYER = re.compile(r"(不用|不需要?|无需|不是|不由|不归|不让)(我们|咱们)?$")
+
+
+def claims_payer(claim: str) -> bool:
+    return bool(_CLAIM_PAYER.search(_FORM.sub("", claim)))
+
+
+def payer_mismatch(claim: str, sentence: str) -> Verdict | None:
+    """"验收费用应该是区数据资源局出吧" against "项目验收涉及的费用由项目建设单位承担"; "论证费用我们
+    单位自己掏吧" against "项目论证费用纳入年度预算" (a budget, not the unit's own money)."""
+    text = _FORM.sub("", claim)
+    m, n = _CLAIM_PAYER.search(text), _SENT_PAYER.search(sentence)
+    if m is None or n is None:
+        return None
+    a = re.sub(r"^(应该|应当|就|都|也|是|得|要|由|归|让)+", "", m.group("payer"))
+    own = bool(_OWN_UNIT.match(a)) or a.endswith("单位")
+    # "不用我们单位掏" denies that payer: it holds where the text names another.
+    denied = bool(_DENIED_PAYER.search(text[max(0, m.start() - 6):m.start()]))
+    if n.group("budget"):
+        return Verdict(denied, "出资方：预算") if own else None
+    b = n.group("payer")
+    same = own and "单位" in b or not own and _abbreviates(a.lstrip("市区县"), b)
+    if denied:
+        return Verdict(not same, f"出资方：{a} / {b}")
+    return None if same else Verdict(False, f"出资方不同：{a} / {b}")
 
 
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".

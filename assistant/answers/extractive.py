@@ -271,6 +271,9 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
 _PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能)(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
+_TIMES = re.compile(r"(好几|几|多|很多|若干|[一二两三四五六七八九十\d]+)次")  # how many times: a number, not a word
+
+
 def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
     """The texts' words for the act a permission question asks about (先用 → 投入使用, 投入运行),
     whole; empty when it asks none; None when a word of it is no text's at all ("跨年度实施":
@@ -283,7 +286,8 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
     named = {key: values for key, values in ctx.analyzer.synonyms.items() if key in act}
     words = [w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(act)) if len(w) >= 2]
     corpus = ctx.analyzer.corpus_text
-    if any(w not in corpus and not any(w in k or k in w for k in named) and not find_quantities(w) for w in words):
+    if any(w not in corpus and not any(w in k or k in w for k in named) and not find_quantities(w)
+           and not _TIMES.fullmatch(w) for w in words):
         return None
     words += [v for values in named.values() for v in values]
     return tuple(w for w in dict.fromkeys(words) if w in corpus)

@@ -281,8 +281,10 @@ def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | Non
     a = claimed_actor(claim)
     if a is None:
         return None
-    # A duty both name ("由市发改委审批" against "…报市发改委审批") is done by the body before it.
-    duty = next((d for d in _DUTY if d in claim and d in sentence), None)
+    # A duty the claim gives the body ("由市发改委审批": right after it) and the sentence names
+    # ("…报市发改委审批") is done by the body before it in the sentence.
+    after = claim[claim.find(a) + len(a):][:4]
+    duty = next((d for d in _DUTY if d in after and d in sentence), None)
     b = _lead(sentence[max(0, sentence.find(duty) - 40):sentence.find(duty)]) if duty else None
     if b is None:
         m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])

@@ -620,7 +620,7 @@ def test_a_spoken_act_on_what_the_texts_name_is_theirs_to_answer(assistant):
     t = assistant.tokenizer
     assert t.acted_on("签合同") == "合同" and t.acted_on("办手续") == "手续"
     assert t.acted_on("评审专家") is None and t.acted_on("护照") is None
-    answer = assistant.ask("六安签合同的时候，数据方面有什么要求")
+    answer = assistant.ask("六安签合同的时候，对数据有什么要求")
     assert answer.answerable and answer.citations[0].clause_id == "luan-2021/第十七条"
 
 

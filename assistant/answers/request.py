@@ -267,8 +267,9 @@ _LAW = re.compile(r"《([^》]{2,40})》|"
                   r"([\u4e00-\u9fa5]{2,12}?(?:(?<!办)法|条例))(?!律|规(?!定)|院|人|定|官|学|子|则|治|务)|"
                   # a 办法 by its title: one of the corpus's, or another ("政务信息资源共享管理办法")
                   r"([\u4e00-\u9fa5]{2,16}?(?:管理办法|暂行办法|实施办法|实施细则|管理规定))")
-def _in_order(name: str, title: str) -> bool:
-    """Whether the characters of `name` occur in `title` in the same order (an abbreviation)."""
+def in_order(name: str, title: str) -> bool:
+    """Whether the characters of `name` occur in `title` in the same order (an abbreviation:
+    "电子政务管理办法" of a title, "发改委" of "市发展改革委")."""
     rest = iter(title)
     return all(ch in rest for ch in name)
 
@@ -292,7 +293,7 @@ def other_documents(question: str, titles: Sequence[str] = ()) -> list[str]:
     for m in _LAW.finditer(question):
         group = next(i for i, g in enumerate(m.groups()) if g)
         name = _LEADING.sub("", m.group(group + 1))
-        if group == 3 and (not titles or any(_in_order(name, t) for t in titles)):
+        if group == 3 and (not titles or any(in_order(name, t) for t in titles)):
             continue
         if group == 2:  # a law's name holds no function word: "乐山采购要按招标投标法" → 招标投标法
             name = re.split(r"依据|根据|[按依照的要对和与在把将是]", name)[-1]

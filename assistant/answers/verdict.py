@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answers.request import in_order
 from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
@@ -200,10 +201,9 @@ _TO_BODY = re.compile(rf"(?:交给|报给|报送给?|提交给?|送给|交到|�
 
 
 def _abbreviates(a: str, b: str) -> bool:
-    """"发改委" for "市发展改革委", "数据局" for "区数据资源局": the characters of one in the other, in order."""
+    """"发改委" for "市发展改革委", "数据局" for "区数据资源局": either one the other's abbreviation."""
     short, long = sorted((a, b), key=len)
-    rest = iter(long)
-    return all(ch in rest for ch in short)
+    return in_order(short, long)
 
 
 # To whom a sentence sends a thing: "提交市发展改革委、市财政局和市数字经济局", "向区数据资源局报送".

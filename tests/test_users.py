@@ -794,3 +794,12 @@ def test_a_premise_s_count_list_and_restatement_are_read_as_meant(assistant, que
 ], ids=["own-vs-budget", "denied-own", "wrong-body", "own-unit", "denied-but-pays"])
 def test_who_a_claim_says_pays_is_checked_against_who_the_text_says_pays(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+def test_a_duration_of_a_compound_topic_is_not_stated_by_a_duration_of_its_piece(assistant):
+    # 启东 says 延期验收 must be applied for, never for how long: the 半年内 of 初步验收 (a piece
+    # of the ask's 延期验收, reached through its single character 延) does not state it.
+    refused = assistant.ask("启东项目延期验收最长可以延多久？")
+    assert _refused(refused) and "延期验收的期限" in refused.answer
+    stated = assistant.ask("启东验收要在建设完成后多久内完成？")
+    assert stated.answerable and "半年内" in stated.answer.splitlines()[0]

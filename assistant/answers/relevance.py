@@ -279,7 +279,9 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     known = sorted(((w, word, alts) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
                    key=lambda t: -t[0])
     # A word is named by itself or a synonym, not by a piece of it (延期验收 is not named by 验收).
-    keys = frozenset().union(*((alts - matcher.pieces(word)) or alts for _, word, alts in known[:2]))
+    # Nor by a piece of another word of the ask (延 of "延期验收…延多久" is not named by 验收).
+    pieces = frozenset().union(*(matcher.pieces(word) for _, word, _ in known))
+    keys = frozenset().union(*((alts - pieces) or alts for _, word, alts in known[:2]))
     # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
     # (初验…专家3人…组织评审): a sentence that names stages names, itself or by its clause's
     # heading, every stage the ask names.

@@ -72,6 +72,22 @@ def test_an_unknown_city_is_recognised_by_its_short_name(assistant):
         assert _refused(a) and f"没有{place}的办法" in a.answer
 
 
+@pytest.mark.parametrize("question, place", [
+    ("杭州余杭区的电子政务项目，立项要经过哪几轮评审？", "余杭区"),  # a district beside 上城区, in its city
+    ("安徽合肥的项目怎么申报", "合肥"),                            # jieba tags 合肥 n, not ns
+    ("嘉兴的项目怎么立项", "嘉兴"),                                # ... and 嘉兴 nr
+])
+def test_another_place_within_a_covered_region_is_not_answered_from_the_region_s_city(assistant, question, place):
+    a = assistant.ask(question)
+    assert _refused(a) and f"没有{place}的办法" in a.answer
+
+
+def test_a_brand_that_starts_like_a_city_is_not_a_place(assistant):
+    assert assistant.analyzer.analyze("能不能用阿里云").unknown_places == ()
+    # The region alone still stands for its city.
+    assert assistant.analyzer.analyze("杭州的项目立项要经过哪几轮评审？").doc_ids == ("shangcheng-draft",)
+
+
 
 
 @pytest.mark.parametrize("question, named", [

@@ -160,7 +160,9 @@ class Analyzer:
             if self.corpus_text and place in self.corpus_text:
                 continue  # a place the text itself names (江淮大数据中心 …), not a city asked about
             unknown.append(place)
-        if not doc_ids and region_docs:
+        if not doc_ids and region_docs and not unknown:
+            # A region stands for its corpus city only when no other place within it is named:
+            # "杭州余杭区" asks of 余杭区, which 上城区's 办法 do not govern.
             doc_ids = region_docs
         refs = tuple(
             ArticleRef(number=parse_cn_int(m.group(1)) or 0,

@@ -118,13 +118,21 @@ class Tokenizer:
         out += [m.group(0) for m in _full_names(prefectures).finditer(text)
                 if not any(m.group(0) in f for f in out) and self._a_place(m.group(0))]
         for word in self._jieba.lcut(text):
-            if word in short and not any(word in f for f in out) and self._a_place(word):
+            if word in short and not any(word in f for f in out) and (self._a_place(word) or self._a_city(word, prefectures)):
                 out.append(word)
         return out
 
     def _a_place(self, word: str) -> bool:
         # A catalog city needs no tagger (its table loads only for a place the corpus lacks).
         return word in self.names or _noun_tags().get(word, "ns") == "ns"
+
+    @staticmethod
+    def _a_city(word: str, prefectures: frozenset[str]) -> bool:
+        # A prefecture's short form standing as a word of its own is the city when jieba's table
+        # calls it a noun of any kind (合肥 n, 南通 nz, 嘉兴 nr, not only ns). A verb, an adjective or
+        # an adverb (开封, 清远, 大同) is the ordinary word; a transliterated name (nrt) is a
+        # brand's as often (阿里 in 阿里云).
+        return word in prefectures and _noun_tags().get(word, "n") in ("n", "nz", "nr", "s", "j")
 
     def names_a_thing(self, word: str) -> bool:
         """Whether jieba's dictionary tags the word as a noun (护照, 增值税, 劳务费) rather than a verb,

@@ -819,3 +819,14 @@ def test_a_duration_of_a_compound_topic_is_not_stated_by_a_duration_of_its_piece
     assert _refused(refused) and "延期验收的期限" in refused.answer
     stated = assistant.ask("启东验收要在建设完成后多久内完成？")
     assert stated.answerable and "半年内" in stated.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("question, named", [
+    ("上城的监理费按项目总投资的多少比例来取？", "比例"),           # 多少比例: a rate, whatever the word order
+    ("启东事后评估的评分标准，具体哪些指标、各占多少分？", "分值"),  # points: no text scores anything
+])
+def test_a_rate_or_score_asked_in_any_order_is_refused_when_no_sentence_states_one(assistant, question, named):
+    # 上城 第七章·第7段 says 支付的条件及比例 but states none; 启东 附件3 lists the headings
+    # 效益与评价指标分析 — a heading is no answer to how many points.
+    a = assistant.ask(question)
+    assert _refused(a) and "没有规定" in a.answer and named in a.answer

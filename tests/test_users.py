@@ -830,3 +830,18 @@ def test_a_rate_or_score_asked_in_any_order_is_refused_when_no_sentence_states_o
     # 效益与评价指标分析 — a heading is no answer to how many points.
     a = assistant.ask(question)
     assert _refused(a) and "没有规定" in a.answer and named in a.answer
+
+
+def test_asking_for_the_steps_quotes_every_step(assistant):
+    # "分几步" asks for the procedure's steps: the whole numbered list, not the best-fitting item.
+    a = assistant.ask("启东一般申报程序分几步")
+    assert _cited(a) >= {"qidong-2019/第七条"}
+    assert all(f"（{n}）" in a.answer for n in "一二三四")
+    b = assistant.ask("启东验收分几步走")  # 分几步走 is how it is asked, not what
+    assert b.answerable and {c.doc_id for c in b.citations} == {"qidong-2019"}
+
+
+def test_what_an_ask_sets_aside_is_not_what_it_asks(assistant):
+    # "除了正文" is what the asker already has: 正文, a word no clause uses, does not refuse the ask.
+    a = assistant.ask("启东交可研报告，除了正文还得附哪些图和表？")
+    assert "qidong-2019/附件3·说明" in _cited(a) and "附图、表资料" in a.answer

@@ -45,15 +45,20 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
                 parts += stated[1]
         order = {p: body.find(p[:12]) for p in parts}
         return clause.label, sorted(parts, key=lambda p: order[p])
+    steps = bool(_STEPS_ASKED.search(analysis.question))
     if len(asks) > 1 or (short and attribute is None):
-        return _best_part(score, clause, body, short)
+        return _best_part(score, clause, body, short, steps)
     stated = _stating(score, clause, attribute) if attribute is not None else None
     if stated is not None:
         return stated
-    return _best_part(score, clause, body, short)
+    return _best_part(score, clause, body, short, steps)
 
 
-def _best_part(score, clause: Part, body: str, short: bool) -> tuple[str, list[str]]:
+# Asking for the steps of a procedure: every numbered step answers, not the one that fits best.
+_STEPS_ASKED = re.compile(r"几步|哪些步骤|步骤|流程|程序|环节|过程")
+
+
+def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False) -> tuple[str, list[str]]:
     paragraphs = clause.paragraphs
     if short or not paragraphs:
         label = paragraphs[0].label if len(paragraphs) == 1 else clause.label
@@ -66,6 +71,8 @@ def _best_part(score, clause: Part, body: str, short: bool) -> tuple[str, list[s
     best = max(segments, key=lambda s: (s[0], -s[1], -s[2]))
     para = paragraphs[best[1]]
     intro = LABEL_PREFIX.sub("", para.text, count=1)
+    if best[2] >= 0 and steps:
+        return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
     if best[2] >= 0:
         items = [s for s in segments if s[1] == best[1] and s[2] >= 0 and s[0] >= 0.7 * best[0]]
         items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])

@@ -68,7 +68,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                     r"(照|套|参照|算在|在)[^，。？?]{0,12}办法[^，。？?]{0,6}(吗|么|不)|"
                     # "能不能直接套…那个办法", "可不可以参照…办法"
                     r"(能不能|可不可以|能否|可否|要不要|是否)[^，。？?]{0,4}(照|套|参照|按|用)[^，。？?]{0,12}办法"),
-    (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|哪几步"),
+    (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|几步|哪些环节|几个环节"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
     (Asked.CHOICE, r"还是(?!得|要|需要|应该?|会)"),
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|(?<![费作使功信])用不用|行不行|吧[？?]?$"),
@@ -88,6 +88,8 @@ _PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|\u2002|(?<![\u4e00-\u
 _ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
                     r"(?:局|委员会|委|办公室|厅|中心|科室|街道|乡镇|单位|部门)(?=[的有想要准备打算在这今去]|$)")
 # Words of a bound, which belong to the number asked for ("多少万以上必须公开招标": 公开招标).
+# "除了正文", "除了可研之外": the thing set aside, up to what follows it (还/也, 之外).
+_EXCEPT = re.compile(r"除了?(?P<thing>[^，,。？?还也]{1,12}?)(?:之外|以外|外)?(?=[还也])")
 _COMPARATORS = re.compile(r"及以上|及以下|以上|以下|以内|不超过|超过|不低于|低于|不少于|少于|达到|最高|最低|至少|最多")
 _PREPOSITIONS = tuple("对向由给跟和与把被让请从及")
 # The project's name: what is built ("开发一套教育资源管理系统", "上一个应急指挥的小系统").
@@ -105,7 +107,7 @@ _ATTRIBUTE_WORDS = re.compile(r"要不要|需不需要|能不能|可不可以|�
 # Words of any procedure or comparison: "要走什么手续", "各自怎么处理" ask about what the context
 # names, not about 手续 or 处理.
 # "现在要提前做什么准备", "得注意些啥" ask what to do about what the context names.
-_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|哪几步|几步|环节|怎么弄|怎么搞|怎么办|咋办|咋弄|咋整|(怎么|如何)处理|"
+_PROCEDURE_WORDS = re.compile(r"手续|流程|程序|步骤|具体|第一步|分?(哪|几)+步走?|环节|怎么弄|怎么搞|怎么办|咋办|咋弄|咋整|(怎么|如何)处理|"
                               r"(提前|事先|预先|先)?(做|干|准备|注意|弄|搞)(些|点|好)?(什么|啥|哪些)(准备|工作|事情?)?|"
                               # "要过哪几关", "过几道关": the steps, in the spoken idiom
                               r"过?(哪|几|多少)+(道|个)?关(卡)?|"
@@ -152,6 +154,12 @@ def understand(question: str) -> Request:
         if not seg:
             continue
         if mark in ("？", "?") or _INTERROGATIVE.search(_INDEFINITE.sub("", seg)):
+            # What the ask sets aside ("除了正文还得附哪些图和表") is what the asker has, not
+            # what is asked: the story's, not the ask's.
+            excepted = _EXCEPT.search(seg)
+            if excepted and _INTERROGATIVE.search(_INDEFINITE.sub("", seg[excepted.end():])):
+                context.append(excepted.group("thing"))
+                seg = seg[:excepted.start()] + seg[excepted.end():]
             # Asks listed with 、 ("最晚啥时候报、要填哪些表") are asks of their own.
             parts = [p for p in seg.split("、") if p]
             listed = len(parts) > 1 and all(_INTERROGATIVE.search(_INDEFINITE.sub("", p)) for p in parts)

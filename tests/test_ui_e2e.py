@@ -17,6 +17,7 @@ from servers import serving
 
 CHROMIUM = os.environ.get("REGASSIST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("REGASSIST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts" / "e2e"))
+WAIT_MS = 120_000  # the deadline of every wait for the page (see the page fixture)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--no-first-run", "--disable-dev-shm-usage"]
 
@@ -59,7 +60,9 @@ def page(server):
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        # Every wait polls for a condition up to this deadline. On a busy 2-core machine (a second
+        # test run beside this one) a file upload has taken more than 30 s to show.
+        page.set_default_timeout(WAIT_MS)
         yield page
         browser.close()
 
@@ -280,7 +283,7 @@ def test_eval_tab_runs_an_uploaded_set_and_its_report_shows_every_case(page, ser
     page.locator("#eval-upload").get_by_text("我的评测集.xlsx").wait_for()
     page.locator("#eval-button").click()
     status = page.locator("#eval-status")
-    status.get_by_text("评测完成").wait_for(timeout=120_000)
+    status.get_by_text("评测完成").wait_for(timeout=2 * WAIT_MS)
     assert "3 个用例，通过 3 个" in status.inner_text()
     link = page.locator("#eval-report a[href*='.html']").first
     link.wait_for()

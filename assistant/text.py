@@ -87,6 +87,7 @@ _QUANTITY = re.compile(
     (?<![第\d{CN_NUMERAL_CHARS}〕])
     (?:(?P<pct_cn>百分之(?P<pct_cn_n>{_NUM}))
       |(?P<n1>{_NUM})(?:(?P<sep>{_RANGE_SEP})(?P<n2>{_NUM}))?
+       (?P<about>多|来|余)?
        (?P<unit>万元|亿元|万|亿|元|%|个月|个工作日|工作日|天|年(?!度|级)|月底|月份|月|日|号|人|个|次|条|章|款|项))
     """,
     re.VERBOSE,
@@ -160,6 +161,10 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = m.group("unit")
         if unit in ("条", "章", "款", "项"):
             continue  # structural references, not quantities
+        if m.group("about") and unit not in ("万元", "亿元", "万", "亿"):
+            continue
+        # "200来万", "300多万": at least the number said (the rest is less than its last digit's
+        # place, so no round threshold falls inside).
         numbers = [m.group("n1")] + ([m.group("n2")] if m.group("n2") else [])
         values = [parse_number(n) for n in numbers]  # 一千二百万 arrives as 一千二百 + 万
         if any(v is None for v in values):

@@ -57,3 +57,11 @@ def test_normalize_folds_width_and_space():
 def test_a_half_after_a_count_of_years_or_months_is_added(text, value, unit):
     [q] = find_quantities(text)
     assert (q.kind, q.value, q.unit, q.text) == ("duration", value, unit, text.removeprefix("上线"))
+
+
+@pytest.mark.parametrize("text, canon", [("预算200来万", ["200万元"]), ("两百多万", ["200万元"]),
+                                         ("1000余万元", ["1000万元"]), ("20多人", []), ("很多万", [])])
+def test_an_approximate_amount_is_at_least_the_number_said(text, canon):
+    # 多/来/余 before 万 or 亿: the rest is under the last digit's place, so no round threshold is
+    # crossed by reading the number said. Other units are not read this way.
+    assert canonical_quantities(text) == canon

@@ -845,3 +845,14 @@ def test_what_an_ask_sets_aside_is_not_what_it_asks(assistant):
     # "除了正文" is what the asker already has: 正文, a word no clause uses, does not refuse the ask.
     a = assistant.ask("启东交可研报告，除了正文还得附哪些图和表？")
     assert "qidong-2019/附件3·说明" in _cited(a) and "附图、表资料" in a.answer
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("我是市教体局信息中心的，智慧校园项目预算200来万，六安这边项目建议书要我们单独编吗？", "不是。【计算】200万元 < 500万元"),
+    ("六安500万以下的项目，是不是我们单位自己写建议书直接报发改委就行？", "不是。"),
+    ("六安800万的项目，建议书是我们单位自己编吧？", "是。【计算】800万元 ≥ 500万元"),
+    # 我们 as the object ("委托我们管") claims no actor.
+    ("六安市本级政府出钱建的电子政务项目，资产是归市政府的，放在我们单位的那些硬件只是委托我们管，没错吧？", "是"),
+], ids=["about-amount", "own-unit-subject", "own-unit-above", "own-unit-object"])
+def test_the_asker_s_unit_as_a_claim_s_subject_is_checked_against_the_rule(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

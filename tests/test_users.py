@@ -856,3 +856,10 @@ def test_what_an_ask_sets_aside_is_not_what_it_asks(assistant):
 ], ids=["about-amount", "own-unit-subject", "own-unit-above", "own-unit-object"])
 def test_the_asker_s_unit_as_a_claim_s_subject_is_checked_against_the_rule(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+def test_how_a_stage_is_done_quotes_each_paragraph_of_its_clause_that_speaks_to_it(assistant):
+    # 乐山 第三十一条: 试运行 first (第一款), then 市数字经济局 organises the acceptance (第二款).
+    a = assistant.ask("乐山验收咋弄")
+    first = a.answer.splitlines()[0]
+    assert "第三十一条" in first and "3 个月试运行" in first and "由市数字经济局组织竣工验收" in first

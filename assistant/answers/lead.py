@@ -55,7 +55,7 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
 
 
 # Asking for the steps of a procedure: every numbered step answers, not the one that fits best.
-_STEPS_ASKED = re.compile(r"几步|哪些步骤|步骤|流程|程序|环节|过程")
+_STEPS_ASKED = re.compile(r"几步|步骤|流程|程序|环节|过程|怎么|如何|怎样|咋")
 
 
 def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False) -> tuple[str, list[str]]:
@@ -83,6 +83,13 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     if _is_heading(intro) and best[1] + 1 < len(paragraphs):
         # A heading leads the paragraph under it, never stands alone.
         return clause.label, [intro, LABEL_PREFIX.sub("", paragraphs[best[1] + 1].text, count=1)]
+    if steps and not para.items and not _is_heading(intro):
+        # How a stage is done: each 款 of the clause that speaks to it as much, in the clause's order
+        # (乐山 第三十一条: after 试运行, 市数字经济局 organises the acceptance).
+        near = [pi for s, pi, ii in segments if ii < 0 and s >= 0.7 * best[0] and not paragraphs[pi].items]
+        if len(near) > 1:
+            texts = [LABEL_PREFIX.sub("", paragraphs[pi].text, count=1) for pi in sorted(near)[:3]]
+            return clause.label, texts
     if len(fold(intro)) <= _LONG_PARAGRAPH:
         return para.label, [intro]
     parts = [x.strip() for x in re.split(r"(?<=[。！？!?])", intro) if x.strip()]

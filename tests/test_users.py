@@ -863,3 +863,12 @@ def test_how_a_stage_is_done_quotes_each_paragraph_of_its_clause_that_speaks_to_
     a = assistant.ask("乐山验收咋弄")
     first = a.answer.splitlines()[0]
     assert "第三十一条" in first and "3 个月试运行" in first and "由市数字经济局组织竣工验收" in first
+
+
+@pytest.mark.parametrize("question, cited, stage", [
+    ("六安这边，市场监管局的智慧监管平台刚开发完，合同上写下个月验收，我们现在该干啥？", "luan-2021/第十九条", "验收"),
+    ("乐山的项目立项批下来了，下一步要做什么？", "leshan-2022/第四十条", "采购"),
+], ids=["built-then-accept", "approved-then-procure"])
+def test_what_to_do_now_is_the_stage_after_the_one_the_story_finished(assistant, question, cited, stage):
+    a = assistant.ask(question)
+    assert cited in _cited(a) and f"下一环节是{stage}" in a.answer

@@ -91,13 +91,17 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             chosen = [h for i, h in enumerate(relevant)
                       if sum(x.meta.doc_id == h.meta.doc_id for x in relevant[:i]) < per_doc]
             return compose(ctx, question, analysis, chosen[:MAX_CITATIONS])
-    named_stage = next((st for st in ctx.stages if st.name == stage), None)
+    after = next_stage(ctx, analysis.topic) if stage is None and len(doc_ids) == 1 else None
+    named_stage = next((st for st in ctx.stages if st.name == (stage or after)), None)
     if named_stage is not None and len(doc_ids) == 1:
         labels = named_stage.clauses.get(doc_ids[0], ())
         hits = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=ctx.corpus.documents[doc_ids[0]].meta, score=1.0)
                 for label in labels[:SPAN_CLAUSES]]
         if hits:
-            return compose(ctx, question, analysis, hits)
+            answer = compose(ctx, question, analysis, hits)
+            if after is None:
+                return answer
+            return replace(answer, answer=f"{answer.answer}\n（按所述进度，下一环节是{after}。）")
     span = stage_span(ctx, analysis.topic) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
     if span:
         # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.
@@ -482,6 +486,26 @@ def stage_span(ctx: Context, topic: str) -> list[Stage]:
     order = [s.name for s in ctx.stages]
     i, j = order.index(first), order.index(last)
     return ctx.stages[i:j + 1] if i < j else []
+
+
+# "我们现在该干啥", "下一步要做什么": what comes next for the asker, after what the story says is done.
+_WHAT_NOW = re.compile(r"(现在|接下来|下一步|然后|目前)(该|要|得|应该|需要)?(干|做|办|弄|搞)(啥|什么|嘛|些什么)")
+_DONE = re.compile(r"^(?:完|好|完成|完毕|结束|通过|下来)")
+_DONE_IN = ("完", "好", "下来")
+
+
+def next_stage(ctx: Context, topic: str) -> str | None:
+    """The lifecycle stage after the last one the question says is finished ("智慧监管平台刚开发完，…
+    我们现在该干啥" → 验收), when it asks what to do now; None otherwise."""
+    if not _WHAT_NOW.search(topic):
+        return None
+    done = [(m.end(), s.name) for s in ctx.stages for k in (s.name, *s.aliases)
+            for m in re.finditer(re.escape(k), topic) if k.endswith(_DONE_IN) or _DONE.match(topic[m.end():])]
+    if not done:
+        return None
+    order = [s.name for s in ctx.stages]
+    i = order.index(max(done)[1])
+    return order[i + 1] if i + 1 < len(order) else None
 
 
 def _stage_of(ctx: Context, text: str, last: bool) -> str | None:

@@ -872,3 +872,10 @@ def test_how_a_stage_is_done_quotes_each_paragraph_of_its_clause_that_speaks_to_
 def test_what_to_do_now_is_the_stage_after_the_one_the_story_finished(assistant, question, cited, stage):
     a = assistant.ask(question)
     assert cited in _cited(a) and f"下一环节是{stage}" in a.answer
+
+
+def test_what_to_get_ready_before_a_step_is_asked_by_the_story_not_by_a_date(assistant):
+    # "之前有啥特别要准备的" asks what to do, not by when: the sentence the project's situation
+    # (下沉到街道和社区) falls under answers, not the sentence with the time word 前.
+    a = assistant.ask("上城区民政局要做个养老服务的应用，要下沉到街道和社区用，写可研之前有啥特别要准备的？")
+    assert "不少于5个街道的调研报告" in a.answer.splitlines()[0]

@@ -54,6 +54,8 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     (Asked.MATERIALS, r"(哪些|什么|啥)(特别的|其他的?|别的)?(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)"),
+    # What to get ready ("之前有啥特别要准备的", "之前要注意什么"): the steps, not a date.
+    (Asked.STEPS, r"(什么|啥|哪些)[^，。？?]{0,4}(准备|注意)|(准备|注意)(些|点)?(什么|啥|哪些)"),
     # "…之前" asks by when, unless the segment asks for something more specific ("申报之前要准备啥材料").
     (Asked.DATE, r"之前"),
     (Asked.CONSEQUENCE, r"(会|有)(怎么样|咋样|怎样)|会被?(怎么|如何|咋)(处理|处罚|追责|问责)|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)|"

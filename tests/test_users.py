@@ -879,3 +879,8 @@ def test_what_to_get_ready_before_a_step_is_asked_by_the_story_not_by_a_date(ass
     # (下沉到街道和社区) falls under answers, not the sentence with the time word 前.
     a = assistant.ask("上城区民政局要做个养老服务的应用，要下沉到街道和社区用，写可研之前有啥特别要准备的？")
     assert "不少于5个街道的调研报告" in a.answer.splitlines()[0]
+
+
+def test_a_denied_alternative_after_the_claim_contrasts_it_does_not_negate_it(assistant):
+    a = assistant.ask("六安市本级财政投的系统建完了，资产算市政府的，不算我们局的，对吧？")
+    assert a.answer.startswith("是：") and "归市政府所有" in a.answer.splitlines()[0]

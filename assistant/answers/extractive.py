@@ -21,7 +21,7 @@ from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Aske
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
-                                      judge, sanction_verdict, subject_mismatch)
+                                      judge, sanction_verdict, subject_mismatch, without_contrast)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
@@ -315,6 +315,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     when it holds for each: the first city it fails for answers 不是."""
     if not is_yes_no(analysis.topic):
         return None
+    analysis = replace(analysis, topic=without_contrast(analysis.topic))
     docs = list(dict.fromkeys([h.meta.doc_id for h in hits] + [c.rule.doc_id for c in conclusions]))
     if len(docs) > 1:
         if conclusions:

@@ -66,6 +66,27 @@ _CONJOINED = re.compile(r"[，,；;]\s*(?:而且|并且|同时|另外|此外)")
 _MIN_PART = 4  # characters: a shorter piece is not a claim of its own
 
 
+def without_contrast(claim: str) -> str:
+    """The claim without a denied alternative that repeats its verb ("资产算市政府的，不算我们局的"
+    claims the first; "不算我们局的" contrasts, it does not negate the claim)."""
+    pieces = re.split(r"(?<=[，,])", claim)
+    kept = [pieces[0]] if pieces else []
+    for piece in pieces[1:]:
+        m = _CONTRAST.match(piece)
+        before = kept[-1] if kept else ""
+        if m and re.search(rf"(?<![不没]){re.escape(m.group('verb'))}", before):
+            continue
+        kept.append(piece)
+    out = "".join(kept)
+    if out != claim and not is_yes_no(out):
+        out = out.rstrip("，, ") + "吧？"
+    return out
+
+
+# A piece that denies with the verb the claim used: "不算我们局的", "而不是发改委", "不归我们管".
+_CONTRAST = re.compile(r"^(?:而|但)?(?:不|没|并不)(?P<verb>是|算|归|属于|由)(?P<rest>[^，,。？?]{1,12}?)(?P<tail>[，,。？?]|(?:对吧|是吧|吧|吗)?[？?]?$)")
+
+
 def claim_parts(claim: str) -> list[str]:
     """The claims of a yes/no question joined by 而且/并且…, each asked as a question of its own;
     [claim] when it makes one claim."""

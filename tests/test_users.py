@@ -95,6 +95,8 @@ def test_a_brand_that_starts_like_a_city_is_not_a_place(assistant):
     ("等保和密评的费用从哪里出？乐山", "费用来源"),                       # the city says nothing of the funding
     ("启东的监理单位要求甲级资质还是乙级资质？", "乙级"),                 # alternatives the texts never name
     ("浙江省公共数据条例对数据共享是怎么规定的", "公共数据条例"),         # a provincial regulation, by name
+    ("等保2.0里二级系统多久要做一次测评？", "等保2.0"),                   # a standard, by its version
+    ("GB/T 22239对三级系统有什么要求", "GB/T 22239"),                     # ... or by its code
 ])
 def test_what_the_texts_do_not_say_is_refused_naming_it(assistant, question, named):
     a = assistant.ask(question)
@@ -884,3 +886,8 @@ def test_what_to_get_ready_before_a_step_is_asked_by_the_story_not_by_a_date(ass
 def test_a_denied_alternative_after_the_claim_contrasts_it_does_not_negate_it(assistant):
     a = assistant.ask("六安市本级财政投的系统建完了，资产算市政府的，不算我们局的，对吧？")
     assert a.answer.startswith("是：") and "归市政府所有" in a.answer.splitlines()[0]
+
+
+def test_an_amount_with_decimals_is_no_standard_s_version(assistant):
+    from assistant.answers.request import other_documents
+    assert other_documents("乐山项目预算350.5万要请监理吗") == []

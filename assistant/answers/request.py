@@ -277,7 +277,10 @@ _LAW = re.compile(r"《([^》]{2,40})》|"
                   r"((?:国家|国务院|中央|全国|省级|省里|[\u4e00-\u9fa5]{2,3}省)[\u4e00-\u9fa5]{0,16}?(?:办法|细则|条例))|"
                   r"([\u4e00-\u9fa5]{2,12}?(?:(?<!办)法|条例))(?!律|规(?!定)|院|人|定|官|学|子|则|治|务)|"
                   # a 办法 by its title: one of the corpus's, or another ("政务信息资源共享管理办法")
-                  r"([\u4e00-\u9fa5]{2,16}?(?:管理办法|暂行办法|实施办法|实施细则|管理规定))")
+                  r"([\u4e00-\u9fa5]{2,16}?(?:管理办法|暂行办法|实施办法|实施细则|管理规定))|"
+                  # a standard, by its version (等保2.0) or its code (GB/T 22239): no 办法 carries one
+                  r"((?:[\u4e00-\u9fa5]{2,8}|[A-Za-z]{2,8})\s?\d+\.\d+(?![\d.]*\s?(?:万|亿|元|%|个|年|天|月))|"
+                  r"(?:GB|ISO|IEC)(?:\s?/\s?[TZ])?\s?\d{3,6}(?:[-—]\d{4})?)")
 def in_order(name: str, title: str) -> bool:
     """Whether the characters of `name` occur in `title` in the same order (an abbreviation:
     "电子政务管理办法" of a title, "发改委" of "市发展改革委")."""
@@ -289,7 +292,7 @@ _NOT_A_LAW = ("办法", "方法", "做法", "依法", "合法", "违法", "算�
               "设法", "执法", "司法", "立法", "手法", "章法", "非法")
 _LEADING = re.compile(r"^(?:按照|按|依照|依据|根据|照|的|和|与|对|跟|是|那|这个|这|符合|合|遵守|要)+")
 # Asking what it says: "…对验收是怎么规定的", "…里有什么要求", "…最高能罚多少".
-_ITS_CONTENT = re.compile(r"^[^，。？?]{0,24}(规定|要求|怎么|什么|哪些|哪几|多少|几|第[一二三四五六七八九十百\d]+条)")
+_ITS_CONTENT = re.compile(r"^[^，。？?]{0,24}(规定|要求|怎么|什么|哪些|哪几|多少|多久|多长|几|第[一二三四五六七八九十百\d]+条)")
 # A document set before the ask: "…法，", "…办法里，".
 _FRAMED = re.compile(r"^(里|中|里面|当中|上面)?[，,]")
 # Whether the 办法 send the reader to it ("要按招标投标法执行吗"), not what it says.

@@ -86,3 +86,18 @@ def test_an_adverb_before_a_verb_is_no_thing_whatever_the_tag_table_says(assista
     assert not tokenizer.names_a_thing("先用") and not tokenizer.names_a_thing("一共")
     assert tokenizer.names_a_thing("护照") and tokenizer.names_a_thing("税务")
     assert "先用" not in assistant.ask("六安没验收的话能先用着吗").answer
+
+
+def test_the_general_dictionary_table_is_jieba_s_own():
+    # Read from jieba's dict.txt directly (0.7 s) instead of through jieba's tagger (2 s) and a
+    # second loaded dictionary: the same tags, the same counts and the same total.
+    import jieba
+    import jieba.posseg
+
+    from assistant.search.tokenizer import _general_dictionary
+
+    tags, counts, total = _general_dictionary()
+    jieba.posseg.dt.initialize()
+    assert tags == jieba.posseg.dt.word_tag_tab
+    assert total == jieba.dt.total
+    assert all(jieba.dt.FREQ[w] == c for w, c in counts.items())

@@ -23,10 +23,11 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and ten later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and twelve later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
-    assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study2.yaml", "study3.yaml", "study4.yaml",
+    assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
+                                         "study13.yaml", "study2.yaml", "study3.yaml", "study4.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -55,6 +56,9 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     # batch 10: two halves balanced by kind (study10 studied, study11 held out), 18 near-domain each.
     tens = [Counter(c.kind for c in sets[name]) for name in ("study10", "study11")]
     assert tens[0] == tens[1] and all(t["near_domain"] >= 18 and sum(t.values()) >= 60 for t in tens)
+    # batch 12: near-domain questions (24 a half) and answerable twins on the same clauses.
+    twelves = [Counter(c.kind for c in sets[name]) for name in ("study12", "study13")]
+    assert all(t["near_domain"] >= 24 and sum(t.values()) >= 39 for t in twelves)
 
 
 def test_the_set_is_large_and_varied():

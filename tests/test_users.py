@@ -891,3 +891,9 @@ def test_a_denied_alternative_after_the_claim_contrasts_it_does_not_negate_it(as
 def test_an_amount_with_decimals_is_no_standard_s_version(assistant):
     from assistant.answers.request import other_documents
     assert other_documents("乐山项目预算350.5万要请监理吗") == []
+
+
+def test_a_rule_s_result_does_not_answer_a_duration_it_does_not_state(assistant):
+    # 500万以上 falls under 六安 第九条 (who approves), which says nothing of how long approval takes.
+    a = assistant.ask("六安500万以上的项目报发改委审批，一般多少个工作日能批下来？")
+    assert _refused(a) and "期限" in a.answer

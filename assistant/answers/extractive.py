@@ -147,7 +147,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return _not_covered(question, analysis, doc_ids, gate.foreign, covered)
     if not relevant:
         return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
-    missing = unstated(ctx.matcher, analysis, request, relevant, ctx.stages) if not conclusions else None
+    missing = unstated(ctx.matcher, analysis, request, relevant, ctx.stages)
     if missing is not None:
         return refusal(question, missing, covered, [(h.meta, h.clause.label) for h in relevant[:3]])
     # An ask set aside for naming what no text has ("有模板吗") does not stop the outline.

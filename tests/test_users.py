@@ -76,6 +76,7 @@ def test_an_unknown_city_is_recognised_by_its_short_name(assistant):
     ("杭州余杭区的电子政务项目，立项要经过哪几轮评审？", "余杭区"),  # a district beside 上城区, in its city
     ("安徽合肥的项目怎么申报", "合肥"),                            # jieba tags 合肥 n, not ns
     ("嘉兴的项目怎么立项", "嘉兴"),                                # ... and 嘉兴 nr
+    ("南通海门区的电子政务项目建完多久内要初验？", "海门区"),       # a short form with its suffix
 ])
 def test_another_place_within_a_covered_region_is_not_answered_from_the_region_s_city(assistant, question, place):
     a = assistant.ask(question)
@@ -97,6 +98,7 @@ def test_a_brand_that_starts_like_a_city_is_not_a_place(assistant):
     ("浙江省公共数据条例对数据共享是怎么规定的", "公共数据条例"),         # a provincial regulation, by name
     ("等保2.0里二级系统多久要做一次测评？", "等保2.0"),                   # a standard, by its version
     ("GB/T 22239对三级系统有什么要求", "GB/T 22239"),                     # ... or by its code
+    ("乐山办法里说的《政务信息系统定义和范围》国家标准，标准号是多少？", "政务信息系统定义和范围"),
 ])
 def test_what_the_texts_do_not_say_is_refused_naming_it(assistant, question, named):
     a = assistant.ask(question)

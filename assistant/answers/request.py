@@ -294,7 +294,7 @@ _LEADING = re.compile(r"^(?:按照|按|依照|依据|根据|照|的|和|与|对|
 # Asking what it says: "…对验收是怎么规定的", "…里有什么要求", "…最高能罚多少".
 _ITS_CONTENT = re.compile(r"^[^，。？?]{0,24}(规定|要求|怎么|什么|哪些|哪几|多少|多久|多长|几|第[一二三四五六七八九十百\d]+条)")
 # A document set before the ask: "…法，", "…办法里，".
-_FRAMED = re.compile(r"^(里|中|里面|当中|上面)?[，,]")
+_FRAMED = re.compile(r"^(?:这个|这份|那个)?(?:国家标准|行业标准|地方标准|标准|规范|文件|通知|意见)?(里|中|里面|当中|上面)?[，,]")
 # Whether the 办法 send the reader to it ("要按招标投标法执行吗"), not what it says.
 _REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|么|吧)")
 

@@ -117,9 +117,14 @@ class Tokenizer:
         # A city's short form inside a longer name (苏州 in 苏州工业园区) is the city.
         out += [m.group(0) for m in _full_names(prefectures).finditer(text)
                 if not any(m.group(0) in f for f in out) and self._a_place(m.group(0))]
-        for word in self._jieba.lcut(text):
-            if word in short and not any(word in f for f in out) and (self._a_place(word) or self._a_city(word, prefectures)):
-                out.append(word)
+        words = self._jieba.lcut(text)
+        for i, word in enumerate(words):
+            if word in short and not any(word in f for f in out):
+                # With its suffix ("海门区", a district the table still lists as 海门市) a short form
+                # is the place whatever jieba's table calls the word.
+                suffix = words[i + 1] if i + 1 < len(words) and words[i + 1] in ("区", "县", "市") else ""
+                if suffix or self._a_place(word) or self._a_city(word, prefectures):
+                    out.append(word + suffix)
         return out
 
     def _a_place(self, word: str) -> bool:

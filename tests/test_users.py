@@ -899,3 +899,14 @@ def test_a_rule_s_result_does_not_answer_a_duration_it_does_not_state(assistant)
     # 500万以上 falls under 六安 第九条 (who approves), which says nothing of how long approval takes.
     a = assistant.ask("六安500万以上的项目报发改委审批，一般多少个工作日能批下来？")
     assert _refused(a) and "期限" in a.answer
+
+
+def test_a_choice_between_alternatives_no_text_names_is_refused_naming_them(assistant):
+    # 阿里云 and 华为云 are names jieba's table does not call things: the alternatives themselves count.
+    a = assistant.ask("上城区统一的云资源平台用的是阿里云还是华为云？")
+    assert _refused(a) and "阿里云" in a.answer and "华为云" in a.answer
+
+
+def test_a_choice_question_is_answered_by_the_text_not_by_yes_or_no(assistant):
+    a = assistant.ask("乐山项目采购用公开招标还是邀请招标？")
+    assert "leshan-2022/第四十条" in _cited(a) and not a.answer.startswith(("是", "不是"))

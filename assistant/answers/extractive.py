@@ -78,6 +78,10 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if Asked.CHOICE in request.asked and gate.foreign:
         # "要甲级资质还是乙级": texts that never name an alternative do not choose between them.
         return _not_covered(question, analysis, doc_ids, gate.foreign, covered)
+    unnamed = unnamed_alternatives(ctx, request, docs) if Asked.CHOICE in request.asked else []
+    if unnamed:
+        # "用的是阿里云还是华为云": brands and names jieba's table does not call things, same rule.
+        return _not_covered(question, analysis, doc_ids, tuple(unnamed), covered)
     # With no city named, every city is searched on its own: the answer shows each city's
     # rule that fits (labelled), rather than one city's rule as if it were everyone's.
     if Asked.APPLIES in request.asked and routing:
@@ -581,6 +585,26 @@ def _asks_beyond(ctx: Context, text: str, names: tuple[str, ...], ignore: re.Pat
     terms = ctx.matcher.question_terms(ctx.analyzer.analyze(text))
     return sum(w for word, w, alts in terms if alts & ctx.matcher.idf.keys()
                and not (ignore and ignore.search(word))) >= MIN_TOPIC_IDF
+
+
+# "A还是B": the two alternatives a choice is between.
+_ALTERNATIVES = re.compile(r"(?P<a>[^，,。？?还是]{2,10})还是(?P<b>[^，,。？?]{2,10}?)(?:呢|吗|啊)?[？?]?$")
+_ALTERNATIVE_LEAD = re.compile(r"^(?:.*?(?:用的是|用|选|找|要|是|按|走|上))")
+
+
+def unnamed_alternatives(ctx: Context, request: Request, docs: list) -> list[str]:
+    """The alternatives of a choice ("阿里云还是华为云") when neither shares a word of two
+    characters or more with the texts in scope: they do not choose between what they never name."""
+    vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d.meta.doc_id) for d in docs))
+    for ask, asked in zip(request.asks, request.asked):
+        m = _ALTERNATIVES.search(ask) if asked is Asked.CHOICE else None
+        if m is None:
+            continue
+        sides = [_ALTERNATIVE_LEAD.sub("", m.group("a")), m.group("b")]
+        words = [[w for w in ctx.matcher.tokenizer.tokens(side) if len(w) >= 2] for side in sides]
+        if all(words) and not any(w in vocab for side in words for w in side):
+            return [side for side in sides]
+    return []
 
 
 def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...], terms: tuple[str, ...],

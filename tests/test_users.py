@@ -910,3 +910,11 @@ def test_a_choice_between_alternatives_no_text_names_is_refused_naming_them(assi
 def test_a_choice_question_is_answered_by_the_text_not_by_yes_or_no(assistant):
     a = assistant.ask("乐山项目采购用公开招标还是邀请招标？")
     assert "leshan-2022/第四十条" in _cited(a) and not a.answer.startswith(("是", "不是"))
+
+
+@pytest.mark.parametrize("question", ["六安我们单位的非涉密业务系统，能不能部署在自己机房？",
+                                      "六安这边系统能不能就放我们自己单位机房 不上政务云"])
+def test_hosting_in_one_s_own_server_room_is_answered_by_where_the_text_deploys(assistant, question):
+    # 机房 is how users ask where a system runs; 六安 says it in 部署 and 政务云 (第七条).
+    a = assistant.ask(question)
+    assert "luan-2021/第七条" in _cited(a) and "全部部署在市政务云平台" in a.answer

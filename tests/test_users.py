@@ -918,3 +918,9 @@ def test_hosting_in_one_s_own_server_room_is_answered_by_where_the_text_deploys(
     # 机房 is how users ask where a system runs; 六安 says it in 部署 and 政务云 (第七条).
     a = assistant.ask(question)
     assert "luan-2021/第七条" in _cited(a) and "全部部署在市政务云平台" in a.answer
+
+
+def test_a_follow_up_made_only_of_its_asking_words_asks_of_the_previous_topic(assistant):
+    a = assistant.ask("分哪几种？", history=["启东电子政务项目要做效果评估吗？"])
+    assert "qidong-2019/第二十五条" in _cited(a) and "事前评估、事后评估和应用评估" in a.answer
+    assert "承接上一问" in a.answer

@@ -73,6 +73,13 @@ def _bounded(question: str, quantities) -> str:
     return ""
 
 
+# A follow-up made only of how it asks: "分哪几种？", "都包括什么？", "具体有哪些？".
+_BARE = re.compile(r"^(?:那|那么|这|这个|它|具体|都|还|一共|总共|主要)*(?:分|分为|分成|有|包括|包含|是|指|要|需要|得)?"
+                   r"(?:哪几|哪些|几|什么|啥|多少)(?:种|类|个|项|样|部分|方面|内容|块|步)?(?:呢|啊|呀)?[？?]?$")
+# How a yes/no question ends: "…要做效果评估吗？" asks of 效果评估.
+_YES_NO_END = re.compile(r"(?:吗|吧|么|呢|没有|不)?[？?]?$")
+
+
 def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, history: Sequence[str],
                lifecycle: Sequence[str] = ()) -> Carried:
     """The question with what it omits taken from the previous ones (newest first). `lifecycle`:
@@ -122,6 +129,12 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
         stage = _stage_in(stages, prev.topic) if _KIND.search(named) else ""
         return Carried(f"{places}{named}{stage}{tail}",
                        f"承接上一问的问法（{stage}{tail.rstrip('？?')}）" + (f"，按{places}作答" if places else ""))
+    if _BARE.match(question.strip()) and not now.doc_ids and prev.doc_ids:
+        # "启东…要做效果评估吗？" then "分哪几种？": an ask with nothing of its own asks of the
+        # previous question's topic.
+        cities = "、".join(prev.cities)
+        about = _YES_NO_END.sub("", prev.topic).strip(" ，,。？?\u2002")
+        return Carried(f"{cities}{about}，{question}", f"承接上一问（{about}），按{cities}作答")
     if now.doc_ids or now.compare or not prev.doc_ids:
         return Carried(question)
     cities = "、".join(prev.cities)

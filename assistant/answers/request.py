@@ -265,9 +265,12 @@ _DEADLINE_WORDS = ("截止", "之前")
 def focus(asked: Asked, ask: str) -> str:
     """An ask without the words that ask for the attribute: what it is asked of ("评审费每人按多少钱
     标准发" → "评审费每人按 发")."""
-    pattern = dict(_ASKED).get(asked)
-    # A deadline's own word stays: "截止到几月" asks for the date by which something is due.
-    text = pattern.sub(lambda m: m.group(0) if m.group(0) in _DEADLINE_WORDS else " ", ask) if pattern else ask
+    # Every way the attribute is asked (什么时候 and …之前 both ask for a date); a deadline's own
+    # word stays: "截止到几月" asks for the date by which something is due.
+    text = ask
+    for a, pattern in _ASKED:
+        if a is asked:
+            text = pattern.sub(lambda m: m.group(0) if m.group(0) in _DEADLINE_WORDS else " ", text)
     return _COMPARATORS.sub(" ", _ATTRIBUTE_WORDS.sub(" ", text))
 
 

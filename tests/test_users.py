@@ -924,3 +924,11 @@ def test_a_follow_up_made_only_of_its_asking_words_asks_of_the_previous_topic(as
     a = assistant.ask("分哪几种？", history=["启东电子政务项目要做效果评估吗？"])
     assert "qidong-2019/第二十五条" in _cited(a) and "事前评估、事后评估和应用评估" in a.answer
     assert "承接上一问" in a.answer
+
+
+def test_an_ask_s_focus_drops_every_way_its_attribute_is_asked():
+    from assistant.answers.request import Asked, focus
+
+    assert "几号" not in focus(Asked.DATE, "书面说明最晚几号交给数管局")
+    assert "什么时候" not in focus(Asked.DATE, "项目什么时候申报之前")
+    assert "截止" in focus(Asked.DATE, "截止到几月")  # a deadline's own word stays

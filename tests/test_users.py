@@ -932,3 +932,10 @@ def test_an_ask_s_focus_drops_every_way_its_attribute_is_asked():
     assert "几号" not in focus(Asked.DATE, "书面说明最晚几号交给数管局")
     assert "什么时候" not in focus(Asked.DATE, "项目什么时候申报之前")
     assert "截止" in focus(Asked.DATE, "截止到几月")  # a deadline's own word stays
+
+
+def test_a_value_stated_for_a_range_of_levels_does_not_answer_a_level_outside_it(assistant):
+    # 上城: "网络安全等级第三级（含）以上的项目系统应当每年开展一次等保测评" — nothing for 二级.
+    assert _refused(assistant.ask("上城区等保二级的系统多久要测评一次？"))
+    a = assistant.ask("上城区等保三级的系统多久要测评一次？")
+    assert "shangcheng-draft/第七章·第10段" in _cited(a) and "每年开展一次等保测评" in a.answer

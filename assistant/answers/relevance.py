@@ -15,7 +15,7 @@ from assistant.search.index import indexed_text
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import specificity
-from assistant.text import find_quantities
+from assistant.text import find_quantities, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
@@ -299,9 +299,26 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if deadline and not _DEADLINE_STATED.search(s):
             continue  # "截止到几月" is answered by "7月底前", not by the "7-8月份" of another step
+        if level_excluded(part.topic, s):
+            continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
         if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
             best = max(best, score(s))
     return best
+
+
+# A protection level asked of ("等保二级", "三级系统") and one a sentence bounds ("第三级（含）以上").
+_LEVEL_ASKED = re.compile(r"(?<![第\d一二三四五])([一二三四五1-5])级")
+_LEVEL_BOUND = re.compile(r"第?([一二三四五1-5])级(?:（含）|\(含\))?(以上|以下)")
+
+
+def level_excluded(ask: str, sentence: str) -> bool:
+    """Whether every level the ask names falls outside the bound the sentence sets."""
+    bound = _LEVEL_BOUND.search(sentence)
+    asked = [parse_cn_int(m.group(1)) for m in _LEVEL_ASKED.finditer(ask)]
+    if bound is None or not asked:
+        return False
+    edge = parse_cn_int(bound.group(1))
+    return all((a < edge) if bound.group(2) == "以上" else (a > edge) for a in asked)
 
 
 def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[str]:

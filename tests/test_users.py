@@ -939,3 +939,11 @@ def test_a_value_stated_for_a_range_of_levels_does_not_answer_a_level_outside_it
     assert _refused(assistant.ask("上城区等保二级的系统多久要测评一次？"))
     a = assistant.ask("上城区等保三级的系统多久要测评一次？")
     assert "shangcheng-draft/第七章·第10段" in _cited(a) and "每年开展一次等保测评" in a.answer
+
+
+@pytest.mark.parametrize("question, named", [
+    ("上城的监理费按项目总投资的多少比例来取？", "没有规定监理费按项目总投资的比例"),
+    ("启东事后评估的评分标准，具体哪些指标、各占多少分？", "分值"),
+])
+def test_a_refusal_names_what_is_not_covered_in_the_ask_s_own_words(assistant, question, named):
+    assert named in assistant.ask(question).answer

@@ -210,7 +210,7 @@ _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
 _DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
-    Asked.FEE: "收费或金额标准", Asked.RATE: "比例或分值", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
+    Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
     Asked.FREQUENCY: "频次", Asked.DURATION: "期限",
 }
 # Words of the asking, left out when a refusal names what is not covered.
@@ -233,11 +233,34 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages) for h in hits):
             # Named by the words of the ask the texts know, never by the user's own numbers
             # (every number in an answer has a source).
-            topic = "".join(w for w, weight, alts in matcher.question_terms(part)
-                            if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
-                            and w not in _ASKING_WORDS and not find_quantities(w))
-            return f"收录的办法没有规定{topic + '的' if topic else ''}{_ASKED_NAMES[asked]}。"
+            words = [w for w, weight, alts in matcher.question_terms(part)
+                     if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
+                     and w not in _ASKING_WORDS and not find_quantities(w)]
+            topic = _named_span(part.question, words) or "".join(words)
+            name = _ASKED_NAMES[asked]
+            if asked is Asked.RATE:  # asked as a share or as points
+                name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
+            return f"收录的办法没有规定{topic + '的' if topic else ''}{name}。"
     return None
+
+
+_SPAN_CHARS = 12  # a refusal names what is not covered in the ask's own words, up to this long
+
+
+def _named_span(text: str, words: list[str]) -> str:
+    """The ask's own words from the first named word to the last ("监理费按项目总投资", not
+    "监理投资" with the 费 between left out); "" when they are not in order or run too long."""
+    if not words:
+        return ""
+    squeezed = re.sub(r"\s+", "", text)
+    start = squeezed.find(words[0])
+    end = squeezed.rfind(words[-1])
+    if start < 0 or end < start or any(w not in squeezed[start:end + len(words[-1])] for w in words):
+        return ""
+    span = squeezed[start:end + len(words[-1])].rstrip("的")
+    if len(span) > _SPAN_CHARS or find_quantities(span) or re.search(r"[，,。、；;？?]", span):
+        return ""
+    return span
 
 
 def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit],

@@ -947,3 +947,11 @@ def test_a_value_stated_for_a_range_of_levels_does_not_answer_a_level_outside_it
 ])
 def test_a_refusal_names_what_is_not_covered_in_the_ask_s_own_words(assistant, question, named):
     assert named in assistant.ask(question).answer
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("六安市本级财政投的系统，资产不算我们局的，对吧？", "是："),   # 归市政府所有: another party's
+    ("六安市本级财政投的系统，资产不归市政府，对吧？", "不是："),   # the same party, denied
+], ids=["other-party", "same-party"])
+def test_denying_a_thing_is_one_party_s_is_checked_against_whose_the_text_says(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(first_line)

@@ -183,7 +183,29 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
     neg_q = claim_negated(_first_claim(claim))
     neg_s = _negated(_DEFINED_LIST.split(sentence)[0])
+    other = _denied_other_party(claim, sentence)
+    if other is not None and not neg_s:
+        return other  # "资产不算我们局的" against "资产归市政府所有": true of another party
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
+
+
+# A claim that denies a thing belongs to a party ("不算我们局的", "不归区里"), and a sentence that
+# gives it to one ("归市政府所有", "属于项目建设单位").
+_DENIED_OWNER = re.compile(r"不(?:算|归|属于|是)(?P<party>[\u4e00-\u9fa5]{1,8}?)(?:的|所有|管)?(?=[，,。？?吧吗呢]|$)")
+_OWNER = re.compile(r"(?:归|属于)(?P<party>[\u4e00-\u9fa5]{1,8}?)(?:所有|管理|的|[，,。；;]|$)")
+
+
+def _denied_other_party(claim: str, sentence: str) -> Verdict | None:
+    """是 for a claim denying that a thing is one party's when the sentence gives it to another."""
+    denied, owner = _DENIED_OWNER.search(_FORM.sub("", claim)), _OWNER.search(sentence)
+    if denied is None or owner is None:
+        return None
+    a, b = denied.group("party"), owner.group("party")
+    if _OWN_UNIT.match(a):
+        a = "单位"
+    if a in b or b in a or a.lstrip("市区县") in b:
+        return None  # the same party: the polarity decides
+    return Verdict(True, f"否认的是另一方：{a} / {b}")
 
 
 # Who does what: the body named right before a duty ("数管局审批" against "报市发改委审批").

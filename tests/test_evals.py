@@ -147,3 +147,30 @@ def test_the_committed_gate_sits_within_its_margin_of_the_committed_report():
     today = json.loads((root / "report.json").read_text(encoding="utf-8"))["misses"]
     assert all(today[k] <= b <= today[k] + 2 for k, b in bounds.items())
     assert all(bounds[k] == 0 for k in ("refusal_acc", "contamination", "unbacked_numbers", "rule_acc"))
+
+
+def test_a_set_of_refusals_only_gets_its_report_and_chart(tmp_path, index_dir, assistant, monkeypatch):
+    # No answerable case: no citation or keyword accuracy, and the chart leaves those bars out.
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("REGASSIST_CORPUS", str(CORPUS))
+    monkeypatch.setenv("REGASSIST_INDEX_DIR", str(index_dir))
+    cases = tmp_path / "refusals.yaml"
+    cases.write_text("""cases:
+- id: r1
+  kind: near_domain
+  q: 乐山验收专家的评审费一个人给多少？
+  refuse: true
+- id: r2
+  kind: refuse
+  q: 深圳市电子政务项目怎么申报？
+  refuse: true
+""", encoding="utf-8")
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["eval", "--cases", str(cases), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    report = json.loads((out / "report-refusals.json").read_text(encoding="utf-8"))
+    assert report["metrics"]["refusal_acc"] == 1.0 and "citation_acc" not in report["metrics"]
+    assert (out / "report-refusals.png").stat().st_size > 10_000

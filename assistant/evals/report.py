@@ -145,7 +145,8 @@ def write_chart(path: Path, overall: dict, ablations: list[dict], baselines: lis
     left.set_ylim(0, 1.05)
     left.set_title("Retrieval (top 5)")
     left.legend()
-    answer_metrics = ("citation_acc", "keyword_acc", "refusal_acc")
+    # A set of refusals only has no citation or keyword accuracy: those bars are left out.
+    answer_metrics = [m for m in ("citation_acc", "keyword_acc", "refusal_acc") if m in overall]
     right.bar(range(len(answer_metrics)), [overall[m] for m in answer_metrics], color="tab:green")
     right.set_xticks(range(len(answer_metrics)))
     right.set_xticklabels(answer_metrics, rotation=35, ha="right", fontsize=8)

@@ -39,6 +39,10 @@ class Asked(str, Enum):
     WHAT = "what"              # anything else
 
 
+# "A还是B" offers alternatives; "还是得做" ("still has to") and "还是不行" do not.
+OFFERS_ALTERNATIVES = re.compile(r"还是(?!得|要|需要|应该?|会|不)")
+
+
 # The first pattern that matches a segment names what it asks; the order puts the specific
 # before the general (钱从哪出 is PAYER before 哪 makes it anything else).
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
@@ -72,7 +76,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                     r"(能不能|可不可以|能否|可否|要不要|是否)[^，。？?]{0,4}(照|套|参照|按|用)[^，。？?]{0,12}办法"),
     (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|几步|哪些环节|几个环节"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
-    (Asked.CHOICE, r"还是(?!得|要|需要|应该?|会)"),
+    (Asked.CHOICE, OFFERS_ALTERNATIVES.pattern),
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|(?<![费作使功信])用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").

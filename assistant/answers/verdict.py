@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answers.request import in_order
+from assistant.answers.request import OFFERS_ALTERNATIVES, in_order
 from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
@@ -51,15 +51,11 @@ _PARTY = re.compile(r"(?:归|由)([\u4e00-\u9fa5]{2,8})")
 def is_yes_no(question: str) -> bool:
     """吗/吧/是不是 …, or a statement asked with a question mark ("听说…要占10%以上？"); not a
     choice between alternatives ("公开招标还是邀请招标？"), which is answered by the text, not 是/不是."""
-    if _ALTERNATIVE.search(question) and not re.search(r"[吗吧么]", question):
+    if OFFERS_ALTERNATIVES.search(question) and not re.search(r"[吗吧么]", question):
         return False
     if _YES_NO.search(question):
         return True
     return question.rstrip().endswith(("？", "?")) and not _WH.search(question)
-
-
-# "A还是B" offers alternatives; "还是得做" ("still has to") does not.
-_ALTERNATIVE = re.compile(r"还是(?!得|要|需要|应该?|会|不)")
 
 
 # In a claim checked against a rule, a negation that denies a duty or a permission ("不用请监理", "不能先用") — not one inside

@@ -825,6 +825,18 @@ def test_a_duration_of_a_compound_topic_is_not_stated_by_a_duration_of_its_piece
     assert stated.answerable and "半年内" in stated.answer.splitlines()[0]
 
 
+@pytest.mark.parametrize("question", [
+    "乐山的项目要是申请延期验收，能延多久？",  # 延 reaches 延期验收 and, through it, 验收: 3 个月 is 试运行's
+    "六安项目延期验收能延多久？",              # 项目 (in every clause) is no word the 1个月 of 试运行 is about
+])
+def test_a_duration_is_not_stated_by_a_sentence_naming_only_what_the_ask_is_built_on(assistant, question):
+    refused = assistant.ask(question)
+    assert _refused(refused) and "延期验收的期限" in refused.answer
+    city = question[:2]
+    stated = assistant.ask(f"{city}项目试运行要多久？")
+    assert stated.answerable and ("个月" in stated.answer.splitlines()[0])
+
+
 @pytest.mark.parametrize("question, named", [
     ("上城的监理费按项目总投资的多少比例来取？", "比例"),           # 多少比例: a rate, whatever the word order
     ("启东事后评估的评分标准，具体哪些指标、各占多少分？", "分值"),  # points: no text scores anything
@@ -932,6 +944,7 @@ def test_an_ask_s_focus_drops_every_way_its_attribute_is_asked():
     assert "几号" not in focus(Asked.DATE, "书面说明最晚几号交给数管局")
     assert "什么时候" not in focus(Asked.DATE, "项目什么时候申报之前")
     assert "截止" in focus(Asked.DATE, "截止到几月")  # a deadline's own word stays
+    assert "时间" not in focus(Asked.DURATION, "批下来最多能延多长时间")  # 多长时间 is one way of asking
 
 
 def test_a_value_stated_for_a_range_of_levels_does_not_answer_a_level_outside_it(assistant):

@@ -217,6 +217,8 @@ _ASKED_NAMES = {
 _ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
 ASK_COVERAGE = 0.5
+# ... and names one of the ask's two weightiest words, the second if it weighs this share of the first.
+MIN_KEY_SHARE = 0.25
 # An attachment's sentence leads over an article's only when it fits this much better (1 / share).
 ATTACHMENT_SHARE = 0.8
 
@@ -294,6 +296,12 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     return part, total, score
 
 
+def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[str]:
+    """The other pieces of the longer words built on a word among its synonyms: 延 → 延期验收
+    brings 验收, which does not name 延 (延期, which holds it, does)."""
+    return frozenset(p for a in alts if word in a and a != word for p in matcher.pieces(a) if word not in p)
+
+
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
             stages: Sequence[Stage] = ()) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
@@ -302,9 +310,13 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     known = sorted(((w, word, alts) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
                    key=lambda t: -t[0])
     # A word is named by itself or a synonym, not by a piece of it (延期验收 is not named by 验收).
-    # Nor by a piece of another word of the ask (延 of "延期验收…延多久" is not named by 验收).
+    # Nor by a piece of another word of the ask (延 of "延期验收…延多久" is not named by 验收), nor by
+    # the rest of a longer word built on it ("乐山申请延期验收，最长能往后延几个月": not the 3 个月 of
+    # 试运行 before 验收).
     pieces = frozenset().union(*(matcher.pieces(word) for _, word, _ in known))
-    keys = frozenset().union(*((alts - pieces) or alts for _, word, alts in known[:2]))
+    # The second weightiest counts only if it weighs something (项目, in every clause, does not).
+    named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
+    keys = frozenset().union(*((alts - pieces - _built_on(matcher, word, alts)) or alts for _, word, alts in named))
     # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
     # (初验…专家3人…组织评审): a sentence that names stages names, itself or by its clause's
     # heading, every stage the ask names.

@@ -343,6 +343,14 @@ def test_a_claim_about_a_documents_validity_is_answered_first(assistant):
     assert unbacked_numbers(a, assistant.corpus.catalog) == []  # 2027年6月24日 is the catalog's date
 
 
+def test_how_long_the_document_itself_lasts_is_its_validity_not_a_period_it_sets(assistant):
+    a = assistant.ask("乐山这个办法能管几年啊")
+    assert a.answerable and "有效期至2027年6月24日" in a.answer.split("\n")[0]
+    assert "leshan-2022/第五十七条" in _cited(a)
+    b = assistant.ask("六安办法规定试运行多久")  # a period the document sets
+    assert "1个月" in b.answer.split("\n")[0] and "luan-2021/第十九条" in _cited(b)
+
+
 def test_each_city_of_a_comparison_is_read_in_its_own_words(assistant):
     # 上城's 第九章 says 下架 for data not shared; 乐山 says 不予审批: a word one city never uses
     # does not sink the other's clause.

@@ -976,3 +976,16 @@ def test_a_refusal_names_what_is_not_covered_in_the_ask_s_own_words(assistant, q
 ], ids=["other-party", "same-party"])
 def test_denying_a_thing_is_one_party_s_is_checked_against_whose_the_text_says(assistant, question, first_line):
     assert assistant.ask(question).answer.startswith(first_line)
+
+
+@pytest.mark.parametrize("question, first_line, clause", [
+    # The claimed agency is put to the test; the clause is the one saying who does the thing.
+    ("乐山的项目验收是市发展改革委组织的吧？", "不是：", "leshan-2022/第三十一条"),
+    ("乐山的项目验收是市数字经济局组织的吧？", "是：", "leshan-2022/第三十一条"),
+    # The agent after 由, however far before the duty; a short name is the same body.
+    ("启东的竣工验收是市财政局组织的吧？", "不是：", "qidong-2019/第十九条"),
+    ("启东的竣工验收是整合共享办来组织吧？", "是：", "qidong-2019/第十九条"),
+], ids=["other-agency", "named-agency", "agent-far-before", "short-name"])
+def test_a_claim_naming_an_agency_is_checked_against_the_clause_that_says_who(assistant, question, first_line, clause):
+    a = assistant.ask(question)
+    assert a.answer.startswith(first_line) and clause in _cited(a)

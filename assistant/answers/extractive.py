@@ -20,14 +20,14 @@ from assistant.answers.relevance import (MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_C
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, compares_numbers, denies_consequence, is_yes_no,
+from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, claimed_body, compares_numbers, denies_consequence, is_yes_no,
                                       judge, sanction_verdict, subject_mismatch, without_contrast)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.places import county_names
-from assistant.search.query import QueryAnalysis
+from assistant.search.query import PLACE_MARK, QueryAnalysis
 from assistant.search.retrievers import Mode
 from assistant.text import find_quantities
 
@@ -52,6 +52,13 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     "三张清单具体是哪三张" speaks of them); `stage`: the lifecycle stage a follow-up asks about
     ("下一步呢"), answered by the clauses that govern it in the city's 办法."""
     covered = list(ctx.corpus.catalog.docs)
+    judged = analysis
+    body = claimed_body(analysis.topic) if is_yes_no(analysis.topic) else None
+    if body is not None:
+        # "竣工验收是发改委牵头组织的吧": the body is what the claim puts to the test. The clause
+        # is chosen as for "竣工验收是谁牵头组织的" (the clause that says who), and the claim is
+        # judged against it as asked.
+        analysis = _without_words(analysis, body, body.lstrip("市区县"))
     request = understand(analysis.topic)
     if Asked.FREQUENCY in request.asked:
         # "进度多久报一次" asks for a period (每月, 每年), not a duration: search for that.
@@ -187,7 +194,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
                      asks=request.asks if len(set(request.asked)) > 1 else ())
     if silent:
         answer = replace(answer, answer=f"{answer.answer}\n{'、'.join(silent)}的办法对此未作规定。")
-    line = conclusion(ctx, analysis, chosen, conclusions)
+    line = conclusion(ctx, judged, chosen, conclusions)
     if line is None:
         return answer
     # After a computation's verdict the computation itself follows on the same line.
@@ -267,8 +274,11 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
     if actor is None:
         return None
     known, score = known_weight(ctx.matcher, ctx.analyzer.analyze(analysis.topic.replace(actor, " ")))
-    best = max(((score(s), s, h, head) for h in hits for s, head in sentences_with_heads(h.clause)),
-               key=lambda t: t[0], default=None)
+    scored = [(score(s), s, h, head) for h in hits for s, head in sentences_with_heads(h.clause)]
+    # A sentence that says who does it ("建设项目由市数字经济局组织竣工验收") before one that only
+    # shares the words ("…是…组织项目验收的重要依据").
+    saying = [t for t in scored if known and t[0] >= RESTATED * known and states_value(Asked.WHO, t[1])]
+    best = max(saying or scored, key=lambda t: t[0], default=None)
     if best is None or not known or best[0] < RESTATED * known:
         return None
     verdict = subject_mismatch(analysis.topic, best[1], best[3])
@@ -308,6 +318,16 @@ def _every_holds(lines: list[str | None]) -> str | None:
         return None
     denied = [line for line in lines if line.startswith("不是")]
     return denied[0] if denied else "是：" + "；".join(line.removeprefix("是：") for line in lines)
+
+
+def _without_words(analysis: QueryAnalysis, *words: str) -> QueryAnalysis:
+    """The question asking who, where it names a body: the first mention becomes 谁, the others blank."""
+    pattern = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+    def ask_who(text: str) -> str:
+        text = re.sub(pattern, "谁", text, count=1)
+        return re.sub(pattern, lambda m: PLACE_MARK * len(m.group(0)), text)
+    return replace(analysis, question=ask_who(analysis.question), topic=ask_who(analysis.topic))
 
 
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],

@@ -237,13 +237,19 @@ def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:
         if at_q < 0 or at_s < 0:
             continue
         a, b = _body(claim[max(0, at_q - 12):at_q]), _lead(sentence[max(0, at_s - 40):at_s])
-        if a and b and not (a in b or b in a or a.lstrip("市区县") in b):
+        if a and b and not _same_body(a, b):
             return Verdict(False, f"{duty}的主体不同：{a} / {b}")
     return None
 
 
 # Whom a claim says a thing goes to: "交给审计局", "报给区财政局", "向发改委报".
 _TO_BODY = re.compile(rf"(?:交给|报给|报送给?|提交给?|送给|交到|报到|上报给?|交|向)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))")
+
+
+def _same_body(a: str, b: str) -> bool:
+    """One body named twice: in full, without its level (市), or by a short name ("整合共享办" of
+    "市政务信息系统整合共享工作领导小组办公室")."""
+    return a in b or b in a or a.lstrip("市区县") in b or _abbreviates(a, b)
 
 
 def _abbreviates(a: str, b: str) -> bool:
@@ -322,6 +328,19 @@ def claimed_actor(claim: str) -> str | None:
     return (m.group("body") or m.group("own")) if m else None
 
 
+def claimed_body(claim: str) -> str | None:
+    """The agency a claim says does the thing: "是发改委牵头组织的吧" → 发改委."""
+    m = _CLAIMED_ACTOR.search(_FORM.sub("", claim))
+    body = m.group("body") if m else None
+    return body if body and _AGENCY.search(body) else None
+
+
+_AGENCY = re.compile(r"(局|委|办|办公室)$")  # a government agency (not 建设单位, 主管部门: the asker's side)
+
+
+_AGENT = re.compile(rf"由([\u4e00-\u9fa5]{{1,24}}?(?:{_BODY_ENDS})(?:办公室)?)")  # …领导小组办公室 in full
+
+
 def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | None:
     """"是发改委组建和管理的吧" against "市数管局建立和管理市电子政务专家组": the sentence's subject
     is the body that does what it says. A piece after ； with no subject of its own ("；负责…监督管理
@@ -334,6 +353,11 @@ def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | Non
     after = claim[claim.find(a) + len(a):][:4]
     duty = next((d for d in _DUTY if d in after and d in sentence), None)
     b = _lead(sentence[max(0, sentence.find(duty) - 40):sentence.find(duty)]) if duty else None
+    if b is None and duty:
+        # "竣工验收由市政务信息系统整合共享工作领导小组办公室按照国家技术标准及时组织竣工验收":
+        # the agent after 由, however far before the duty.
+        agents = _AGENT.findall(sentence[:sentence.find(duty)])
+        b = agents[-1] if agents else None
     if b is None:
         m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])
         if m is None and head and head != sentence:
@@ -343,7 +367,7 @@ def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | Non
         b = _BEFORE_BODY.split(m.group(0))[-1]
     if _OWN_UNIT.match(a):
         a = "单位"  # the asker's unit is the 项目建设单位 / 项目单位 of the texts
-    if a in b or b in a or a.lstrip("市区县") in b:
+    if _same_body(a, b):
         return None
     return Verdict(False, f"主体不同：{a} / {b}")
 

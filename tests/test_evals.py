@@ -23,11 +23,11 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and fourteen later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and sixteen later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
-                                         "study13.yaml", "study14.yaml", "study15.yaml", "study2.yaml", "study3.yaml", "study4.yaml",
+                                         "study13.yaml", "study14.yaml", "study15.yaml", "study16.yaml", "study17.yaml", "study2.yaml", "study3.yaml", "study4.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -62,6 +62,9 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     # batch 14: two halves balanced by kind (study14 studied, study15 held out), 20 near-domain each.
     fourteens = [Counter(c.kind for c in sets[name]) for name in ("study14", "study15")]
     assert fourteens[0] == fourteens[1] and all(t["near_domain"] >= 20 and sum(t.values()) >= 60 for t in fourteens)
+    # batch 16: near-domain questions (30 refusals a half, 5 of them follow-ups) and answerable twins.
+    sixteens = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study16", "study17")]
+    assert sixteens[0] == sixteens[1] and all(sum(n for (_, refuse), n in t.items() if refuse) >= 30 for t in sixteens)
 
 
 def test_the_set_is_large_and_varied():

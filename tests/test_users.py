@@ -989,3 +989,24 @@ def test_denying_a_thing_is_one_party_s_is_checked_against_whose_the_text_says(a
 def test_a_claim_naming_an_agency_is_checked_against_the_clause_that_says_who(assistant, question, first_line, clause):
     a = assistant.ask(question)
     assert a.answer.startswith(first_line) and clause in _cited(a)
+
+
+def test_how_many_times_is_a_count_a_period_of_months_is_not():
+    from assistant.answers.request import Asked, states_value, understand
+
+    assert understand("还能再整改几次").asked == (Asked.COUNT,)
+    assert understand("钱分几次付有要求吗").asked != (Asked.COUNT,)  # how it is split
+    assert not states_value(Asked.COUNT, "验收不合格的，可在2个月内进行整改再提请验收")
+    assert states_value(Asked.COUNT, "邀请信息技术、网络安全及业务领域等专家3人（含）以上单数成立验收专家组")
+
+
+def test_a_count_of_times_no_text_states_is_refused(assistant):
+    a = assistant.ask("上城区整改完第二次验收还不过呢，还能再整改几次？")
+    assert _refused(a) and "整改的次数" in a.answer.split("\n")[0]
+
+
+def test_another_document_asked_about_by_pointing_back_to_it_is_not_in_the_corpus(assistant):
+    a = assistant.ask("启东说信息资源目录按《启东市政务信息资源共享管理办法》管，那个办法里目录要多久更新一次？")
+    assert _refused(a) and "启东市政务信息资源共享管理办法" in a.answer.split("\n")[0]
+    b = assistant.ask("启东项目信息资源目录按什么管理？")  # what the 办法 itself says of it
+    assert b.answerable and "qidong-2019/第十六条" in _cited(b)

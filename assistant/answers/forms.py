@@ -14,8 +14,9 @@ from assistant.corpus.model import Document, PartKind
 _FORM_END = re.compile(r"(表|要点|清单|模板|指南|大纲|目录|细则|范本|样表)")
 # Asks about what a form holds, not about when or to whom it goes.
 _CONTENT_ASKS = frozenset({Asked.WHAT, Asked.MATERIALS, Asked.COUNT})
-# ... asked after the name: "记录表有哪些栏目", "评分表满分多少" (not "要满足哪些条件（比如…清单）").
-_ASKED_AFTER = re.compile(r"哪|什么|啥|多少|几")
+# ... asked after the name: "记录表有哪些栏目", "评分表满分多少" (not "要满足哪些条件（比如…清单）",
+# nor what governs it or where it goes: "目录按什么管理", "清单向哪报").
+_ASKED_AFTER = re.compile(r"(?<![按由向给到在用以])(哪|什么|啥|多少|几)")
 _SHORTEST_NAME, _LONGEST_NAME = 4, 20  # 初审评分表, 审查论证记录表 — not 一张表
 
 

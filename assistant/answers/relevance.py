@@ -240,6 +240,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                      and w not in _ASKING_WORDS and not find_quantities(w)]
             topic = _named_span(part.question, words) or "".join(words)
             name = _ASKED_NAMES[asked]
+            if asked is Asked.COUNT and re.search(r"(几|多少)次", text):
+                name = "次数"  # "还能再整改几次"
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
             return f"收录的办法没有规定{topic + '的' if topic else ''}{name}。"

@@ -54,6 +54,8 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
     (Asked.COUNT, r"(?<!哪)(几|多少)(个|名|位|家|人)(?!地方|城市|市|区|县|办法|月|工作日)"),
     (Asked.FREQUENCY, r"(多久|多长时间|几年|几个月|每年|每季度)[^，。？?]{0,6}(一次|几次)|多少次|频次|频率"),
+    # How many times, with no period around it ("还能再整改几次"): a count.
+    (Asked.COUNT, r"(?<!分)(几|多少)次"),  # "分几次付" asks how it is split, not a count
     (Asked.DURATION, r"多久|多长(?:时间)?|多少时间|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几年|期限|时限"),
     (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
@@ -66,7 +68,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                         r"(受|受到|挨|会有)(什么|啥|哪些)(处理|处分|追责|问责)"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
     # "归市机关事务局管" names who manages it, not whether the 办法 govern it.
-    (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))(?![^，。？?]{0,10}(局|委|办|单位|部门|中心)管)[^，。？?]{0,12}管|按[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
+    (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))(?![^，。？?]{0,10}(局|委|办|单位|部门|中心)管)[^，。？?]{0,12}管|按(?![^，。？?]{0,4}(什么|啥|哪))[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
                     r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|算不算|属不属于|受[^，。？?]{0,10}约束|"
                     r"属于[^，。？?]{0,12}(吗|么)|(是不是|算)[^，。？?]{0,8}(电子政务|政务信息化|信息化)项目|"
                     r"按[^，。？?]{0,12}项目[^，。？?]{0,4}(报|申报|走|管)(吗|么)|"
@@ -234,7 +236,7 @@ _VALUE_KINDS = {
     Asked.DURATION: ("duration",),
     Asked.FREQUENCY: ("duration",),
 }
-_COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个|名|位|家|人|张|项|份|类)")
+_COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个(?!月|工作日|小时|季度)|名|位|家|人|张|项|份|类)")  # 2个月 is a duration
 _PERIODIC = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|一年一次")
 
 
@@ -302,6 +304,9 @@ _LEADING = re.compile(r"^(?:按照|按|依照|依据|根据|照|的|和|与|对|
 _ITS_CONTENT = re.compile(r"^[^，。？?]{0,24}(规定|要求|怎么|什么|哪些|哪几|多少|多久|多长|几|第[一二三四五六七八九十百\d]+条)")
 # A document set before the ask: "…法，", "…办法里，".
 _FRAMED = re.compile(r"^(?:这个|这份|那个)?(?:国家标准|行业标准|地方标准|标准|规范|文件|通知|意见)?(里|中|里面|当中|上面)?[，,]")
+# ... or asked after, by pointing back to it: "按《…共享管理办法》管，那个办法里目录要多久更新一次".
+_BACK_TO_IT = re.compile(r"^[^。？?]{0,12}[，,](?:那个|那份|那|该)(?:办法|文件|规定|条例|标准|细则)(?:里|中|里面|上)?"
+                         r"[^，。？?]{0,20}(规定|要求|怎么|什么|哪些|哪几|多少|多久|多长|几)")
 # Whether the 办法 send the reader to it ("要按招标投标法执行吗"), not what it says.
 _REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|么|吧)")
 
@@ -330,7 +335,7 @@ def other_documents(question: str, titles: Sequence[str] = ()) -> list[str]:
         if framed and (m.start() == 0 or re.search(r"(按|依|据|照|在|(提到|提及|引用|说)的)$", question[:m.start()])
                        or framed.group(1)):
             after = after[framed.end():]
-        if not _ITS_CONTENT.search(after):
+        if not (_ITS_CONTENT.search(after) or _BACK_TO_IT.search(after)):
             continue
         at = question.find(name, m.start())
         before = question[max(0, at - 3):at]

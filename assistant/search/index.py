@@ -14,10 +14,12 @@ build ("regassist-<name>"), so several API workers share them; everything else s
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import time
 import uuid
@@ -170,7 +172,7 @@ def _read_manifest(build: Path) -> dict:
 
 # Files a build's manifest vouches for: the corpus snapshot and the BM25 arrays. The embedded
 # Chroma store is left out: SQLite rewrites its own files when opened; its clause count is checked.
-_CHECKED = ("corpus", "bm25")
+_CHECKED = ("corpus", "bm25", "parsed")
 _HASH_CHUNK = 1 << 20
 
 
@@ -218,6 +220,35 @@ def verify(build: Path, manifest: dict) -> None:
         raise IndexNotBuilt(f"index at {build} is damaged ({name} {what} since it was built) — run: regassist index")
 
 
+_PARSED = Path("parsed") / "documents.pkl"
+
+
+def _save_parsed(build: Path, corpus: Corpus) -> None:
+    """The parsed documents, kept with the build: loading them takes a quarter of parsing the
+    texts again (0.09 s against 0.39 s at 10,000 clauses), which a cold start pays at every size."""
+    (build / _PARSED).parent.mkdir()
+    with (build / _PARSED).open("wb") as fh:
+        pickle.dump(corpus.documents, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_parsed(build: Path) -> Corpus | None:
+    """The build's parsed documents (verified with the rest of its files), or None for a build
+    made before they were kept."""
+    path = build / _PARSED
+    if not path.is_file():
+        return None
+    catalog = load_catalog(build / "corpus")
+    gc.disable()  # a few hundred thousand small objects: collecting while loading them triples the time
+    try:
+        with path.open("rb") as fh:
+            documents = pickle.load(fh)
+    finally:
+        gc.enable()
+    if list(documents) != [m.doc_id for m in catalog.docs]:
+        raise IndexNotBuilt(f"index at {build} is damaged (parsed documents) — run: regassist index")
+    return Corpus(catalog=catalog, documents=documents)
+
+
 def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | None = None) -> Index:
     """Load the build CURRENT points to; IndexNotBuilt if there is none, it is incomplete, or it
     was built from another corpus / tokenizer / embedder than `expected`."""
@@ -231,7 +262,7 @@ def load_index(index_dir: Path, expected: dict | None = None, chroma_url: str | 
             f"index at {index_dir} is stale ({', '.join(changed)} changed) — run: regassist index")
     verify(build, manifest)  # content damage is never served
     try:
-        corpus = load_corpus(build / "corpus")
+        corpus = _load_parsed(build) or load_corpus(build / "corpus")
         bm25 = bm25s.BM25.load(str(build / "bm25"), load_corpus=False, show_progress=False)
         collection = None
         if manifest.get("embedder"):
@@ -305,6 +336,7 @@ def build_index(corpus_dir: Path, index_dir: Path, tokenizer: Tokenizer, embedde
         _copy_corpus(catalog, tmp / "corpus")
         corpus = load_corpus(tmp / "corpus", shown_root=corpus_dir)  # parse once: exactly what will be served
         _check_data(corpus)
+        _save_parsed(tmp, corpus)
         clauses = corpus.clauses
         texts = [indexed_text(c) for c in clauses]
         passage_texts, _ = passages(clauses)

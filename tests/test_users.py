@@ -1010,3 +1010,11 @@ def test_another_document_asked_about_by_pointing_back_to_it_is_not_in_the_corpu
     assert _refused(a) and "启东市政务信息资源共享管理办法" in a.answer.split("\n")[0]
     b = assistant.ask("启东项目信息资源目录按什么管理？")  # what the 办法 itself says of it
     assert b.answerable and "qidong-2019/第十六条" in _cited(b)
+
+
+def test_not_making_it_in_time_asks_for_an_extension_and_zha_ban_is_no_yes_no_question(assistant):
+    # 来不及 / 赶不上: the texts say 不能按时 / 不能按期 and answer with 延期验收.
+    a = assistant.ask("来不及的话咋办？", history=["启东项目建完后多长时间内要做完初步验收？"])
+    assert a.answerable and "延期验收" in a.answer and "qidong-2019/附件4·一、验收时限" in _cited(a)
+    b = assistant.ask("赶不上的话咋办？", history=["乐山项目建完后多久要验收？"])
+    assert "延期验收" in b.answer and not b.answer.startswith(("是：", "不是："))  # 咋办 asks how, not whether

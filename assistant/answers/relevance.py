@@ -204,7 +204,7 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
     return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short)
 
 
-_WH = re.compile(r"哪|什么|啥|几|多少|谁|怎")
+_WH = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋")
 _DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
 _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")

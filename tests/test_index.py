@@ -179,6 +179,7 @@ def test_a_build_keeps_its_parsed_documents_and_loads_them_instead_of_parsing(as
     build = assistant.index.path
     assert (build / "parsed" / "documents.pkl").is_file() and "parsed/documents.pkl" in assistant.index.manifest["files"]
     parsed = load_corpus(build / "corpus")
+    assert assistant.corpus.catalog == parsed.catalog  # the records, rooted at the build's copy
     assert [c.id for c in assistant.corpus.clauses] == [c.id for c in parsed.clauses]
     assert all(a.text == b.text and a.paragraphs == b.paragraphs for a, b in zip(assistant.corpus.clauses, parsed.clauses))
     # A build made before the parsed documents were kept still loads, by parsing.

@@ -104,6 +104,12 @@ def parse_entry(entry: dict, where: str) -> DocMeta:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def safe_yaml(text: str):
+    """YAML's safe subset, read by libyaml when PyYAML has it (the catalog, the lexicon, the maps
+    and the rules of a large corpus are read at every start)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 def load_catalog(root: Path | str) -> Catalog:
     """Load and validate `root/catalog.yaml`: required fields, unique doc_ids, files present."""
     root = Path(root)
@@ -111,7 +117,7 @@ def load_catalog(root: Path | str) -> Catalog:
     if not path.is_file():
         raise CatalogError(f"no catalog at {path} — create it (see corpus/catalog.yaml in the repo)")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
+        data = safe_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
     entries = data.get("documents") if isinstance(data, dict) else None

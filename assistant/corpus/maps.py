@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
 
-from assistant.corpus.catalog import CHECKLIST_FILE
+from assistant.corpus.catalog import CHECKLIST_FILE, safe_yaml
 from assistant.corpus.loader import Corpus
 from assistant.errors import RuleError
 
@@ -28,7 +27,7 @@ def load_stages(corpus: Corpus, file: str = CHECKLIST_FILE, key: str = "stages",
     path = corpus.catalog.root / file
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_yaml(path.read_text(encoding="utf-8")) or {}
     stages = []
     for raw in data.get(key) or []:
         try:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from assistant.corpus.catalog import RULES_DIR
+from assistant.corpus.catalog import RULES_DIR, safe_yaml
 from assistant.corpus.loader import Corpus
 from assistant.corpus.model import clause_id
 from assistant.errors import RuleError
@@ -67,7 +66,7 @@ def load_rules(corpus: Corpus, folder: Path | None = None) -> RuleBook:
         path = folder / f"{doc_id}.yaml"
         if not path.is_file():
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_yaml(path.read_text(encoding="utf-8")) or {}
         exceptions[doc_id] = {str(k): str(v) for k, v in (data.get("exceptions") or {}).items()}
         for raw in data.get("rules") or []:
             rule = _parse(raw, doc_id, path.name)

@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from assistant.corpus.catalog import Catalog
+from assistant.corpus.catalog import Catalog, safe_yaml
 from assistant.text import CN_NUMERAL_CHARS, Quantity, find_quantities, parse_cn_int
 from assistant.search.tokenizer import Tokenizer
 
@@ -91,7 +90,7 @@ class Analyzer:
         self.synonyms: dict[str, list[str]] = {}
         path = lexicon_dir / "synonyms.yaml" if lexicon_dir else None
         if path is not None and path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safe_yaml(path.read_text(encoding="utf-8")) or {}
             self.synonyms = {str(k): [str(v) for v in vs] for k, vs in data.items()}
         names = sorted(((name, m.doc_id, m.city) for m in catalog.docs for name in m.names),
                        key=lambda t: len(t[0]), reverse=True)

@@ -69,7 +69,7 @@ class Settings:
     prompts_dir: Path
     llm: LlmSettings | None = None  # None: extractive answers only (the default)
     chroma_url: str | None = None   # a `chroma run` server shared by workers; None: embedded store
-    cache_dir: Path | None = None   # the embedder's parsed-tokenizer cache (REGASSIST_CACHE_DIR)
+    cache_dir: Path | None = None   # the embedder's tokenizer and unpacked weights, jieba's sorted dictionary (REGASSIST_CACHE_DIR)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":

@@ -21,7 +21,7 @@ from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Aske
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, claimed_body, compares_numbers, denies_consequence, is_yes_no,
-                                      judge, sanction_verdict, subject_mismatch, without_contrast)
+                                      judge, quantified, sanction_verdict, subject_mismatch, without_contrast)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
@@ -271,7 +271,7 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
     """"专家组是发改委组建和管理的吧": the sentence that says what is done (组建和管理专家组),
     found without the body claimed, settles it when its subject is another body."""
     actor = claimed_actor(analysis.topic)
-    if actor is None:
+    if actor is None or quantified(analysis.topic):
         return None
     known, score = known_weight(ctx.matcher, ctx.analyzer.analyze(analysis.topic.replace(actor, " ")))
     scored = [(score(s), s, h, head) for h in hits for s, head in sentences_with_heads(h.clause)]

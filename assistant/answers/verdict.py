@@ -145,6 +145,12 @@ def compares_numbers(claim: str, sentence: str) -> bool:
     return _by_number(claim, sentence) is not None
 
 
+def quantified(claim: str) -> bool:
+    """A claim about every case or about one party alone ("全部由…组织", "只由…一家"): settled by
+    the exception or the other parties the text names (judge), before who does the thing."""
+    return bool(_UNIVERSAL.search(claim) or _EXCLUSIVE.search(claim))
+
+
 def judge(claim: str, sentence: str) -> Verdict | None:
     """Whether the text's sentence confirms the question's claim; None when it cannot tell."""
     by_number = _by_number(claim, sentence)

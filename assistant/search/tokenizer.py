@@ -19,6 +19,7 @@ from pathlib import Path
 import jieba
 
 from assistant.search.caching import Memo
+from assistant.search.files import keyed_name, written_whole
 from assistant.search.places import division_names
 from assistant.text import find_quantities
 
@@ -271,8 +272,7 @@ class GeneralDictionary:
 
     @classmethod
     def read(cls, source: Path, cache_dir: Path | None) -> "GeneralDictionary":
-        stat = source.stat()
-        cached = cache_dir / f"jieba-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.dict.txt" if cache_dir else None
+        cached = cache_dir / keyed_name(source, f"jieba-{jieba.__version__}", ".dict.txt") if cache_dir else None
         if cached is not None and cached.is_file():
             try:
                 head, _, body = cached.read_text(encoding="utf-8").partition("\n")
@@ -291,10 +291,8 @@ class GeneralDictionary:
         lines = [entries[w] for w in sorted(entries)]
         if cached is not None:
             try:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(f"{total}\n" + "\n".join(lines), encoding="utf-8")
-                os.replace(tmp, cached)
+                with written_whole(cached) as fh:
+                    fh.write((f"{total}\n" + "\n".join(lines)).encode("utf-8"))
             except OSError as exc:  # the cache is an optimisation only
                 log.debug("cannot keep the sorted dictionary: %s", exc)
         return cls(lines, total)

@@ -10,11 +10,12 @@ with every edit) and swapped in by rename, so a crash never leaves it half writt
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
 import numpy as np
+
+from assistant.search.files import written_whole
 
 
 def text_key(text: str) -> str:
@@ -38,10 +39,8 @@ class VectorCache:
         return {str(k): v for k, v in zip(keys, vectors)}
 
     def save(self, keys: list[str], vectors: np.ndarray) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.stem}-{os.getpid()}.tmp.npz")
-        np.savez(tmp, keys=np.asarray(keys, dtype="U32"), vectors=np.asarray(vectors, dtype=np.float32))
-        os.replace(tmp, self.path)
+        with written_whole(self.path) as fh:
+            np.savez(fh, keys=np.asarray(keys, dtype="U32"), vectors=np.asarray(vectors, dtype=np.float32))
 
 
 def embed_new(embedder, texts: list[str], cache: VectorCache, batch: int, progress) -> tuple[np.ndarray, int]:

@@ -143,6 +143,16 @@ def test_a_follow_up_keeps_the_city_and_the_stage(assistant):
     assert "沿用上一问的城市（上城区）与环节（申报）" in a.answer
 
 
+def test_cannot_make_it_in_time_is_read_as_the_texts_not_on_time(assistant):
+    """申请不了, 赶不上: a negative potential complement; the texts write 不能按期 / 未按期."""
+    a = assistant.ask("乐山的项目到时候申请不了验收咋办？")
+    assert a.answerable and a.answer.startswith("根据《乐山市市级政务信息化项目管理办法》第三十一条第二款")
+    assert "不能按期申请验收" in a.answer.splitlines()[0]
+    b = assistant.ask("赶不上这个时间怎么处理？", history=["启东项目建完后多长时间内要做完初步验收？"])
+    assert b.answerable and {c.doc_id for c in b.citations} == {"qidong-2019"}
+    assert "延期验收申请" in b.answer
+
+
 def test_without_history_the_same_follow_up_is_not_answered_as_if_it_had_one(assistant):
     assert not assistant.ask("那乐山呢？").answerable
 

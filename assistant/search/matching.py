@@ -16,7 +16,7 @@ from cachetools import LRUCache
 from assistant.corpus.model import Part
 from assistant.search.caching import Memo
 from assistant.search.index import Index, indexed_text
-from assistant.search.query import ANSWER_FORM, RESULTATIVE, QueryAnalysis
+from assistant.search.query import ANSWER_FORM, RESULTATIVE, UNABLE, UNABLE_WRITTEN, QueryAnalysis
 from assistant.search.tokenizer import Tokenizer
 from assistant.text import normalize
 
@@ -145,6 +145,8 @@ class Matcher:
                     alts |= syn_tokens
             if RESULTATIVE.fullmatch(word):  # 撤掉 is matched by the texts' 撤销 (query.Analyzer.spoken_verb)
                 alts |= {e for e in analysis.expansions if e[0] == word[0]}
+            if UNABLE.fullmatch(word):  # 来不及, 赶不上: the texts' 不能按时 / 未按期
+                alts |= {w for w in UNABLE_WRITTEN if w in self.idf}
             known = [self.idf[a] for a in alts if a in self.idf]
             if word in self.idf:
                 weight = self.idf[word]

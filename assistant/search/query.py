@@ -79,6 +79,10 @@ _SPLIT_VERB = re.compile(r"([\u4e00-\u9fa5])[了过完]([\u4e00-\u9fa5])")
 _OWN_LEVEL = re.compile(r"(市|省)?(本级|市级|省级)")
 # A verb with the complement 掉 (done away with): 撤掉, 停掉 — the texts say 撤销, 停用.
 RESULTATIVE = re.compile(r"([\u4e00-\u9fa5])掉")
+# A verb with a negative potential complement: cannot get it done (in time) — 来不及, 赶不上,
+# 验收不了 (not 不了解). The texts write the case as 不能按时 / 不能按期 / 未按期.
+UNABLE = re.compile(r"[\u4e00-\u9fa5]?不(?:及|上|了)(?!解)")
+UNABLE_WRITTEN = ("不能", "按时", "按期")
 
 
 class Analyzer:
@@ -177,6 +181,8 @@ class Analyzer:
                 expansions += [v for v in values if v not in expansions and v not in q]
         for m in RESULTATIVE.finditer(q):
             expansions += [v for v in self.spoken_verb(m.group(1)) if v not in expansions]
+        if UNABLE.search(q):
+            expansions += [v for v in UNABLE_WRITTEN if v not in expansions and v not in q]
         topic = "".join(PLACE_MARK if covered[i] else ch for i, ch in enumerate(q))
         topic = ANSWER_FORM.sub(" ", topic)
         return QueryAnalysis(

@@ -330,6 +330,32 @@ def test_a_deadline_asked_is_answered_by_a_date_things_are_due_by(assistant):
     assert first == {"luan-2021": "第九条", "qidong-2019": "第七条"}
 
 
+def test_a_day_asked_for_is_stated_only_by_a_day_of_the_month(assistant):
+    # 上城区 "每月20日前…报送项目建设进度" states a day; 六安 第十二条's "每年7-8月份" does not.
+    a = assistant.ask("上城区项目建设进度每个月几号之前要报给数据局？")
+    assert a.answerable and "20日前" in a.answer.splitlines()[0]
+    b = assistant.ask("六安的集中审查论证具体哪天开始？")
+    assert not b.answerable and b.answer.startswith("收录的办法没有规定集中审查论证的具体日期")
+    assert "第十二条" in b.answer  # the nearest provision, as reading
+
+
+def test_applying_for_a_stage_is_that_stage_not_the_declaration(assistant):
+    # "申请验收" asks of 验收: 乐山 第三十一条's "经 3 个月试运行正常后，组织项目验收" answers it,
+    # though it never says 申请.
+    a = assistant.ask("那乐山呢？", history=["六安项目建完要试运行多久才能申请验收？"])
+    assert a.answerable and _cited(a) == {"leshan-2022/第三十一条"} and "3 个月" in a.answer.splitlines()[0]
+
+
+def test_a_grade_of_qualification_no_text_states_is_refused_and_having_one_is_answered(assistant):
+    # The texts ask for 具备资质 / 具有信息工程监理相应资质 and never name a grade.
+    a = assistant.ask("六安请监理公司，对方要几级资质？")
+    assert not a.answerable and a.answer.startswith("收录的办法没有规定监理公司的资质等级")
+    b = assistant.ask("乐山委托第三方咨询评估机构做评估，是不是非得甲级资质？")
+    assert not b.answerable and "资质等级" in b.answer.splitlines()[0]
+    c = assistant.ask("启东项目监理得找有信息工程监理资质的单位吧？")
+    assert c.answerable and c.answer.startswith("是") and "qidong-2019/第十三条" in _cited(c)
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

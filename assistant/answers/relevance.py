@@ -207,11 +207,16 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
 _WH = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋")
 _DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
 _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
+# A date asked to the day ("具体哪天", "几号", "几月几日") is stated only by a day of the month
+# ("每月20日前"), not by "9月底" or "每年7-8月份"; a document number (〔2021〕21号) is no day.
+DAY_ASKED = re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)")
+_DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
 _DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
     Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
-    Asked.FREQUENCY: "频次", Asked.DURATION: "期限",
+    Asked.FREQUENCY: "频次", Asked.DURATION: "期限", Asked.DATE: "具体日期",
+    Asked.GRADE: "资质等级",
 }
 # Words of the asking, left out when a refusal names what is not covered.
 _ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
@@ -229,10 +234,16 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
     the clauses share words with the question but do not say what it asks."""
     for asked, text in zip(request.asked, request.asks):
-        if asked not in QUANTITATIVE:
+        to_the_day = asked is Asked.DATE and bool(DAY_ASKED.search(text))
+        if asked not in QUANTITATIVE and not to_the_day:
             continue
         part, total, score = _ask_focus(matcher, analysis, request, asked, text)
-        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages) for h in hits):
+        if to_the_day and request.context and total:
+            # "项目进度 每个月几号前报": what the day is of may be said before the ask.
+            part = _part(analysis, "，".join((focus(asked, text), *request.context)))
+            total, score = known_weight(matcher, part)
+        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, to_the_day)
+                                for h in hits):
             # Named by the words of the ask the texts know, never by the user's own numbers
             # (every number in an answer has a source).
             words = [w for w, weight, alts in matcher.question_terms(part)
@@ -305,7 +316,7 @@ def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[st
 
 
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
-            stages: Sequence[Stage] = ()) -> float:
+            stages: Sequence[Stage] = (), to_the_day: bool = False) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
@@ -336,6 +347,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if deadline and not _DEADLINE_STATED.search(s):
             continue  # "截止到几月" is answered by "7月底前", not by the "7-8月份" of another step
+        if to_the_day and not _DAY_STATED.search(s):
+            continue
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
         if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
@@ -363,8 +376,27 @@ def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> froze
     (专家评审 → 审查, 竣工验收 → 验收), or a word of four characters or more that opens with one
     (立项文件 → 立项; 项目建设单位 names no stage)."""
     words = [w for w, _ in matcher.tokenizer.terms(text)]
-    return frozenset(s.name for s in stages for w in words
-                     if any(w == k or w.endswith(k) or (len(w) >= 4 and w.startswith(k)) for k in (s.name, *s.aliases)))
+
+    def names(w: str, s: Stage) -> bool:
+        return any(w == k or w.endswith(k) or (len(w) >= 4 and w.startswith(k)) for k in (s.name, *s.aliases))
+
+    named = set()
+    at = 0
+    for i, w in enumerate(words):
+        at = text.find(w, at)
+        end = at + len(w) if at >= 0 else -1
+        at = max(at, 0)
+        for s in stages:
+            if not names(w, s):
+                continue
+            # A stage's verb right before another stage ("申请验收", "报送审核") is that stage's act:
+            # applying for acceptance is 验收, not 申报.
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if (w in s.aliases and following and end >= 0 and text.startswith(following, end)
+                    and any(t is not s and names(following, t) for t in stages)):
+                continue
+            named.add(s.name)
+    return frozenset(named)
 
 
 def known_weight(matcher: Matcher, part: QueryAnalysis):

@@ -35,9 +35,13 @@ class Asked(str, Enum):
     CONSEQUENCE = "consequence"  # 会怎么样 / 有什么后果
     APPLIES = "applies"        # 适用吗 / 归这个办法管吗
     CHOICE = "choice"          # 甲级还是乙级
+    GRADE = "grade"            # 资质要什么等级 / 是不是必须甲级资质: a grade of a qualification
     WHETHER = "whether"        # 要不要 / 能不能 / 是不是
     WHAT = "what"              # anything else
 
+
+GRADE_ASKED = re.compile(r"资质等级|(?:[甲乙丙几]|什么|哪一?)级别?[^，。？?]{0,2}资[质格]|(资质|资格)[^，。？?]{0,6}(等级|[甲乙丙]级|几级|什么级|哪一?级)|"
+                         r"CMMI|CMA|CNAS")
 
 # "A还是B" offers alternatives; "还是得做" ("still has to") and "还是不行" do not.
 OFFERS_ALTERNATIVES = re.compile(r"还是(?!得|要|需要|应该?|会|不)")
@@ -79,6 +83,9 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|几步|哪些环节|几个环节"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
     (Asked.CHOICE, OFFERS_ALTERNATIVES.pattern),
+    # A grade of a qualification or certification ("是不是必须甲级资质", "资质要几级", "CMMI三级以上"):
+    # having 信息工程监理资质 at all is not a grade.
+    (Asked.GRADE, GRADE_ASKED.pattern),
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|(?<![费作使功信])用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").
@@ -133,7 +140,7 @@ class Request:
 # Attributes whose answer is a quantity (or, for PAYER, a source of funds): a clause that states
 # none for the thing asked about does not answer them, however many words it shares.
 QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, Asked.FREQUENCY, Asked.DURATION,
-                          Asked.PAYER, Asked.STANDARD})
+                          Asked.PAYER, Asked.STANDARD, Asked.GRADE})
 
 
 def understand(question: str) -> Request:
@@ -256,6 +263,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return bool(_SANCTION.search(sentence))
     if asked is Asked.STANDARD:
         return bool(_STANDARD.search(sentence))
+    if asked is Asked.GRADE:
+        return bool(GRADE_ASKED.search(sentence))
     if asked is Asked.DATE:
         # A date, or a time limit counted from an event ("完成建设任务后的半年内").
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))

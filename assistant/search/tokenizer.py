@@ -157,7 +157,7 @@ class Tokenizer:
             tag = _tag(self.head(word)) if self.head(word) != word else tag
         # A verbal noun (工资, 报销) names a thing too when it is a whole word of two characters or more.
         return (tag.startswith(("n", "j")) or (tag == "vn" and len(word) >= 2)) \
-            and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS
+            and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS and word not in _PARTIES
 
     def reads_as_noun(self, word: str) -> bool:
         """names_a_thing, or for a word jieba's dictionary lacks altogether, its tagger's guess."""
@@ -231,6 +231,8 @@ class Tokenizer:
 
 # Nouns that name a period or a place in general, not a thing a question could be about.
 _TIME_NOUNS = frozenset({"季度", "年度", "月份", "地方", "时候", "时间", "期间", "以后", "之前"})
+# Parties named by where they stand to the speaker ("对方要几级资质"): who, never a topic.
+_PARTIES = frozenset({"对方", "双方", "各方", "人家", "我方", "己方", "他方"})
 
 
 def warm_tagger() -> None:

@@ -208,9 +208,20 @@ _WH = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋")
 _DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
 _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
 # A date asked to the day ("具体哪天", "几号", "几月几日") is stated only by a day of the month
-# ("每月20日前"), not by "9月底" or "每年7-8月份"; a document number (〔2021〕21号) is no day.
-DAY_ASKED = re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)")
-_DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")
+# ("每月20日前"), not by "9月底" or "每年7-8月份" (a document number, 〔2021〕21号, is no day).
+# (A month asked for is not checked so: "几月份开评审会" is answered by "每年7-8月份…集中审查论证",
+# in other words than the ask's.)
+_DATE_UNITS = (
+    (re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)"),
+     re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")),
+)
+
+
+def date_unit(ask: str) -> re.Pattern | None:
+    """What a sentence must hold to state the date an ask wants to the unit it names; None: any date."""
+    return next((stated for asked, stated in _DATE_UNITS if asked.search(ask)), None)
+
+
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
 _DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
@@ -234,15 +245,15 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
     the clauses share words with the question but do not say what it asks."""
     for asked, text in zip(request.asked, request.asks):
-        to_the_day = asked is Asked.DATE and bool(DAY_ASKED.search(text))
-        if asked not in QUANTITATIVE and not to_the_day:
+        unit = date_unit(text) if asked is Asked.DATE else None
+        if asked not in QUANTITATIVE and unit is None:
             continue
         part, total, score = _ask_focus(matcher, analysis, request, asked, text)
-        if to_the_day and request.context and total:
+        if unit is not None and request.context and total:
             # "项目进度 每个月几号前报": what the day is of may be said before the ask.
             part = _part(analysis, "，".join((focus(asked, text), *request.context)))
             total, score = known_weight(matcher, part)
-        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, to_the_day)
+        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit)
                                 for h in hits):
             # Named by the words of the ask the texts know, never by the user's own numbers
             # (every number in an answer has a source).
@@ -316,7 +327,7 @@ def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[st
 
 
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
-            stages: Sequence[Stage] = (), to_the_day: bool = False) -> float:
+            stages: Sequence[Stage] = (), unit: re.Pattern | None = None) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
@@ -347,7 +358,7 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if deadline and not _DEADLINE_STATED.search(s):
             continue  # "截止到几月" is answered by "7月底前", not by the "7-8月份" of another step
-        if to_the_day and not _DAY_STATED.search(s):
+        if unit is not None and not unit.search(s):
             continue
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"

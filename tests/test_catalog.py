@@ -44,3 +44,18 @@ def test_missing_file_is_named(corpus_copy):
     (corpus_copy / "qidong-2019.txt").unlink()
     with pytest.raises(CatalogError, match="file not found.*qidong-2019.txt"):
         load_catalog(corpus_copy)
+
+
+def test_an_edit_is_read_even_when_the_catalog_was_read_before(corpus_copy, tmp_path, monkeypatch):
+    # The validated records are kept in the user's cache, keyed by the catalog's bytes: an edit of
+    # the same length, in the same second, is read; an error in it is still reported.
+    monkeypatch.setenv("REGASSIST_CACHE_DIR", str(tmp_path / "cache"))
+    path = corpus_copy / "catalog.yaml"
+    first = load_catalog(corpus_copy)
+    assert list((tmp_path / "cache" / "catalogs").iterdir())
+    title = first.docs[0].title
+    path.write_text(path.read_text(encoding="utf-8").replace(title, title[:-1] + "X", 1), encoding="utf-8")
+    assert load_catalog(corpus_copy).docs[0].title == title[:-1] + "X"
+    path.write_text(path.read_text(encoding="utf-8").replace("doc_id:", "doc_idx:", 1), encoding="utf-8")
+    with pytest.raises(CatalogError):
+        load_catalog(corpus_copy)

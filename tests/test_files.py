@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from assistant.search.files import keyed_name, written_whole
+from assistant.files import keyed_name, written_whole
 
 
 def test_a_failed_write_keeps_the_old_entry_and_leaves_no_scraps(tmp_path):

@@ -111,3 +111,11 @@ def test_the_general_dictionary_table_is_jieba_s_own(tmp_path):
     assert made.tag("甲级") == "b" and made.count("评审费") == 0 and made.tag("评审费", "?") == "?"
 
 
+
+
+def test_names_are_found_longest_first_left_to_right():
+    from assistant.search.query import Names
+
+    names = Names(["上城", "杭州市上城区", "上城区", "乐山"])
+    assert list(names.finditer("杭州市上城区和乐山、上城的")) == [(0, 6, "杭州市上城区"), (7, 9, "乐山"), (10, 12, "上城")]
+    assert list(Names([]).finditer("乐山")) == []

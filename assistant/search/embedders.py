@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from assistant.errors import EmbedderUnavailable
-from assistant.search.files import keyed_name, written_whole
+from assistant.files import keyed_name, written_whole
 
 log = logging.getLogger(__name__)
 

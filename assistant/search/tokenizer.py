@@ -19,7 +19,7 @@ from pathlib import Path
 import jieba
 
 from assistant.search.caching import Memo
-from assistant.search.files import keyed_name, written_whole
+from assistant.files import keyed_name, written_whole
 from assistant.search.places import division_names
 from assistant.text import find_quantities
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.search.files import written_whole
+from assistant.files import written_whole
 
 
 def text_key(text: str) -> str:

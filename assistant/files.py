@@ -1,4 +1,4 @@
-"""Files the search keeps for itself: caches keyed by the file they were made from, written whole.
+"""Files the assistant keeps for itself: caches keyed by the file they were made from, written whole.
 
 A cache entry's name carries the size and modification time of its source, so a changed source
 (another model wheel, another jieba) is never read through a stale entry. Writes go to a file of

@@ -94,12 +94,21 @@ class Tokenizer:
                         out.append((chunk, (chunk,)))
                     continue
                 for word in self._jieba.lcut(chunk):
+                    word = self._without_modal(word)
                     if word.strip() and word not in self._stopwords and not _is_punct(word):
                         out.append((word, tuple(self._words(word)) or (word,)))
             if canonical:
                 out.append((canonical, (canonical,)))
             pos = end
         return out
+
+    def _without_modal(self, word: str) -> str:
+        """A modal glued to a one-character verb, a pair no dictionary knows ("最多能延多久" →
+        能延, "要交哪些" → 要交), is the verb: what is asked of is extending, handing in."""
+        if (len(word) == 2 and word[0] in _MODALS and word[1] not in _NOT_VERBS
+                and not self._jieba.FREQ.get(word)):
+            return word[1]
+        return word
 
     def alternatives(self, text: str) -> list[tuple[str, str]]:
         """Words a question offers as alternatives ("在哪个系统或者平台上填报" → (系统, 平台)):
@@ -230,6 +239,10 @@ class Tokenizer:
 
 
 # Nouns that name a period or a place in general, not a thing a question could be about.
+# Modal verbs (can, must, will, want): before a verb, how it is asked, not what.
+_MODALS = frozenset("能可要会得该需想必")
+# What follows a modal without being a verb: a place level (要市里), an adverb (能先).
+_NOT_VERBS = frozenset("市省区县镇乡村先再还都也就才又")
 _TIME_NOUNS = frozenset({"季度", "年度", "月份", "地方", "时候", "时间", "期间", "以后", "之前"})
 # Parties named by where they stand to the speaker ("对方要几级资质"): who, never a topic.
 _PARTIES = frozenset({"对方", "双方", "各方", "人家", "我方", "己方", "他方"})

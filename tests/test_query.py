@@ -126,3 +126,10 @@ def test_a_modal_glued_to_a_verb_leaves_the_verb(assistant):
     words = [w for w, _ in assistant.analyzer.tokenizer.terms("批下来最多能延多长时间，要交哪些材料，要市里批吗")]
     assert "延" in words and "交" in words and "能延" not in words and "要交" not in words
     assert "可研" in [w for w, _ in assistant.analyzer.tokenizer.terms("可研谁来编")]  # a word, not a modal
+
+
+def test_the_focus_of_an_ask_keeps_an_office_s_name():
+    from assistant.answers.request import Asked, focus
+
+    assert "领导小组办公室" in focus(Asked.WHAT, "领导小组办公室让报送的材料有哪些")
+    assert "办" not in focus(Asked.STEPS, "延期了怎么办")

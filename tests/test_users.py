@@ -356,6 +356,15 @@ def test_a_grade_of_qualification_no_text_states_is_refused_and_having_one_is_an
     assert c.answerable and c.answer.startswith("是") and "qidong-2019/第十三条" in _cited(c)
 
 
+def test_which_firm_to_use_is_refused_in_the_city_carried_over(assistant):
+    # "比较好" is "rather good", not a comparison: the follow-up keeps 上城区, and no 办法 names a firm.
+    a = assistant.ask("等保测评找哪家机构比较好？", history=["上城区项目要做等保测评吗？"])
+    assert not a.answerable and a.answer.startswith("收录的办法没有指定由哪家机构或厂商承担等保测评")
+    assert "沿用上一问的城市（上城区）" in a.answer and "《乐山" not in a.answer  # related reading: 上城区 only
+    b = assistant.ask("比较一下乐山和六安的绩效评价")
+    assert {c.doc_id for c in b.citations} == {"leshan-2022", "luan-2021"}
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

@@ -229,6 +229,8 @@ _ASKED_NAMES = {
     Asked.FREQUENCY: "频次", Asked.DURATION: "期限", Asked.DATE: "具体日期",
     Asked.GRADE: "资质等级",
 }
+# The firm a provider ask asks for, and the verbs of seeking one ("找哪家机构做").
+_FIRM_WORDS = re.compile(r"云?(公司|厂商|厂家|供应商|服务商|事务所|机构)|找|用的是|在运营|运营|做|比较好|靠谱|好")
 # Words of the asking, left out when a refusal names what is not covered.
 _ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
@@ -255,12 +257,13 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             total, score = known_weight(matcher, part)
         if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit)
                                 for h in hits):
-            # Named by the words of the ask the texts know, never by the user's own numbers
-            # (every number in an answer has a source).
-            words = [w for w, weight, alts in matcher.question_terms(part)
-                     if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
-                     and w not in _ASKING_WORDS and not find_quantities(w)]
-            topic = _named_span(part.question, words) or "".join(words)
+            if asked is Asked.PROVIDER:  # "等保测评找哪家机构": the work, without the firm asked for
+                topic = _named_topic(matcher, _part(analysis, _FIRM_WORDS.sub(" ", part.question)))
+                return f"收录的办法没有指定由哪家机构或厂商承担{topic}。" if topic else "收录的办法没有指定具体的机构或厂商。"
+            # An ask naming nothing of two characters ("能延多久") is named by what was said before
+            # it ("申请延期验收").
+            topic = _named_topic(matcher, part) or (
+                _named_topic(matcher, _part(analysis, "，".join(request.context))) if request.context else "")
             name = _ASKED_NAMES[asked]
             if asked is Asked.COUNT and re.search(r"(几|多少)次", text):
                 name = "次数"  # "还能再整改几次"
@@ -271,6 +274,15 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
 
 
 _SPAN_CHARS = 12  # a refusal names what is not covered in the ask's own words, up to this long
+
+
+def _named_topic(matcher: Matcher, part: QueryAnalysis) -> str:
+    """What an ask is asked of, for a refusal: the words of it the texts know, never the user's
+    own numbers (every number in an answer has a source)."""
+    words = [w for w, weight, alts in matcher.question_terms(part)
+             if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
+             and w not in _ASKING_WORDS and not find_quantities(w)]
+    return _named_span(part.question, words) or "".join(words)
 
 
 def _named_span(text: str, words: list[str]) -> str:

@@ -36,6 +36,7 @@ class Asked(str, Enum):
     APPLIES = "applies"        # 适用吗 / 归这个办法管吗
     CHOICE = "choice"          # 甲级还是乙级
     GRADE = "grade"            # 资质要什么等级 / 是不是必须甲级资质: a grade of a qualification
+    PROVIDER = "provider"      # 找哪家 / 哪个厂商 / 推荐一家: a named firm, which no 办法 names
     WHETHER = "whether"        # 要不要 / 能不能 / 是不是
     WHAT = "what"              # anything else
 
@@ -70,6 +71,9 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.DATE, r"之前"),
     (Asked.CONSEQUENCE, r"(会|有)(怎么样|咋样|怎样)|会被?(怎么|如何|咋)(处理|处罚|追责|问责)|(受到|有|会有)?(什么|啥)(后果|影响|处罚)|后果|(怎么|如何)(处理|处罚|追责)|"
                         r"(受|受到|挨|会有)(什么|啥|哪些)(处理|处分|追责|问责)"),
+    # Which firm ("找哪家机构比较好", "哪家云厂商在运营", "推荐一家"): a provider, not the body that
+    # decides (哪个部门).
+    (Asked.PROVIDER, r"哪一?家|哪个(公司|厂商|厂家|供应商|服务商|事务所)|推荐(一下|一家|个|几家)?"),
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)"),
     # "归市机关事务局管" names who manages it, not whether the 办法 govern it.
     (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))(?![^，。？?]{0,10}(局|委|办|单位|部门|中心)管)[^，。？?]{0,12}管|按(?![^，。？?]{0,4}(什么|啥|哪))[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
@@ -140,7 +144,7 @@ class Request:
 # Attributes whose answer is a quantity (or, for PAYER, a source of funds): a clause that states
 # none for the thing asked about does not answer them, however many words it shares.
 QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, Asked.FREQUENCY, Asked.DURATION,
-                          Asked.PAYER, Asked.STANDARD, Asked.GRADE})
+                          Asked.PAYER, Asked.STANDARD, Asked.GRADE, Asked.PROVIDER})
 
 
 def understand(question: str) -> Request:
@@ -225,6 +229,8 @@ _SANCTION = re.compile(r"不予|不安排|不再安排|不批准|不得[^，。�
 # Who acts, or to whom something goes: "由…组织", "负责", "向市数管局提出…申请", "报市发改委审批".
 _ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头|"
                     r"向[^，。；;]{2,20}(申请|报送|提交|提出|报告|备案|递交)|报(送)?[^，。；;]{2,16}(审批|审核|审查|备案|批准|同意)")
+# A firm by its name: "…有限公司", "…股份", "…集团".
+_FIRM = re.compile(r"有限(责任)?公司|股份|集团")
 # A standard or specification named: "按照国家技术标准", "GB/T 22239", "相关标准、规范".
 _STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
@@ -265,6 +271,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return bool(_STANDARD.search(sentence))
     if asked is Asked.GRADE:
         return bool(GRADE_ASKED.search(sentence))
+    if asked is Asked.PROVIDER:
+        return bool(_FIRM.search(sentence))
     if asked is Asked.DATE:
         # A date, or a time limit counted from an event ("完成建设任务后的半年内").
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.corpus.catalog import Catalog, safe_yaml
 from assistant.text import CN_NUMERAL_CHARS, Quantity, find_quantities, parse_cn_int
-from assistant.search.tokenizer import Tokenizer
+from assistant.search.tokenizer import Tokenizer, _tag
 
 _N = rf"[{CN_NUMERAL_CHARS}\d]+"
 _ARTICLE_REF = re.compile(
@@ -18,6 +18,20 @@ _ARTICLE_REF = re.compile(
 _ATTACHMENT_REF = re.compile(r"附件\s*([1-9一二三四五六七八九])")
 _COMPARE = re.compile(r"比较|对比|区别|不同|不一样|异同|差异|差别|各地|各个城市|各城市|分别|哪些城市|哪个城市|各市|"
                       r"[几四三两各](个)?(城市|地方|市区|地)|哪些地方|哪个地方|都是")
+
+
+def _compares(q: str) -> bool:
+    """Whether a question asks to compare. 比较 before an adjective is "rather" ("找哪家比较好",
+    "比较合适"), not "compare" ("比较一下", "比较六安和乐山")."""
+    for m in _COMPARE.finditer(q):
+        if m.group(0) != "比较":
+            return True
+        rest = q[m.end():]
+        if not (rest[:1] in ("多", "少") or any(_tag(rest[:n]).startswith("a") for n in (2, 1) if len(rest) >= n)):
+            return True
+    return False
+
+
 # Place words that are not a city or district of their own.
 _GENERIC_PLACES = {"中国", "全国", "国家", "本市", "我市", "我区", "全市", "全区", "各地", "地方", "城市",
                    "市级", "省级", "区级", "县级", "市里", "区里", "省里", "当地", "本地", "中央"}
@@ -216,5 +230,5 @@ class Analyzer:
             attachment_refs=attachments,
             quantities=tuple(find_quantities(q)),
             expansions=tuple(expansions),
-            compare=bool(_COMPARE.search(q)) or len(doc_ids) > 1,
+            compare=_compares(q) or len(doc_ids) > 1,
         )

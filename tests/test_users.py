@@ -365,6 +365,17 @@ def test_which_firm_to_use_is_refused_in_the_city_carried_over(assistant):
     assert {c.doc_id for c in b.citations} == {"leshan-2022", "luan-2021"}
 
 
+def test_a_verb_and_its_object_is_an_act_the_text_words_otherwise(assistant):
+    # 承担责任 (one set phrase to jieba) is 承担 + 责任: 启东 第三十条 "应当承担相应的责任".
+    a = assistant.ask("启东项目哪些情况要承担责任？")
+    assert a.answerable and "qidong-2019/第三十条" in _cited(a)
+
+
+def test_a_share_of_the_investment_no_text_states_is_refused(assistant):
+    a = assistant.ask("启东项目的监理费占总投资多少？")
+    assert not a.answerable and a.answer.startswith("收录的办法没有规定监理") and "比例" in a.answer.splitlines()[0]
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

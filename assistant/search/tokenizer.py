@@ -163,7 +163,10 @@ class Tokenizer:
             return False  # a word of everyday speech (大家, 东西, 事情, 公司): who or what in general, no topic
         tag = _tag(word)
         if tag in ("", "l"):  # unknown, or a set phrase (个人所得税): read by its head (所得税)
-            tag = _tag(self.head(word)) if self.head(word) != word else tag
+            head = self.head(word)
+            if head != word and _tag(word[:len(word) - len(head)]).startswith("v"):
+                return False  # a verb and its object (承担责任): an act, not a thing
+            tag = _tag(head) if head != word else tag
         # A verbal noun (工资, 报销) names a thing too when it is a whole word of two characters or more.
         return (tag.startswith(("n", "j")) or (tag == "vn" and len(word) >= 2)) \
             and tag not in ("nr", "nrt", "ns", "nrfg") and word not in _TIME_NOUNS and word not in _PARTIES
@@ -189,9 +192,11 @@ class Tokenizer:
         return head
 
     def head(self, word: str) -> str:
-        """The head of a compound: its longest proper suffix that is a word (盗版软件 → 软件)."""
+        """The head of a compound: its longest proper suffix that is a word (盗版软件 → 软件) and
+        leaves a word before it — 承担责任 is 承担 + 责任, not 承 + 担责任."""
         pieces = [p for p in self._words(word) if p != word and len(p) >= 2 and word.endswith(p)]
-        return max(pieces, key=len, default=word)
+        whole = [p for p in pieces if len(word) - len(p) == 1 or _general_dictionary().count(word[:len(word) - len(p)])]
+        return max(whole or pieces, key=len, default=word)
 
     def tokens(self, text: str) -> list[str]:
         return list(self._cached_tokens(text))

@@ -376,6 +376,13 @@ def test_a_share_of_the_investment_no_text_states_is_refused(assistant):
     assert not a.answerable and a.answer.startswith("收录的办法没有规定监理") and "比例" in a.answer.splitlines()[0]
 
 
+def test_a_negation_about_another_act_does_not_deny_the_claim(assistant):
+    # 乐山 第四十四条 "…配合做好绩效评价、审计等监督管理工作，…，不得拒绝、隐匿…": the 不得 is
+    # about refusing to cooperate, not about 绩效评价.
+    first = assistant.ask("乐山的项目要不要做绩效评价？").answer.splitlines()[0]
+    assert first.startswith("是") and not first.startswith("是不")
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

@@ -184,11 +184,26 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(claim) or _TIME_OF_YEAR.search(sentence)):
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
     neg_q = claim_negated(_first_claim(claim))
-    neg_s = _negated(_DEFINED_LIST.split(sentence)[0])
+    neg_s = _negated(_restating_part(claim, _DEFINED_LIST.split(sentence)[0]))
     other = _denied_other_party(claim, sentence)
     if other is not None and not neg_s:
         return other  # "资产不算我们局的" against "资产归市政府所有": true of another party
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fa5]", "", text)
+    return {han[i:i + 2] for i in range(len(han) - 1)}
+
+
+def _restating_part(claim: str, sentence: str) -> str:
+    """The sentence without its comma-separated parts that share no word with the claim: a
+    negation there is about another act ("…配合做好绩效评价…工作，…，不得拒绝、隐匿" does not deny
+    绩效评价). A condition and its consequence both restate the claim and both count."""
+    parts = [p for p in re.split(r"[，,；;]", sentence) if p.strip()]
+    words = _bigrams(_FORM.sub("", claim))
+    kept = [p for p in parts if words & _bigrams(p)]
+    return "，".join(kept) if kept else sentence
 
 
 # A claim that denies a thing belongs to a party ("不算我们局的", "不归区里"), and a sentence that

@@ -383,6 +383,18 @@ def test_a_negation_about_another_act_does_not_deny_the_claim(assistant):
     assert first.startswith("是") and not first.startswith("是不")
 
 
+def test_everyday_asks_of_when_who_and_what_to_do(assistant):
+    # When the 办法 itself took effect is the document's record, not a clause with a date in it.
+    a = assistant.ask("六安的办法啥时候开始执行的？")
+    assert a.answer.startswith("《六安市电子政务项目建设管理办法》") and "2021年8月6日" in a.answer.splitlines()[0]
+    # "谁出意见" asks who issues it, not who pays.
+    b = assistant.ask("乐山项目验收合格后谁出意见？")
+    assert b.answerable and "由市数字经济局出具项目验收意见" in b.answer
+    # "干嘛" asks what to do; a section's own heading line is not quoted as if it answered.
+    c = assistant.ask("启东项目完工后半年内要干嘛？")
+    assert c.answerable and "“一、验收时限" not in c.answer and "初步验收" in c.answer.splitlines()[0]
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

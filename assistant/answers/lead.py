@@ -14,7 +14,10 @@ from assistant.text import fold
 _LIST_ITEMS = 10
 _SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
 _LONG_PARAGRAPH = 200  # characters: a 款 longer than this is cut to its best sentences
-LABEL_PREFIX = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条[\s　]*")
+# What a quote leaves out at its start: the article's number ("第十九条"), or a section's heading
+# on a line of its own ("一、验收时限", "第一章 项目概述"), which the citation names already.
+LABEL_PREFIX = re.compile(r"^(?:第[零〇一二三四五六七八九十百千\d]+条[\s　]*|"
+                          r"(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+章[\s　]*)[^\n。：:]{1,20}\n+)")
 
 
 def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,

@@ -204,7 +204,7 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
     return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short)
 
 
-_WH = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋")
+_WH = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|干嘛")
 _DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
 _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
 # A date asked to the day ("具体哪天", "几号", "几月几日") is stated only by a day of the month

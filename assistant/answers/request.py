@@ -51,7 +51,8 @@ OFFERS_ALTERNATIVES = re.compile(r"还是(?!得|要|需要|应该?|会|不)")
 # The first pattern that matches a segment names what it asks; the order puts the specific
 # before the general (钱从哪出 is PAYER before 哪 makes it anything else).
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
-    (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
+    # "谁出意见" asks who issues an opinion, not who pays.
+    (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)(?!意见|具|台|面|题|报告|方案|证明|结果)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
     (Asked.FEE, r"(多少|几)(块)?钱(?!以上|以下|以内|起)|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?标准(是)?(多少|是什么|怎么定)|"
                 r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
     (Asked.RATE, r"百分之(几|多少)|占[^，。？?]{0,8}(多少|几成)(?!钱|万|元|人|个|天|年)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%|(什么|哪个|啥|多少)的?(比例|费率|比率|税率)|"
@@ -84,7 +85,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                     r"(照|套|参照|算在|在)[^，。？?]{0,12}办法[^，。？?]{0,6}(吗|么|不)|"
                     # "能不能直接套…那个办法", "可不可以参照…办法"
                     r"(能不能|可不可以|能否|可否|要不要|是否)[^，。？?]{0,4}(照|套|参照|按|用)[^，。？?]{0,12}办法"),
-    (Asked.STEPS, r"怎么|如何|怎样|咋|流程|程序|步骤|手续|第一步|几步|哪些环节|几个环节"),
+    (Asked.STEPS, r"怎么|如何|怎样|咋|干嘛|干啥|干什么|做什么|流程|程序|步骤|手续|第一步|几步|哪些环节|几个环节"),
     # "还是得做" is "still has to": 还是 before a modal offers no alternative
     (Asked.CHOICE, OFFERS_ALTERNATIVES.pattern),
     # A grade of a qualification or certification ("是不是必须甲级资质", "资质要几级", "CMMI三级以上"):
@@ -93,7 +94,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.WHETHER, r"吗|(?<![什怎这那])么|是否|能否|可否|要不要|需不需要|能不能|可不可以|是不是|对吧|是吧|对不对|对吗|真的假的|有没有|(?<![费作使功信])用不用|行不行|吧[？?]?$"),
 ))
 # A question mark or an interrogative word makes a segment an ask (这么/那么 do not: "这么大的项目").
-_INTERROGATIVE = re.compile(r"[？?]|吗|呢|(?<![这那多])么|什么|啥|咋|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
+_INTERROGATIVE = re.compile(r"[？?]|吗|呢|(?<![这那多])么|什么|啥|咋|干嘛|哪|怎|如何|多少|多久|多长|几|谁|是否|能否|可否|"
                             r"([\u4e00-\u9fa5])不\1|可不可以|对吧|是吧|吧$|有没有|还是(?!得|要|需要|应该?|会)")
 # 几 that counts loosely in a statement, not a question: "用了好几年了", "好几家公司都能做",
 # "十几个", "几十万", "有几个指标没达到".
@@ -227,7 +228,7 @@ _SANCTION = re.compile(r"不予|不安排|不再安排|不批准|不得[^，。�
                        r"限期整改|责令|约谈|问责|查处")
 # Who does it: "由项目建设单位联合市数管局组织", "市财政局负责…".
 # Who acts, or to whom something goes: "由…组织", "负责", "向市数管局提出…申请", "报市发改委审批".
-_ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展)|负责|牵头|"
+_ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|实施|承担|开展|出具|下达|批复|核准|受理|办理|确认)|负责|牵头|"
                     r"向[^，。；;]{2,20}(申请|报送|提交|提出|报告|备案|递交)|报(送)?[^，。；;]{2,16}(审批|审核|审查|备案|批准|同意)")
 # A firm by its name: "…有限公司", "…股份", "…集团".
 _FIRM = re.compile(r"有限(责任)?公司|股份|集团")

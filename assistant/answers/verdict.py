@@ -35,7 +35,7 @@ _PERIOD = re.compile(r"每(个)?(年|季度|月|半年|周)|每(?P<n>[两二三�
                      r"(?P<k>[一两二三四五1-5])个?(?P<v>年|季度|月)[^，。；]{0,3}一次|按(年度|季度|月)|年度|季度")
 
 
-_WH = re.compile(r"什么|哪|谁|怎|咋|多少|多久|多长|几|何|啥|如何")
+_WH = re.compile(r"什么|哪|谁|怎|咋|多少|多久|多长|几|何|啥|如何|干嘛")
 # A claim that one party alone acts, or that something holds in every case; a sentence that names
 # several parties, or holds only under a condition or as an allowance.
 _EXCLUSIVE = re.compile(r"一家|只有|只由|只能由|仅由|唯一|单独|独自|自己一家|全包|全出|全掏|包圆")

@@ -395,6 +395,15 @@ def test_everyday_asks_of_when_who_and_what_to_do(assistant):
     assert c.answerable and "“一、验收时限" not in c.answer and "初步验收" in c.answer.splitlines()[0]
 
 
+def test_a_time_limit_is_stated_only_where_the_sentence_says_it_of_what_is_asked(assistant):
+    # 启东 附件4 "建设完成半年内，…完成初步验收工作，并向项目审批部门提交…": the 半年 is not how
+    # long an approved extension lasts, and 项目审批部门 is a body, not the 立项 stage.
+    a = assistant.ask("启东申请延期验收，审批部门批了之后最长能延几个月？")
+    assert not a.answerable and "期限" in a.answer.splitlines()[0]
+    b = assistant.ask("乐山系统用起来以后多久要搞自评价")
+    assert b.answerable and "12 至 24 个月" in b.answer.splitlines()[0]
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

@@ -338,6 +338,22 @@ def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[st
     return frozenset(p for a in alts if word in a and a != word for p in matcher.pieces(a) if word not in p)
 
 
+# Values said of something in the same breath: a number asked for must stand in the part of the
+# sentence (between commas) that names what it is asked of, or a part either side of it.
+_NEAR_VALUE = frozenset({Asked.DURATION, Asked.COUNT, Asked.FEE, Asked.RATE})
+
+
+def _around_value(asked: Asked, sentence: str) -> str:
+    """The comma-separated parts of a sentence that hold a value of the asked kind, each with the
+    parts either side of it ("项目投入运行后 12 至 24 个月内，项目单位应开展自评价")."""
+    parts = [p for p in re.split(r"[，,；;]", sentence) if p.strip()]
+    out = []
+    for i, p in enumerate(parts):
+        if states_value(asked, p):
+            out += parts[max(0, i - 1): i + 2]
+    return "，".join(out) or sentence
+
+
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
             stages: Sequence[Stage] = (), unit: re.Pattern | None = None) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
@@ -374,6 +390,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
+        if asked in _NEAR_VALUE and not keys & set(matcher.tokenizer.tokens(_around_value(asked, s))):
+            continue  # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants
         if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
             best = max(best, score(s))
     return best
@@ -394,10 +412,15 @@ def level_excluded(ask: str, sentence: str) -> bool:
     return all((a < edge) if bound.group(2) == "以上" else (a > edge) for a in asked)
 
 
+_BODY_BY_WORK = re.compile(r"[\u4e00-\u9fa5]{0,4}?(审批|审核|审查|采购|验收|运维|评审)(部门|机构|单位|中心)")
+
+
 def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[str]:
     """The lifecycle stages a text names: a word that is a stage's name or alias, or ends with one
     (专家评审 → 审查, 竣工验收 → 验收), or a word of four characters or more that opens with one
-    (立项文件 → 立项; 项目建设单位 names no stage)."""
+    (立项文件 → 立项; 项目建设单位 names no stage). A body named after its work (项目审批部门,
+    验收机构) names no stage either: "验收报告报项目审批部门备案" is about 验收, not 立项."""
+    text = _BODY_BY_WORK.sub(" ", text)
     words = [w for w, _ in matcher.tokenizer.terms(text)]
 
     def names(w: str, s: Stage) -> bool:

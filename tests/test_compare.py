@@ -107,3 +107,16 @@ def test_the_ui_keeps_its_exports_in_one_directory_and_only_the_newest(assistant
     assert len(folders) == Exports.KEEP and all(p.startswith(str(cb.exports.root)) for p in paths)
     assert [p.name for p in cb.exports.root.iterdir() if p.is_file()] == ["评测集模板.xlsx"]
     assert open(paths[-1], encoding="utf-8-sig").read().startswith("主题")
+
+
+def test_a_question_asking_one_thing_of_a_topic_is_answered_per_city_not_by_the_topic(comparer):
+    # "谁组织" is not what the 验收材料 topic curates; "延期验收" is narrower than 验收.
+    who = comparer.compare(question="各地项目验收谁组织")
+    assert who.matched == "question"
+    cells = {c.doc_id: c for c in who.rows[0].cells}
+    assert cells["luan-2021"].findings[0].article == "第十九条" and "组织" in cells["luan-2021"].findings[0].excerpt
+    late = comparer.compare(question="六安和启东的项目延期验收怎么办")
+    assert late.matched == "question"
+    assert {c.doc_id: c.findings[0].article for c in late.rows[0].cells}["luan-2021"] == "第二十条"
+    # The topic at large stays the topic's row.
+    assert comparer.compare(question="几个地方对试运行的要求有啥不一样").rows[0].topic == "试运行"

@@ -18,6 +18,7 @@ from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer
 from assistant.answers.topics import match_topics
+from assistant.answers.request import Asked, understand
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta
 from assistant.errors import NotFound
@@ -195,6 +196,14 @@ def excerpt(article: str, part: str, excerpt: str, text: str) -> Excerpt:
     return Excerpt(article=article, part=part, excerpt=excerpt, text=text, figures=figures, spans=tuple(merged))
 
 
+# Asks a topic's curated clauses do not aim at: who does it, who pays, what follows a breach,
+# whether something holds (a topic's cells do show its periods, dates and amounts).
+_NOT_A_TOPIC_AT_LARGE = frozenset({Asked.WHO, Asked.PAYER, Asked.CONSEQUENCE, Asked.WHETHER, Asked.CHOICE})
+# How rare a word before a topic's name must be to make it a narrower thing (延期 of 延期验收; 项目
+# of 项目申报 is not).
+_NARROWING_IDF = 1.5
+
+
 class Comparer:
     """Builds comparisons over the corpus of a Context. Topics come from corpus/topics.yaml."""
 
@@ -247,7 +256,7 @@ class Comparer:
                 refused = answer.answer.split("目前收录的办法")[0].strip()
                 return Comparison(docs=docs, rows=[], question=question, matched="refused", notes=[refused, *notes])
             chosen = self.match_topics(question)
-            if not chosen:
+            if not chosen or self._asks_of_a_topic(question):
                 # Each city's cell quotes what 问答 cites for it: one reading, one choice of clause.
                 row = Row(topic=question, cells=tuple(self._answered(answer, question, m) for m in docs))
                 return Comparison(docs=docs, rows=[row], question=question, matched="question", notes=notes)
@@ -255,6 +264,26 @@ class Comparer:
             chosen = list(self.topics)
         rows = [Row(topic=t.name, cells=tuple(self._cell(t, m) for m in docs)) for t in chosen]
         return Comparison(docs=docs, rows=rows, question=question, notes=notes)
+
+    def _asks_of_a_topic(self, question: str) -> bool:
+        """Whether the question asks one thing of a topic (who organises 验收, what follows a
+        breach, how long, by when) rather than the topic at large ("试运行的要求有啥不一样"): then
+        the topic's curated clauses are not the answer; what 问答 cites for each city is."""
+        request = understand(self.ctx.analyzer.analyze(question).topic)
+        if set(request.asked) & _NOT_A_TOPIC_AT_LARGE:
+            return True
+        # Or something narrower than the topic, in one word: 延期验收 is not 验收 at large (竣工验收,
+        # a stage's own name, and 项目申报 are).
+        keys = {k for t in (*self.topics, *self.ctx.stages) for k in (t.name, *t.aliases)}
+        idf = self.ctx.matcher.idf
+        for w, _ in self.ctx.matcher.tokenizer.terms(question):
+            if w in keys or w not in idf:
+                continue
+            for k in keys:
+                rest = w.replace(k, "") if k in w else ""
+                if rest and idf.get(rest, 0.0) >= _NARROWING_IDF:
+                    return True
+        return False
 
     def _asked(self, question: str, docs: list[DocMeta], named: bool) -> Answer:
         """The question as 问答 answers it for these cities."""

@@ -197,13 +197,18 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _restating_part(claim: str, sentence: str) -> str:
-    """The sentence without its comma-separated parts that share no word with the claim: a
-    negation there is about another act ("…配合做好绩效评价…工作，…，不得拒绝、隐匿" does not deny
-    绩效评价). A condition and its consequence both restate the claim and both count."""
+    """The sentence without the parts at its end (between commas) that share no word with the
+    claim: a negation there is about another act ("…配合做好绩效评价…工作，如实提供项目有关资料和
+    情况，不得拒绝、隐匿" does not deny 绩效评价). A condition and what follows it stand together
+    ("未通过验收的项目，不得投入运行"), and every negation up to the last part that restates the
+    claim counts."""
     parts = [p for p in re.split(r"[，,；;]", sentence) if p.strip()]
     words = _bigrams(_FORM.sub("", claim))
-    kept = [p for p in parts if words & _bigrams(p)]
-    return "，".join(kept) if kept else sentence
+    shared = [i for i, p in enumerate(parts) if words & _bigrams(p)]
+    if not shared:
+        return sentence
+    last = max(shared[-1], 1 if len(parts) > 1 else 0)
+    return "，".join(parts[: last + 1])
 
 
 # A claim that denies a thing belongs to a party ("不算我们局的", "不归区里"), and a sentence that

@@ -404,6 +404,22 @@ def test_a_time_limit_is_stated_only_where_the_sentence_says_it_of_what_is_asked
     assert b.answerable and "12 至 24 个月" in b.answer.splitlines()[0]
 
 
+def test_a_fee_is_stated_only_by_what_something_costs(assistant):
+    # "监理费呢" after the 监理 threshold asks the fee; "投资预算达到100万元" is no fee.
+    a = assistant.ask("监理费呢？", history=["六安项目多少钱以上要请监理？"])
+    assert not a.answerable and a.answer.startswith("收录的办法没有规定监理的收费或金额标准")
+    b = assistant.ask("专家费怎么算？", history=["上城区项目初验要几个专家？"])
+    assert not b.answerable and b.answer.startswith("收录的办法没有规定验收专家的收费或金额标准")
+    # "不管多少钱都得请监理" asks no price: the threshold answers it.
+    c = assistant.ask("听说六安不管多少钱的项目都得请监理，是吧？")
+    assert c.answerable and "100万元" in c.answer.splitlines()[0]
+
+
+def test_whether_a_project_goes_by_this_banfa_is_read_from_the_scope(assistant):
+    a = assistant.ask("乐山的区县项目要走这个办法吗？")
+    assert a.answerable and "leshan-2022/第五十五条" in _cited(a)
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

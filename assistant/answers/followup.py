@@ -32,6 +32,8 @@ _NEXT = re.compile(r"下一步|然后呢|接下来呢?|之后呢|再然后|后�
 # A follow-up that names a thing and asks nothing of its own: "可研报告呢", "那运维项目呢".
 _ELLIPTICAL = re.compile(r"^(?:那么?|还有|那如果是?)?(?P<named>(?:(?!什么|啥|怎|几|多少|多久|哪|谁|吗|吧|是否|能否|能不能|要不要|"
                          r"可不可以|有没有)[^，,。？?！!])+?)(?:的话)?呢[？?]?$")
+# A fee or price named on its own ("监理费呢", "那评审费用呢").
+_FEE_NAMED = re.compile(r"(费|费用|经费|价格|报价|收费)$")
 # Where the previous question's ask starts: its interrogative word, with the modal and verb right
 # before it ("要交什么表", "要多久").
 _ASK_START = re.compile(r"(?:(?:要|得|需要|该|应该?|可以|能|会)[\u4e00-\u9fa5]{0,2}?)?"
@@ -121,6 +123,10 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
         stage = _stage_in(stages, body)
         return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
     tail = _ask_tail(previous) if _ELLIPTICAL.match(question.strip()) else None
+    named = _ELLIPTICAL.match(question.strip()).group("named") if tail else ""
+    if tail and _FEE_NAMED.search(named):
+        # "多少钱以上要请监理？" then "监理费呢": a fee named asks what it is, not the previous ask of it.
+        tail = "是多少？"
     if tail and (now.doc_ids or prev.doc_ids):
         # "启东的年度计划几月底前报？" then "可研报告呢": the same ask (几月底前报) of what it names.
         places = "" if now.doc_ids else "、".join(prev.cities)

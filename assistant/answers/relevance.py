@@ -296,7 +296,7 @@ def _named_span(text: str, words: list[str]) -> str:
     if start < 0 or end < start or any(w not in squeezed[start:end + len(words[-1])] for w in words):
         return ""
     span = squeezed[start:end + len(words[-1])].rstrip("的")
-    if len(span) > _SPAN_CHARS or find_quantities(span) or re.search(r"[，,。、；;？?]", span):
+    if len(span) > _SPAN_CHARS or find_quantities(span) or re.search(r"[，,。、；;？?：:]", span):
         return ""
     return span
 

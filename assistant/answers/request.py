@@ -53,8 +53,11 @@ OFFERS_ALTERNATIVES = re.compile(r"还是(?!得|要|需要|应该?|会|不)")
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
     # "谁出意见" asks who issues an opinion, not who pays.
     (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)(?!意见|具|台|面|题|报告|方案|证明|结果)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
-    (Asked.FEE, r"(多少|几)(块)?钱(?!以上|以下|以内|起)|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?(各地|各自|分别)?(的)?标准(是)?(多少|是什么|怎么定)?(?=[？?，。]|$|各|分别)|"
-                r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)"),
+    # "不管多少钱都得请监理" says "whatever the amount": it asks no price.
+    (Asked.FEE, r"(?<!不管)(?<!不论)(?<!无论)(多少|几)(块)?钱(?!以上|以下|以内|起)|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?(各地|各自|分别)?(的)?标准(是)?(多少|是什么|怎么定)?(?=[？?，。]|$|各|分别)|"
+                r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)|"
+                # "专家费怎么算", "评审费咋给": how a fee is worked out is its standard
+                r"(费|费用|报酬)(一般|大概)?(怎么|如何|咋|按什么)(算|收|定|给|发|计算|计|核定|支付)"),
     (Asked.RATE, r"百分之(几|多少)|占[^，。？?]{0,8}(多少|几成)(?!钱|万|元|人|个|天|年)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%|(什么|哪个|啥|多少)的?(比例|费率|比率|税率)|"
                 r"(占|打|扣|得|给)?(多少|几)分(?![钟之开批期类别项])|分值|权重"),
     (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
@@ -80,7 +83,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                 r"(报|交|送|递|提交|申报|报送|找)(到|给|去)?哪(里|儿)?(?![个些种类])"),
     # "归市机关事务局管" names who manages it, not whether the 办法 govern it.
     (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))(?![^，。？?]{0,10}(局|委|办|单位|部门|中心)管)[^，。？?]{0,12}管|按(?![^，。？?]{0,4}(什么|啥|哪))[^，。？?]{0,16}管|纳入[^，。？?]{0,8}(吗|么)|"
-                    r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|算不算|属不属于|受[^，。？?]{0,10}约束|"
+                    r"按[^，。？?]{0,12}办法[^，。？?]{0,4}(来|走|执行|办)|(走|用|适用)[^，。？?]{0,4}(这个|该|本)办法|算不算|属不属于|受[^，。？?]{0,10}约束|"
                     r"属于[^，。？?]{0,12}(吗|么)|(是不是|算)[^，。？?]{0,8}(电子政务|政务信息化|信息化)项目|"
                     r"按[^，。？?]{0,12}项目[^，。？?]{0,4}(报|申报|走|管)(吗|么)|"
                     # the 办法 itself as what a project falls under: "照…这个办法执行吗", "算在这个办法里吗"
@@ -253,6 +256,7 @@ _VALUE_KINDS = {
     Asked.FREQUENCY: ("duration",),
 }
 _COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个(?!月|工作日|小时|季度)|名|位|家|人|张|项|份|类)")  # 2个月 is a duration
+_FEE_WORD = re.compile(r"费|价|报酬|酬金|补贴|补助|收取")
 _PERIODIC = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|一年一次")
 
 
@@ -279,6 +283,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
     if asked is Asked.DATE:
         # A date, or a time limit counted from an event ("完成建设任务后的半年内").
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))
+    if asked is Asked.FEE and not _FEE_WORD.search(sentence):
+        return False  # "投资预算达到100万元" is an amount, not what anything costs
     if asked is Asked.COUNT and _COUNTED.search(sentence):
         return True  # "一张表格只能填写一个项目": a count in words, which quantities leave out
     kinds = _VALUE_KINDS.get(asked, ())

@@ -186,7 +186,14 @@ def find_quantities(text: str) -> list[Quantity]:
             else:
                 canon = _UNIT_CANON[unit]
                 found.append(Quantity(_KIND[canon], value, canon, norm[start:end], start, end))
-    return found
+    # Half a month in words ("试运行半个月"); 三个半月 is read above.
+    for m in _HALF_MONTH.finditer(norm):
+        if not any(q.start <= m.start() < q.end for q in found):
+            found.append(Quantity("duration", 0.5, "个月", m.group(0), m.start(), m.end()))
+    return sorted(found, key=lambda q: q.start)
+
+
+_HALF_MONTH = re.compile(r"(?<![\d一二两三四五六七八九十个])半个?月")
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:

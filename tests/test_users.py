@@ -420,6 +420,17 @@ def test_whether_a_project_goes_by_this_banfa_is_read_from_the_scope(assistant):
     assert a.answerable and "leshan-2022/第五十五条" in _cited(a)
 
 
+@pytest.mark.parametrize("question, first", [
+    ("乐山的办法2027年以后还有效吗？", "不是："),   # 有效期至2027年6月24日
+    ("乐山的办法2026年还有效吗", "是："),
+    ("上城区的办法已经正式实施了吧？", "不是："),   # 征求意见稿
+    ("启东的办法已经失效了吧", "不是："),           # 暂行, no end date
+    ("六安试运行半个月就可以申请验收了吧？", "不是："),  # 半个月 < 不低于1个月
+])
+def test_claims_about_a_document_s_force_and_half_a_month_get_their_conclusion(assistant, question, first):
+    assert assistant.ask(question).answer.startswith(first)
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

@@ -4,13 +4,14 @@ catalog and its final provisions), or its purpose and legal basis (the clause th
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from assistant.answers.context import Context
 from assistant.answers.extractive import conclusion
 from assistant.answers.lead import LABEL_PREFIX
 from assistant.answers.notes import status_note, where
 from assistant.answers.records import Answer, cite
-from assistant.corpus.model import Hit
+from assistant.corpus.model import Hit, Status
 from assistant.search.query import QueryAnalysis
 from assistant.text import cn_date
 
@@ -53,7 +54,7 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
     # without the words that name the document ("这个市级政务信息化项目管理办法有效期是3年").
     claim = _without_titles(analysis.topic, [d.meta.title for d in docs])
     claimed = analysis if claim == analysis.topic else ctx.analyzer.analyze(claim)
-    verdict = conclusion(ctx, claimed, quoted) or _validity_claim(ctx, analysis, quoted)
+    verdict = _validity_claim(ctx, analysis, quoted) or conclusion(ctx, claimed, quoted)
     text = "\n".join(([verdict] if verdict else []) + lines + ([""] + notes if notes else []))
     return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
 
@@ -82,16 +83,32 @@ _TIMELESS = re.compile(r"长期有效|一直有效|永久有效|没(有)?(规定
 _LAPSED = re.compile(r"(已经|早就|已)(失效|过期|废止)")
 
 
+# A claim that a document is in force ("已经正式实施了吧", "现在还有效吗"), or still will be in a
+# year ("2027年以后还有效吗", "到2026年底还能用吗").
+_IN_FORCE = re.compile(r"(已经|正式|现在)[^，。？?]{0,4}(实施|施行|生效|执行)|还(有效|能用|在用|管用)|是现行")
+_IN_YEAR = re.compile(r"(20\d\d)\s*年[^，。？?]{0,4}(以后|之后|后|底|年底)?[^，。？?]{0,4}还")
+
+
 def _validity_claim(ctx: Context, analysis: QueryAnalysis, quoted: list[Hit]) -> str | None:
-    """是/不是 for a claim about one document's validity, from its catalog record (有效期至) and the
-    clause that states it."""
-    timeless, lapsed = _TIMELESS.search(analysis.question), _LAPSED.search(analysis.question)
-    if len(quoted) != 1 or not (timeless or lapsed):
+    """是/不是 for a claim about one document's validity, from its catalog record (status, 有效期至)
+    and the clause that states it."""
+    q = analysis.question
+    timeless, lapsed, in_force, year = _TIMELESS.search(q), _LAPSED.search(q), _IN_FORCE.search(q), _IN_YEAR.search(q)
+    if len(quoted) != 1 or not (timeless or lapsed or in_force or year):
         return None
     hit = quoted[0]
-    until = hit.meta.valid_until
+    meta, until = hit.meta, hit.meta.valid_until
+    quote = f"{where(meta, hit.clause.label)}规定“{LABEL_PREFIX.sub('', hit.clause.text, count=1)}”"
+    if meta.status in (Status.DRAFT, Status.REPEALED) and (in_force or year):
+        return f"不是：《{meta.title}》状态为{meta.status.value}，不是正在施行的办法；{quote}"
     if until is None:
+        # No end date in the record: in force as its status says, never lapsed by time.
+        if (in_force or lapsed) and meta.status in (Status.CURRENT, Status.INTERIM):
+            return f"{'不是' if lapsed else '是'}：《{meta.title}》状态为{meta.status.value}，没有规定有效期；{quote}"
         return None
-    holds = False if timeless else until < ctx.today
-    said = f"有效期至{cn_date(until)}"
-    return f"{'是' if holds else '不是'}：{where(hit.meta, hit.clause.label)}规定“{LABEL_PREFIX.sub('', hit.clause.text, count=1)}”，{said}。"
+    if year:
+        # Still in force after a year, or at its end: only if it holds past that year's last day.
+        holds = until >= date(int(year.group(1)), 12, 31)
+    else:
+        holds = False if timeless else (until < ctx.today if lapsed else until >= ctx.today)
+    return f"{'是' if holds else '不是'}：{quote}，有效期至{cn_date(until)}。"

@@ -431,6 +431,12 @@ def test_claims_about_a_document_s_force_and_half_a_month_get_their_conclusion(a
     assert assistant.ask(question).answer.startswith(first)
 
 
+def test_who_a_claim_says_does_it_in_everyday_words_is_checked_against_the_rule(assistant):
+    # "是数管局打捆编" names who: for 500万以上 the rule says 项目建设单位 编制, so 不是; for 300万, 是.
+    assert assistant.ask("六安500万以上的项目是数管局打捆编建议书吧？").answer.startswith("不是")
+    assert assistant.ask("六安300万的项目是数管局打捆编建议书吧？").answer.startswith("是")
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

@@ -437,6 +437,12 @@ def test_who_a_claim_says_does_it_in_everyday_words_is_checked_against_the_rule(
     assert assistant.ask("六安300万的项目是数管局打捆编建议书吧？").answer.startswith("是")
 
 
+def test_by_whom_is_stated_by_the_agent_however_far_its_verb(assistant):
+    # "项目初验由项目建设单位在项目建设完成后，邀请…" says who does the 初验, not 区数据资源局's 验收.
+    assert assistant.ask("上城区项目初验是区数据资源局组织的吧？").answer.startswith("不是")
+    assert "项目初验由项目建设单位" in assistant.ask("上城区初验谁组织？").answer.splitlines()[0]
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

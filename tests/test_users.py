@@ -443,6 +443,13 @@ def test_by_whom_is_stated_by_the_agent_however_far_its_verb(assistant):
     assert "项目初验由项目建设单位" in assistant.ask("上城区初验谁组织？").answer.splitlines()[0]
 
 
+@pytest.mark.parametrize("question", ["上城区会议室大屏项目要按这个办法申报吗？", "上城区街道的项目算区本级的吗？"])
+def test_whether_a_project_falls_under_the_banfa_is_answered_from_its_scope(assistant, question):
+    # The project's own words (会议室, 街道) do not refuse it: 上城区's scope clause answers.
+    a = assistant.ask(question)
+    assert a.answerable and "shangcheng-draft/第一章·第2段" in _cited(a)
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

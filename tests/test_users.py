@@ -450,6 +450,11 @@ def test_whether_a_project_falls_under_the_banfa_is_answered_from_its_scope(assi
     assert a.answerable and "shangcheng-draft/第一章·第2段" in _cited(a)
 
 
+def test_a_lifecycle_answer_opens_with_the_stages_not_a_title(assistant):
+    first = assistant.ask("六安项目从申报到验收要走哪些步骤？").answer.splitlines()[0]
+    assert first.startswith("六安市的项目依次经过：申报 → 审查 → 立项") and "《" not in first
+
+
 def test_a_follow_up_on_the_other_side_of_an_amount_line_is_asked_of_that_side(assistant):
     # "500万以下…打捆报？" then "那超过500万的呢": the question carried is about 超过500万, and no
     # verdict is drawn from the sentence about the other side of the line.

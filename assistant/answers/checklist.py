@@ -63,6 +63,14 @@ class Checklist:
         """The checklist as an answer. `first_step`: the question asks where to start ("第一步干嘛"),
         so the first line names each document's first stage that has a provision."""
         blocks, notes, citations, checks = [], [], [], []
+        if not first_step:
+            # The first line answers: the stages in order, each with a provision below.
+            for doc in self.docs:
+                stages = list(dict.fromkeys(i.stage for i in doc.items if i.label is not None))
+                if stages:
+                    city = f"【{doc.meta.city}】" if len(self.docs) > 1 else f"{doc.meta.city}的项目"
+                    blocks.append(f"{city}依次经过：{' → '.join(stages)}（各环节的条文见下）。")
+            blocks = ["\n".join(blocks)] if blocks else []
         if first_step:
             for doc in self.docs:
                 first = next((i for i in doc.items if i.label is not None), None)

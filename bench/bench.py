@@ -140,10 +140,9 @@ def bm25_ratio(size: str, queries: int) -> dict:
 
 
 def child(args: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark step {args} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    from steps import run_step
+
+    return run_step(__file__, args)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "bench" / "cache"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 QUESTION = "乐山试运行多久才能验收？"
 STEPS = ("import", "verify", "parsed", "parse", "rows", "cut", "bm25", "chroma")
@@ -113,10 +114,9 @@ def cold_ask(size: str) -> dict:
 
 
 def child(name: str, size: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", name, "--sizes", size], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"step {name} at {size} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    from steps import run_step
+
+    return run_step(__file__, ["--step", name, "--sizes", size])
 
 
 def main() -> None:

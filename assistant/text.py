@@ -23,6 +23,11 @@ def normalize(text: str) -> str:
     return fold(unicodedata.normalize("NFKC", text))
 
 
+def comma_parts(sentence: str) -> list[str]:
+    """A sentence's parts between commas and semicolons, in order, empty ones left out."""
+    return [p for p in re.split(r"[，,；;]", sentence) if p.strip()]
+
+
 def cn_date(d: date) -> str:
     """2022年6月25日: the one way dates are written in answers, notes and checks."""
     return f"{d.year}年{d.month}月{d.day}日"

@@ -85,11 +85,9 @@ def step(name: str, size: str) -> dict:
     elif name == "chroma":
         if not manifest.get("embedder"):
             return {"step": name, "s": None, "peak_rss_mib": None}
-        import os as _os
-
         from assistant.search.embedders import make_embedder
         from assistant.settings import default_cache_dir
-        vector = make_embedder(manifest["embedder"], default_cache_dir(dict(_os.environ))).embed([QUESTION])
+        vector = make_embedder(manifest["embedder"], default_cache_dir(dict(os.environ))).embed([QUESTION])
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t = time.perf_counter()
         collection = ix.chroma_client(build / "chroma").get_collection(ix.collection_name(manifest))

@@ -210,6 +210,8 @@ class Comparer:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.topics: list[Stage] = ctx.topics
+        # Every name of a topic or a stage (试运行, 验收, 竣工验收 …)
+        self._topic_words = frozenset(k for t in (*ctx.topics, *ctx.stages) for k in (t.name, *t.aliases))
 
     @property
     def topic_names(self) -> list[str]:
@@ -274,8 +276,7 @@ class Comparer:
             return True
         # Or something narrower than the topic, in one word: 延期验收 is not 验收 at large (竣工验收,
         # a stage's own name, and 项目申报 are).
-        keys = {k for t in (*self.topics, *self.ctx.stages) for k in (t.name, *t.aliases)}
-        idf = self.ctx.matcher.idf
+        keys, idf = self._topic_words, self.ctx.matcher.idf
         for w, _ in self.ctx.matcher.tokenizer.terms(question):
             if w in keys or w not in idf:
                 continue

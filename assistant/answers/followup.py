@@ -122,15 +122,15 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
             text = f"{places}{body}" + (f"（{extra}）" if extra else "")
         stage = _stage_in(stages, body)
         return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
-    tail = _ask_tail(previous) if _ELLIPTICAL.match(question.strip()) else None
-    named = _ELLIPTICAL.match(question.strip()).group("named") if tail else ""
+    elliptical = _ELLIPTICAL.match(question.strip())
+    tail = _ask_tail(previous) if elliptical else None
+    named = elliptical.group("named") if tail else ""
     if tail and _FEE_NAMED.search(named):
         # "多少钱以上要请监理？" then "监理费呢": a fee named asks what it is, not the previous ask of it.
         tail = "是多少？"
     if tail and (now.doc_ids or prev.doc_ids):
         # "启东的年度计划几月底前报？" then "可研报告呢": the same ask (几月底前报) of what it names.
         places = "" if now.doc_ids else "、".join(prev.cities)
-        named = _ELLIPTICAL.match(question.strip()).group("named")
         # "那运维项目呢" names a kind of project: the stage asked of stays (申报).
         stage = _stage_in(stages, prev.topic) if _KIND.search(named) else ""
         return Carried(f"{places}{named}{stage}{tail}",

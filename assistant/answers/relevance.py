@@ -8,14 +8,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
+from assistant.answers.request import FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import specificity
-from assistant.text import find_quantities, parse_cn_int
+from assistant.text import comma_parts, find_quantities, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
@@ -211,15 +211,13 @@ _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前
 # ("每月20日前"), not by "9月底" or "每年7-8月份" (a document number, 〔2021〕21号, is no day).
 # (A month asked for is not checked so: "几月份开评审会" is answered by "每年7-8月份…集中审查论证",
 # in other words than the ask's.)
-_DATE_UNITS = (
-    (re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)"),
-     re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")),
-)
+_DAY_ASKED = re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)")
+_DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")
 
 
 def date_unit(ask: str) -> re.Pattern | None:
     """What a sentence must hold to state the date an ask wants to the unit it names; None: any date."""
-    return next((stated for asked, stated in _DATE_UNITS if asked.search(ask)), None)
+    return _DAY_STATED if _DAY_ASKED.search(ask) else None
 
 
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
@@ -230,7 +228,7 @@ _ASKED_NAMES = {
     Asked.GRADE: "资质等级",
 }
 # The firm a provider ask asks for, and the verbs of seeking one ("找哪家机构做").
-_FIRM_WORDS = re.compile(r"云?(公司|厂商|厂家|供应商|服务商|事务所|机构)|找|用的是|在运营|运营|做|比较好|靠谱|好")
+_FIRM_WORDS = re.compile(rf"云?({FIRM_NOUNS}|机构)|找|用的是|在运营|运营|做|比较好|靠谱|好")
 # Words of the asking, left out when a refusal names what is not covered.
 _ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
@@ -346,7 +344,7 @@ _NEAR_VALUE = frozenset({Asked.DURATION, Asked.COUNT, Asked.FEE, Asked.RATE})
 def _around_value(asked: Asked, sentence: str) -> str:
     """The comma-separated parts of a sentence that hold a value of the asked kind, each with the
     parts either side of it ("项目投入运行后 12 至 24 个月内，项目单位应开展自评价")."""
-    parts = [p for p in re.split(r"[，,；;]", sentence) if p.strip()]
+    parts = comma_parts(sentence)
     out = []
     for i, p in enumerate(parts):
         if states_value(asked, p):
@@ -390,10 +388,11 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
+        if not keys & set(matcher.tokenizer.tokens(s)) or (asked_stages and not of_stage(s)):
+            continue
         if asked in _NEAR_VALUE and not keys & set(matcher.tokenizer.tokens(_around_value(asked, s))):
             continue  # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants
-        if keys & set(matcher.tokenizer.tokens(s)) and (not asked_stages or of_stage(s)):
-            best = max(best, score(s))
+        best = max(best, score(s))
     return best
 
 

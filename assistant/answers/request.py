@@ -41,6 +41,8 @@ class Asked(str, Enum):
     WHAT = "what"              # anything else
 
 
+# What a firm is called in speech: the kinds a user asks "哪家" of.
+FIRM_NOUNS = "公司|厂商|厂家|供应商|服务商|事务所"
 GRADE_ASKED = re.compile(r"资质等级|(?:[甲乙丙几]|什么|哪一?)级别?[^，。？?]{0,2}资[质格]|(资质|资格)[^，。？?]{0,6}(等级|[甲乙丙]级|几级|什么级|哪一?级)|"
                          r"CMMI|CMA|CNAS")
 
@@ -77,7 +79,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                         r"(受|受到|挨|会有)(什么|啥|哪些)(处理|处分|追责|问责)"),
     # Which firm ("找哪家机构比较好", "哪家云厂商在运营", "推荐一家"): a provider, not the body that
     # decides (哪个部门).
-    (Asked.PROVIDER, r"哪一?家|哪个(公司|厂商|厂家|供应商|服务商|事务所)|推荐(一下|一家|个|几家)?"),
+    (Asked.PROVIDER, rf"哪一?家|哪个({FIRM_NOUNS})|推荐(一下|一家|个|几家)?"),
     # Where to hand something in is to whom: "报到哪", "交给哪儿", "找哪里批".
     (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)|"
                 r"(报|交|送|递|提交|申报|报送|找)(到|给|去)?(哪里|哪儿|哪(?=[？?，。！!\s]|$))"),

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answers.request import OFFERS_ALTERNATIVES, in_order
-from assistant.text import HALF_YEAR, Quantity, find_quantities, parse_number
+from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
 _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|(?<![费作使功信])用不用|行不行|对吧|是吧|真的假的")
@@ -202,7 +202,7 @@ def _restating_part(claim: str, sentence: str) -> str:
     情况，不得拒绝、隐匿" does not deny 绩效评价). A condition and what follows it stand together
     ("未通过验收的项目，不得投入运行"), and every negation up to the last part that restates the
     claim counts."""
-    parts = [p for p in re.split(r"[，,；;]", sentence) if p.strip()]
+    parts = comma_parts(sentence)
     words = _bigrams(_FORM.sub("", claim))
     shared = [i for i, p in enumerate(parts) if words & _bigrams(p)]
     if not shared:

@@ -119,42 +119,22 @@ def load_catalog(root: Path | str) -> Catalog:
     path = root / CATALOG_FILE
     if not path.is_file():
         raise CatalogError(f"no catalog at {path} — create it (see corpus/catalog.yaml in the repo)")
-    cached = _cached_entries(path)
-    docs = cached.read() if cached else None
+    cached = _cache_file(path)
+    docs = _read_cached(cached) if cached else None
     if docs is None:
         docs = _parse_catalog(path)
         if cached:
-            cached.write(docs)
+            _write_cached(cached, docs)
     for meta in docs:
         if not (root / meta.file).is_file():
             raise CatalogError(f"{meta.doc_id}: file not found: {root / meta.file}")
     return Catalog(root=root, docs=docs)
 
 
-class _CachedEntries:
-    """A catalog's validated records, kept in the user's cache: reading 1,852 entries of YAML takes
-    ~0.7 s at every start, their pickle a hundredth."""
+# A catalog's validated records are kept in the user's cache: reading 1,852 entries of YAML takes
+# ~0.7 s at every start, their pickle a hundredth.
 
-    def __init__(self, path: Path):
-        self.path = path
-
-    def read(self) -> tuple[DocMeta, ...] | None:
-        try:
-            with self.path.open("rb") as fh:
-                docs = pickle.load(fh)
-        except Exception:  # absent, or written by another version: read the YAML
-            return None
-        return docs if isinstance(docs, tuple) and all(isinstance(m, DocMeta) for m in docs) else None
-
-    def write(self, docs: tuple[DocMeta, ...]) -> None:
-        try:
-            with written_whole(self.path) as fh:
-                pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:  # the cache is an optimisation only
-            pass
-
-
-def _cached_entries(catalog_file: Path) -> _CachedEntries | None:
+def _cache_file(catalog_file: Path) -> Path | None:
     """Keyed by the catalog's bytes and the record's fields: an edit, even within the second, or
     another version of DocMeta is read from the YAML."""
     from assistant.settings import default_cache_dir
@@ -164,7 +144,24 @@ def _cached_entries(catalog_file: Path) -> _CachedEntries | None:
     except OSError:
         return None
     key.update(" ".join(DocMeta.__dataclass_fields__).encode())
-    return _CachedEntries(default_cache_dir(dict(os.environ)) / "catalogs" / f"{key.hexdigest()}.pkl")
+    return default_cache_dir(dict(os.environ)) / "catalogs" / f"{key.hexdigest()}.pkl"
+
+
+def _read_cached(path: Path) -> tuple[DocMeta, ...] | None:
+    try:
+        with path.open("rb") as fh:
+            docs = pickle.load(fh)
+    except Exception:  # absent, or written by another version: read the YAML
+        return None
+    return docs if isinstance(docs, tuple) and all(isinstance(m, DocMeta) for m in docs) else None
+
+
+def _write_cached(path: Path, docs: tuple[DocMeta, ...]) -> None:
+    try:
+        with written_whole(path) as fh:
+            pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # the cache is an optimisation only
+        pass
 
 
 def _parse_catalog(path: Path) -> tuple[DocMeta, ...]:

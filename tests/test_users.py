@@ -237,6 +237,9 @@ def test_who_pays_with_no_city_named_answers_from_the_cities_that_say_it(assista
 
 @pytest.mark.parametrize("question, verdict, quoted", [
     ("乐山的系统投入运行三个月就要做自评价吧", "不是", "12 至 24 个月"),           # a range
+    ("乐山自评价是投入运行后一年内做吧", "不是", "12 至 24 个月"),               # a deadline against a range
+    ("乐山的自评价是投入运行两年内完成吧", "是", "12 至 24 个月"),                 # the range's own end
+    ("乐山项目投入运行后12到24个月内要做自评价，是这样吗", "是", "12 至 24 个月"),  # a range against the range
     ("上城区初验邀请2个专家组成专家组可以吧", "不是", "专家3人（含）以上"),          # 个 against 人, a bound after （含）
     ("启东同一事项一年可以启动多次特殊申报吧", "不是", "每年只能启动一次"),          # 多次 against 一次
     ("上城区立项后一年内完成采购就可以吧", "不是", "6个月内未完成采购"),            # the sentence with the comparable number
@@ -1153,3 +1156,60 @@ def test_not_making_it_in_time_asks_for_an_extension_and_zha_ban_is_no_yes_no_qu
     assert a.answerable and "延期验收" in a.answer and "qidong-2019/附件4·一、验收时限" in _cited(a)
     b = assistant.ask("赶不上的话咋办？", history=["乐山项目建完后多久要验收？"])
     assert "延期验收" in b.answer and not b.answer.startswith(("是：", "不是："))  # 咋办 asks how, not whether
+
+
+def test_a_month_asked_for_is_answered_only_by_a_sentence_giving_a_month(assistant):
+    # 乐山 第十五条 says needs are filed for 次年度, with no month; 启东 第七条 gives "10 月底前".
+    a = assistant.ask("乐山每年几月份之前报下一年度的项目需求？")
+    assert _refused(a) and "具体日期" in a.answer.split("\n")[0]
+    b = assistant.ask("启东每年几月份报下一年度项目计划")
+    assert "qidong-2019/第七条" in _cited(b) and "10 月底" in b.answer
+
+
+def test_an_amount_asked_before_the_fee_asks_the_fee(assistant):
+    a = assistant.ask("上城区专家评审一次给多少评审费")
+    assert _refused(a) and a.answer.startswith("收录的办法没有规定专家评审的收费或金额标准")
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("启东每年11月底前报可研就行吧", "是"),  # "11 月 30 日前" is the end of November
+    ("启东可研报告10月底前交就行吧", "不是"),
+])
+def test_a_month_s_last_day_is_its_end(assistant, question, first_line):
+    a = assistant.ask(question)
+    assert a.answer.startswith(f"{first_line}：") and "11 月 30 日" in a.answer.split("\n")[0]
+
+
+def test_a_deadline_claim_is_not_settled_by_a_sentence_without_a_time(assistant):
+    # Whatever is cited, no sentence without a time may say 是 or 不是 to "12月前交".
+    a = assistant.ask("启东可研报告12月前交就行吧")
+    first = a.answer.split("\n")[0]
+    assert not first.startswith(("是：", "不是：")) or "11 月 30 日" in first
+
+
+def test_a_word_a_clause_uses_only_under_fei_is_its_opposite(assistant):
+    from assistant.search.matching import NEGATED
+
+    tokens = assistant.matcher.clause_tokens("luan-2021/第七条")  # "非涉密电子政务项目，全部部署在市政务云平台"
+    assert NEGATED + "涉密" in tokens and "涉密" not in tokens
+    assert "涉密" in assistant.matcher.clause_tokens("leshan-2022/第五十四条")  # "涉密政务信息化项目管理按照…"
+    negated = {w: alts for w, _, alts in assistant.matcher.question_terms(assistant.analyzer.analyze("不涉密的系统放哪"))}
+    plain = {w: alts for w, _, alts in assistant.matcher.question_terms(assistant.analyzer.analyze("涉密的系统放哪"))}
+    assert NEGATED + "涉密" in negated["涉密"] and NEGATED + "涉密" not in plain["涉密"]
+
+
+def test_that_is_enough_is_no_word_of_the_topic(assistant):
+    tokens = assistant.matcher.tokenizer.tokens("启东可研报告12月前交就行吧")
+    assert "行" not in tokens and "可研" in tokens
+    assert "行" not in assistant.matcher.tokenizer.tokens("报备一下也行吗")
+
+
+def test_a_question_asking_a_value_is_not_crowded_out_by_one_attachment_s_sections(assistant):
+    from assistant.search.searcher import SECTIONS_PER_ATTACHMENT
+
+    analysis = assistant.analyzer.analyze("启东可研报告什么时候交")
+    plain = assistant.searcher.search(analysis, 5, ("qidong-2019",))
+    spread = assistant.searcher.search(analysis, 5, ("qidong-2019",), spread_out=True)
+    assert sum(h.clause.label.startswith("附件3") for h in plain) > SECTIONS_PER_ATTACHMENT  # every 附件3 heading
+    assert sum(h.clause.label.startswith("附件3") for h in spread) <= SECTIONS_PER_ATTACHMENT
+    assert any(h.clause.kind.value == "article" for h in spread)

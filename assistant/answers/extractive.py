@@ -127,7 +127,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # Five candidates per city searched: a city's runner-up may be the one that states the value
     # asked for (六安 第十二条 "项目论证费用纳入年度预算" for "论证的钱谁出").
     cities = len(scope or ctx.corpus.documents) if routing else 1
-    hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing)
+    hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing,
+                               spread_out=gate.attribute is not None)
     hits += _asked_alone(ctx, analysis, request, hits, PER_CITY_HITS * cities, scope, routing)
     if Asked.CONSEQUENCE in request.asked:
         # "没验收先用会咋样" asks what follows: candidates too from a search for how the texts

@@ -79,7 +79,7 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
         asks = [(a, x) for a, x in asks if not foreign_of[a]]
     ask_text = "，".join(strip_procedure(a) for a, _ in asks)
     context = "，".join(request.context)
-    attribute = next((x for _, x in asks if x in VALUED), None)
+    attribute = next((x for _, x in asks if x in VALUED), None) or _claimed_time(asks)
     foreign = tuple(dict.fromkeys(w for a, _ in asks for w in foreign_of[a]))
     ask_part = _part(analysis, ask_text)
     # Thin is judged without the words that ask for the attribute: "六安和乐山分别怎么处理" names
@@ -94,6 +94,20 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
         ask_part = named
     return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin,
                 across=len(doc_ids) > 1)
+
+
+def _claimed_time(asks) -> Asked | None:
+    """A yes/no claim of a time ("可研12月前交就行吧", "试运行两个月够吗") asks for the time the
+    text gives: a date or a duration, as 什么时候 or 多久 would."""
+    for text, asked in asks:
+        if asked is not Asked.WHETHER:
+            continue
+        for q in find_quantities(text):
+            if q.kind == "date" and q.unit != "年":
+                return Asked.DATE
+            if q.kind == "duration":
+                return Asked.DURATION
+    return None
 
 
 def unknown_content(matcher: Matcher, part: QueryAnalysis) -> list[str]:
@@ -209,15 +223,20 @@ _DEADLINE_ASKED = re.compile(r"截止|最晚|最迟")
 _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前|截止|内")
 # A date asked to the day ("具体哪天", "几号", "几月几日") is stated only by a day of the month
 # ("每月20日前"), not by "9月底" or "每年7-8月份" (a document number, 〔2021〕21号, is no day).
-# (A month asked for is not checked so: "几月份开评审会" is answered by "每年7-8月份…集中审查论证",
-# in other words than the ask's.)
 _DAY_ASKED = re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)")
 _DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")
+# A month asked for ("几月底之前", "哪个月") is stated by a month of the year or a part of it
+# ("10 月底", "7-8月份", "年底", "第一季度"), not by "次年度" or "…前" alone. The sentence need
+# not name the ask's words: "几月份开评审会" is answered by "每年7-8月份…集中审查论证".
+_MONTH_ASKED = re.compile(r"几月|哪(个|一)?月")
+_MONTH_STATED = re.compile(r"(?<![\d个])[\d一二三四五六七八九十]{1,2}\s*月|年底|年初|年中|年末|季度|上半年|下半年|每月|月底")
 
 
 def date_unit(ask: str) -> re.Pattern | None:
     """What a sentence must hold to state the date an ask wants to the unit it names; None: any date."""
-    return _DAY_STATED if _DAY_ASKED.search(ask) else None
+    if _DAY_ASKED.search(ask):
+        return _DAY_STATED
+    return _MONTH_STATED if _MONTH_ASKED.search(ask) else None
 
 
 _LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
@@ -253,7 +272,10 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             # "项目进度 每个月几号前报": what the day is of may be said before the ask.
             part = _part(analysis, "，".join((focus(asked, text), *request.context)))
             total, score = known_weight(matcher, part)
-        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit)
+        keyed = unit is not _MONTH_STATED
+        if not keyed and not total:
+            continue  # a month asked of nothing named ("各自最晚几月份要报上去"): the context says what
+        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed)
                                 for h in hits):
             if asked is Asked.PROVIDER:  # "等保测评找哪家机构": the work, without the firm asked for
                 topic = _named_topic(matcher, _part(analysis, _FIRM_WORDS.sub(" ", part.question)))
@@ -353,7 +375,7 @@ def _around_value(asked: Asked, sentence: str) -> str:
 
 
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
-            stages: Sequence[Stage] = (), unit: re.Pattern | None = None) -> float:
+            stages: Sequence[Stage] = (), unit: re.Pattern | None = None, keyed: bool = True) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
@@ -380,7 +402,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     deadline = asked is Asked.DATE and _DEADLINE_ASKED.search(part.topic)
     best = 0.0
     for s in sentences(clause):
-        if not states_value(asked, s) or score(s) < ASK_COVERAGE * total:
+        # Unkeyed, the sentence may put the ask in its own words: half the weight will do.
+        if not states_value(asked, s) or score(s) < (1 if keyed else 0.5) * ASK_COVERAGE * total:
             continue
         if deadline and not _DEADLINE_STATED.search(s):
             continue  # "截止到几月" is answered by "7月底前", not by the "7-8月份" of another step
@@ -388,7 +411,7 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
-        if not keys & set(matcher.tokenizer.tokens(s)) or (asked_stages and not of_stage(s)):
+        if keyed and not keys & set(matcher.tokenizer.tokens(s)) or (asked_stages and not of_stage(s)):
             continue
         if asked in _NEAR_VALUE and not keys & set(matcher.tokenizer.tokens(_around_value(asked, s))):
             continue  # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants

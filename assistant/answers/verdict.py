@@ -9,7 +9,7 @@ no conclusion line and the quoted text answers on its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answers.request import OFFERS_ALTERNATIVES, in_order
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
@@ -183,6 +183,11 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     months_q, months_s = _months(claim), _months(sentence)
     if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(claim) or _TIME_OF_YEAR.search(sentence)):
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
+    if any(q.kind in ("date", "duration") and _BY_TIME.match(claim, q.end) for q, _, _ in _values(claim)):
+        # "12月前交就行吧", "一年内做完": a claim of a deadline or a time limit is settled by a
+        # time the text gives, never by the wording of a sentence that gives none. ("12月复核没
+        #通过" only says when something happened.)
+        return None
     neg_q = claim_negated(_first_claim(claim))
     neg_s = _negated(_restating_part(claim, _DEFINED_LIST.split(sentence)[0]))
     other = _denied_other_party(claim, sentence)
@@ -472,7 +477,15 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
     """(quantity, unit it compares in, value in that unit): durations in months where they are
     counted in years or months (一年 = 12个月, 半年 = 6个月); a year number (2021年) is no value."""
     out = []
-    for q in find_quantities(text):
+    found = find_quantities(text)
+    month_ends = {i for i, (q, d) in enumerate(zip(found, found[1:])) if _month_end(text, q, d)}
+    for i, q in enumerate(found):
+        if i in month_ends:  # "11 月 30 日" is "11月底"
+            end = found[i + 1]
+            out.append((replace(q, unit="月底", text=text[q.start:end.end], end=end.end), "月底", q.value))
+            continue
+        if i - 1 in month_ends:
+            continue
         if q.kind == "date" and q.unit == "年":
             continue
         if q.kind == "duration" and q.unit in ("年", "个月"):
@@ -484,6 +497,17 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
     for m in HALF_YEAR.finditer(text):
         out.append((Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()), "个月", 6.0))
     return out
+
+
+_BY_TIME = re.compile(r"\s*(以内|之内|内|以前|之前|前|为止|以后|之后|后)")
+_LAST_DAY = {2: (28, 29), 4: (30,), 6: (30,), 9: (30,), 11: (30,)}
+
+
+def _month_end(text: str, month: Quantity, day: Quantity) -> bool:
+    """Whether a month and the day after it ("11 月 30 日") name the month's last day."""
+    return (month.kind == day.kind == "date" and (month.unit, day.unit) == ("月", "日")
+            and not text[month.end:day.start].strip() and 1 <= month.value <= 12
+            and day.value in _LAST_DAY.get(int(month.value), (31,)))
 
 
 def _by_number(claim: str, sentence: str) -> Verdict | None:
@@ -507,6 +531,15 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
         ends = [v for x, v in same if (x.start, x.end) == (s.start, s.end)]
         if len(ends) == 2:  # "12 至 24 个月内": the claim holds inside the range
             low, high = sorted(ends)
+            claimed = [v for x, u, v in asked_values if (x.start, x.end) == (q.start, q.end) and u == unit]
+            if len(claimed) == 2:  # a range against a range ("12到24个月内"): the same, or inside it
+                inside = low <= min(claimed) and max(claimed) <= high
+                return Verdict(inside, f"{q.text} {'在' if inside else '不在'} {s.text} 之间")
+            # A claimed bound is a claim about the range's end: "一年内" sets the deadline at 12
+            # months where the text's is 24 (and its window opens at 12); "一年以后" opens it.
+            edge = {"upper": high, "lower": low}.get(_bound(claim, q) or "")
+            if edge is not None:
+                return Verdict(value == edge, f"{claim[q.start:q.end + 2]} / {s.text}")
             return Verdict(low <= value <= high, f"{q.text} 在 {s.text} 之间" if low <= value <= high
                            else f"{q.text} 不在 {s.text} 之间")
         claim_bound, stated_bound = _bound(claim, q), _bound(sentence, s)

@@ -74,6 +74,10 @@ def longest_common_run(text: str, grams: dict[str, list[int]]) -> int:
     return best + GRAM - 1 if best else 0
 
 
+# The texts' negating prefix (非涉密): a clause word used only under it is kept as 非 + word.
+NEGATED = "非"
+
+
 class Matcher:
     def __init__(self, index: Index, tokenizer: Tokenizer, synonyms: dict[str, list[str]]):
         self.index = index
@@ -110,7 +114,12 @@ class Matcher:
 
     def _tokens_of(self, clause_id: str) -> frozenset[str]:
         # With its chapter and section titles: an attachment section is about its attachment.
-        return frozenset(self.tokenizer.tokens(indexed_text(self.corpus.by_id(clause_id))))
+        # A word the clause uses only under 非 ("非涉密电子政务项目") is the opposite of what it
+        # says: a question about 涉密 projects is not matched by it.
+        # It carries the word as 非涉密, which a question saying 不涉密 or 非涉密 matches.
+        text = indexed_text(self.corpus.by_id(clause_id))
+        return frozenset(NEGATED + w if len(w) >= 2 and NEGATED + w in text and text.count(w) == text.count(NEGATED + w)
+                         else w for w in self.tokenizer.tokens(text))
 
     def pieces(self, word: str) -> frozenset[str]:
         """The pieces search mode cuts a word into (招标采购 → 招标, 采购), the word itself left out."""
@@ -147,6 +156,8 @@ class Matcher:
                 alts |= {e for e in analysis.expansions if e[0] == word[0]}
             if UNABLE.fullmatch(word):  # 来不及, 赶不上: the texts' 不能按时 / 未按期
                 alts |= {w for w in UNABLE_WRITTEN if w in self.idf}
+            if re.search(f"[非不没无未]{re.escape(word)}", analysis.question):
+                alts |= {NEGATED + a for a in alts}  # "不涉密的系统" is matched by "非涉密…"
             known = [self.idf[a] for a in alts if a in self.idf]
             if word in self.idf:
                 weight = self.idf[word]

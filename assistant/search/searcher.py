@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.corpus.model import Hit
+from assistant.corpus.model import Hit, PartKind
 from assistant.errors import IndexNotBuilt
 from assistant.search.embedders import Embedder
 from assistant.search.index import Index
@@ -20,6 +20,14 @@ PER_CITY_POOL = 60  # with no city named: candidates taken over all cities, then
 # Weight of the retrieval rank in the rerank (1/rank, against the fit scaled to the best), chosen
 # on the project's cases and the users' tune half (`regassist eval`).
 RANK_PRIOR = 0.25
+# One attachment's sections share its title ("可行性研究报告编制要求"): a question naming that
+# document matches all of them alike, and a dozen of the outline's headings can push out the
+# article that answers ("可研报告什么时候交": 第七条). Past this many sections of one attachment
+# among a list's first candidates, as many of the next other clauses join the list — for a
+# question asking for a value (Searcher.search's spread_out).
+SECTIONS_PER_ATTACHMENT = 2
+# Candidates read to find those: this many times the list's depth.
+SPREAD_POOL = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,27 @@ class Options:
     rerank: bool = True
     # Order each city's relevant clauses by the fitted clause ranker (assistant/answers/ranking.py).
     ranker: bool = True
+
+
+def spread(hits: list[Hit], n: int = RERANK_DEPTH) -> tuple[list[Hit], int]:
+    """`hits` with, right after the first `n`, for each section of one attachment past
+    SECTIONS_PER_ATTACHMENT among those, the next hit further down that is not such a section
+    (moved up); and how many were moved up."""
+    def key(h: Hit) -> tuple[str, str] | None:
+        if h.clause.kind is not PartKind.ATTACHMENT_SECTION:
+            return None
+        return h.meta.doc_id, h.clause.label.split("·", 1)[0]
+
+    seen: dict[tuple[str, str], int] = {}
+    crowded = 0
+    for h in hits[:n]:
+        k = key(h)
+        if k is not None:
+            seen[k] = seen.get(k, 0) + 1
+            crowded += seen[k] > SECTIONS_PER_ATTACHMENT
+    extra = [h for h in hits[n:] if (k := key(h)) is None or seen.get(k, 0) < SECTIONS_PER_ATTACHMENT][:crowded]
+    moved = {id(h) for h in extra}
+    return hits[:n] + extra + [h for h in hits[n:] if id(h) not in moved], len(extra)
 
 
 def interleave(lists: list[list[Hit]], k: int) -> list[Hit]:
@@ -72,14 +101,25 @@ class Searcher:
         return out
 
     def search(self, analysis: QueryAnalysis, k: int, doc_ids: tuple[str, ...], mode: Mode | None = None,
-               rerank: bool | None = None, per_city: bool = False) -> list[Hit]:
+               rerank: bool | None = None, per_city: bool = False, spread_out: bool = False) -> list[Hit]:
+        """The best `k` clauses. `spread_out`: a question asking for a value (when, who, how
+        much), which an attachment's outline never states, gets the clauses its sections push out."""
         retriever = self.retriever(mode or self.options.mode)
         rerank = self.options.rerank if rerank is None else rerank
         depth = max(k, RERANK_DEPTH)
+
+        def found(hits: list[Hit]) -> list[Hit]:
+            """Reranked, with the clauses a crowded attachment pushed out moved up among those reranked."""
+            hits, moved = spread(hits) if spread_out else (hits, 0)
+            return self.rerank(analysis, hits[:depth + moved], rerank, RERANK_DEPTH + moved)
+
+        def searched(scope: tuple[str, ...]) -> list[Hit]:
+            pool = depth * SPREAD_POOL if spread_out else depth
+            return found(self.hits(retriever.search(analysis.search_text, pool, scope)))
+
         if len(doc_ids) > 1:
             # Every city asked about gets its own list, so none is crowded out.
-            lists = [self.rerank(analysis, self.hits(retriever.search(analysis.search_text, depth, (d,))), rerank)
-                     for d in doc_ids]
+            lists = [searched((d,)) for d in doc_ids]
             return interleave(lists, k)[: max(k, len(doc_ids))]
         if not doc_ids and (analysis.compare or per_city):
             # No city named: one deep list over all cities, split by city (so a corpus of hundreds
@@ -87,20 +127,21 @@ class Searcher:
             by_doc: dict[str, list[Hit]] = {}
             for hit in self.hits(retriever.search(analysis.search_text, PER_CITY_POOL, ())):
                 by_doc.setdefault(hit.meta.doc_id, []).append(hit)
-            lists = [self.rerank(analysis, hits[:depth], rerank) for hits in by_doc.values()]
+            lists = [found(hits) for hits in by_doc.values()]
             return interleave(lists, k)[: max(k, len(lists))]
-        return self.rerank(analysis, self.hits(retriever.search(analysis.search_text, depth, doc_ids)), rerank)[:k]
+        return searched(doc_ids)[:k]
 
-    def rerank(self, analysis: QueryAnalysis, hits: list[Hit], enabled: bool = True) -> list[Hit]:
-        """Re-order the first RERANK_DEPTH hits by how well their best 款/项 fits the question."""
+    def rerank(self, analysis: QueryAnalysis, hits: list[Hit], enabled: bool = True,
+               depth: int = RERANK_DEPTH) -> list[Hit]:
+        """Re-order the first `depth` hits by how well their best 款/项 fits the question."""
         if not enabled or len(hits) < 2:
             return hits
         score = self.matcher.scorer(analysis)
-        head = hits[:RERANK_DEPTH]
+        head = hits[:depth]
         fits = [self.matcher.fit(score, h.clause) for h in head]
         top = max(fits) or 1.0
         # The fit decides, the retrieval rank breaks near-ties: a clause that shares the most
         # words does not always beat the one both retrievers ranked first.
         key = [f / top + RANK_PRIOR / (i + 1) for i, f in enumerate(fits)]
         order = sorted(range(len(head)), key=lambda i: (-key[i], i))
-        return [head[i] for i in order] + hits[RERANK_DEPTH:]
+        return [head[i] for i in order] + hits[depth:]

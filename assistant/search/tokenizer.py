@@ -83,7 +83,7 @@ class Tokenizer:
         each one stands for: ("数据三清单", ("数据", "清单", "三清单", "数据三清单")). Quantities come
         as their canonical token. Stopwords and punctuation are dropped."""
         self._ensure()
-        norm = unicodedata.normalize("NFKC", text)
+        norm = enough_said(unicodedata.normalize("NFKC", text))
         out: list[tuple[str, tuple[str, ...]]] = []
         pos = 0
         spans = [(q.start, q.end, q.canonical) for q in find_quantities(norm)] + [(len(norm), len(norm), None)]
@@ -217,7 +217,7 @@ class Tokenizer:
 
     def _tokens(self, text: str) -> list[str]:
         self._ensure()
-        norm = unicodedata.normalize("NFKC", text)
+        norm = enough_said(unicodedata.normalize("NFKC", text))
         out: list[str] = []
         pos = 0
         for q in find_quantities(norm):
@@ -243,6 +243,17 @@ class Tokenizer:
                     if len(w) >= 2 and w[0] == "各" and w[1:] not in self._stopwords:
                         out.append(w[1:])
         return out
+
+
+# "…交就行吧", "报备一下也行吗": 行/好/成 after 就/也 at a clause's end says "that is enough" —
+# no word of the topic (行 would match 施行). jieba keeps 就行 apart, so the stopword 就行 never
+# meets it whole.
+_ENOUGH = re.compile(r"(?<=[就也])[行好成](?=了?(?:吧|吗|嘛|啊|呀|呢|[？?，。！!\s]|$))")
+
+
+def enough_said(text: str) -> str:
+    """`text` with a clause-final "that is enough" (就行, 也好) blanked, offsets kept."""
+    return _ENOUGH.sub(" ", text)
 
 
 # Nouns that name a period or a place in general, not a thing a question could be about.

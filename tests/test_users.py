@@ -1213,3 +1213,38 @@ def test_a_question_asking_a_value_is_not_crowded_out_by_one_attachment_s_sectio
     assert sum(h.clause.label.startswith("附件3") for h in plain) > SECTIONS_PER_ATTACHMENT  # every 附件3 heading
     assert sum(h.clause.label.startswith("附件3") for h in spread) <= SECTIONS_PER_ATTACHMENT
     assert any(h.clause.kind.value == "article" for h in spread)
+
+
+def test_a_date_no_record_gives_is_refused_naming_the_document_s_status(assistant):
+    # The draft is undated: "本办法自发布之日起实施" gives no day.
+    a = assistant.ask("上城区办法是哪天正式印发的？")
+    assert _refused(a) and "征求意见稿" in a.answer.split("\n")[0] and "第十章·第6段" in a.answer
+    b = assistant.ask("乐山的办法什么时候开始实施的")  # the catalog dates it
+    assert b.answerable and "2022年6月25日" in b.answer
+    c = assistant.ask("上城区办法已经正式实施了吧")  # a yes/no claim is still answered
+    assert c.answer.startswith("不是：")
+
+
+@pytest.mark.parametrize("question, word", [
+    ("上城区评审专家的回避有什么要求", "回避"),           # a verb no text uses, heading what is asked
+    ("乐山信息化建设领导小组的组长是哪位领导？", "组长"),  # a noun jieba's table tags as a verb
+])
+def test_a_word_no_text_uses_heading_the_ask_is_refused(assistant, question, word):
+    a = assistant.ask(question)
+    assert _refused(a) and f"“{word}”" in a.answer.split("\n")[0]
+
+
+def test_a_comparison_of_what_no_text_names_is_refused_in_both_views(assistant):
+    from assistant.answers.compare import Comparer
+
+    question = "六安和上城区对评审专家的回避分别有什么规定？"
+    assert _refused(assistant.ask(question))
+    table = Comparer(assistant.context).compare(question=question)
+    assert table.matched == "refused" and not table.rows
+
+
+def test_a_quoted_name_the_text_never_spells_out_is_refused(assistant):
+    a = assistant.ask("启东特殊申报时让报送的“指定材料”都包括哪些？")
+    assert _refused(a) and "“指定材料”" in a.answer and "第九条" in a.answer  # 第九条 as reading
+    b = assistant.ask("六安竣工验收的“申请材料”包括哪些？")  # spelled out: "申请材料包括：项目合同、…"
+    assert "luan-2021/第十九条" in _cited(b) and "源代码" in b.answer

@@ -9,7 +9,8 @@ from datetime import date
 from assistant.answers.context import Context
 from assistant.answers.extractive import conclusion
 from assistant.answers.lead import LABEL_PREFIX
-from assistant.answers.notes import status_note, where
+from assistant.answers.notes import refusal, status_note, where
+from assistant.answers.verdict import is_yes_no
 from assistant.answers.records import Answer, cite
 from assistant.corpus.model import Hit, Status
 from assistant.search.query import QueryAnalysis
@@ -50,6 +51,13 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
             notes.append(note)
     if not citations:
         return None
+    if status and _WHEN.search(analysis.question) and not is_yes_no(analysis.topic) \
+            and not any(h.meta.issue_date or h.meta.effective_date for h in quoted):
+        # "哪天正式印发生效": no date to give — a draft is undated, and the text says only
+        # "自发布之日起实施". Say so, with the final provision as reading, rather than answer.
+        named = "、".join(f"《{h.meta.title}》（{h.meta.status.value}）" for h in quoted)
+        return refusal(analysis.question, f"收录的文本和目录都没有载明{named}的印发或施行日期。",
+                       list(ctx.corpus.catalog.docs), [(h.meta, h.clause.label) for h in quoted])
     # "有效期是5年没错吧": the conclusion first, computed from the clause quoted — of the claim
     # without the words that name the document ("这个市级政务信息化项目管理办法有效期是3年").
     claim = _without_titles(analysis.topic, [d.meta.title for d in docs])
@@ -59,6 +67,8 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
     return Answer(question=analysis.question, answer=text, answerable=True, citations=citations)
 
 
+# When a document was issued or took effect ("哪天正式印发", "什么时候开始实施").
+_WHEN = re.compile(r"(什么|啥)时候|何时|哪(一)?天|哪(一)?年|几月|几号|日期")
 TITLE_RUN = 4  # characters in a row shared with a title that name the document
 
 
@@ -93,6 +103,8 @@ def _validity_claim(ctx: Context, analysis: QueryAnalysis, quoted: list[Hit]) ->
     """是/不是 for a claim about one document's validity, from its catalog record (status, 有效期至)
     and the clause that states it."""
     q = analysis.question
+    if not is_yes_no(analysis.topic):
+        return None  # "哪天正式生效" asks a date, not whether it is in force
     timeless, lapsed, in_force, year = _TIMELESS.search(q), _LAPSED.search(q), _IN_FORCE.search(q), _IN_YEAR.search(q)
     if len(quoted) != 1 or not (timeless or lapsed or in_force or year):
         return None

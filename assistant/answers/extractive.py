@@ -141,7 +141,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if not _ABOUT_A_FORM.search(analysis.topic):
         # A form's rows (其中申请 财政拨款…) answer only a question about the form.
         relevant = [h for h in relevant if not is_form(h.clause.text)]
-    if analysis.compare and routing:
+    if analysis.compare and routing and not gate.headed:
+        # (What no text names heads the ask — "专家的回避有什么规定": no topic's clauses answer it.)
         relevant = compared(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents), relevant)
     facts = extract_facts(question, list(analysis.quantities))
     rule_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in hits))

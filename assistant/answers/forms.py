@@ -17,6 +17,10 @@ _CONTENT_ASKS = frozenset({Asked.WHAT, Asked.MATERIALS, Asked.COUNT})
 # ... asked after the name: "记录表有哪些栏目", "评分表满分多少" (not "要满足哪些条件（比如…清单）",
 # nor what governs it or where it goes: "目录按什么管理", "清单向哪报").
 _ASKED_AFTER = re.compile(r"(?<![按由向给到在用以])(哪|什么|啥|多少|几)")
+# A name the asker quotes (“指定材料”), and what a text says after a name it spells out
+# ("申请材料包括：…", "三清单是指…").
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
+_SPELLED_OUT = r"[^。；，]{0,4}(包括|包含|如下|是指|指的是|分为|为|有)[:：]?"
 _SHORTEST_NAME, _LONGEST_NAME = 4, 20  # 初审评分表, 审查论证记录表 — not 一张表
 
 
@@ -28,6 +32,12 @@ def forms_not_included(request: Request, docs: list[Document]) -> list[str]:
     for ask, asked in zip(request.asks, request.asked):
         if asked not in _CONTENT_ASKS:
             continue
+        for m in _QUOTED.finditer(ask):
+            # "通知报送的“指定材料”具体包括哪些": a name quoted from the text, which never spells it out.
+            name = m.group(1)
+            if (_ASKED_AFTER.search(ask[m.end():]) and name not in out and any(name in d.source for d in docs)
+                    and not any(re.search(re.escape(name) + _SPELLED_OUT, d.source) for d in docs)):
+                out.append(name)
         for m in _FORM_END.finditer(ask):
             end = m.end()
             if not _ASKED_AFTER.search(ask[end:]):

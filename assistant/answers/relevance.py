@@ -56,6 +56,7 @@ class Gate:
     attribute: Asked | None
     thin: bool = False  # the asks name nothing ("要走什么手续"): the context is what is asked
     across: bool = False  # several documents asked at once: each is read in its own words
+    headed: tuple[str, ...] = ()  # foreign words that head what is asked ("专家的回避有什么规定")
 
 
 def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...] = ()) -> Gate:
@@ -92,8 +93,9 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
             and not unknown_content(matcher, named))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
+    headed = tuple(w for w in foreign if any(w in nominal_heads(strip_procedure(a)) for a, _ in asks))
     return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin,
-                across=len(doc_ids) > 1)
+                across=len(doc_ids) > 1, headed=headed)
 
 
 def _claimed_time(asks) -> Asked | None:
@@ -161,6 +163,15 @@ def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
     return (matched / total, matched) if total else (0.0, 0.0)
 
 
+# What an ask is about, after 的 and before its asking words ("评审专家的回避有什么规定": 回避).
+_NOMINALISED = re.compile(r"的([\u4e00-\u9fa5]{2})(?=\s*(分别|各自|都|又|还|具体)?\s*(有|是|该|要|应|怎么|如何|什么|哪些|啥))")
+
+
+def nominal_heads(ask: str) -> set[str]:
+    """The two-character words heading what an ask is about ("X的回避有什么规定" → 回避)."""
+    return {m.group(1) for m in _NOMINALISED.finditer(ask)}
+
+
 def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = (),
                   kinds_of_known: bool = False) -> list[str]:
     """Nouns of an ask that no document in scope uses, by any spelling the lexicon knows (护照,
@@ -175,9 +186,12 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
     out = []
     # The noun after 哪些/什么/这些 names the form of the answer (哪些类型, 这些章节), not its topic.
     heads = {m.group(2) for m in _DETERMINED.finditer(analysis.question)}
+    # A verb after 的 that the ask is about is a noun there: "评审专家的回避有什么规定" asks of 回避.
+    nominal = nominal_heads(analysis.question)
     for word, parts in matcher.tokenizer.terms(analysis.question):
         if (len(word) < 2 or word in vocab or word in quantities or _WH.search(word) or word in heads
-                or not (matcher.tokenizer.names_a_thing(word) or (word.isascii() and word.isalpha()))):
+                or not (matcher.tokenizer.names_a_thing(word) or word in nominal
+                        or (word.isascii() and word.isalpha()))):
             continue
         if any(word in place or place in word for place in analysis.unknown_places) or _LEVEL.match(word):
             continue  # a place, or a level of government (县里, 市里): where, not what
@@ -204,7 +218,9 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
     if gate.foreign:
         # ... in proportion to how specific it is in general Chinese: 破解版, 评审费 in full; 分数,
         # 动作, 牌子 (words of everyday speech, if less common than 大家) in part.
-        total = matched / max(cov, 1e-9) + sum(specificity(w) for w in gate.foreign) * matcher.max_idf
+        # A foreign word heading what is asked ("…的回避有什么规定") is the topic itself: in full.
+        total = matched / max(cov, 1e-9) + sum(1.0 if w in gate.headed else specificity(w)
+                                                for w in gate.foreign) * matcher.max_idf
         return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
     short = cov >= SHORT_COVERAGE and matched >= MIN_TOPIC_IDF
     if gate.context is not None:

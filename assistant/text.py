@@ -93,7 +93,7 @@ _QUANTITY = re.compile(
     (?:(?P<pct_cn>百分之(?P<pct_cn_n>{_NUM}))
       |(?P<n1>{_NUM})(?:(?P<sep>{_RANGE_SEP})(?P<n2>{_NUM}))?
        (?P<about>多|来|余)?
-       (?P<unit>万元|亿元|万|亿|元|%|个月|个工作日|工作日|天|年(?!度|级)|月底|月份|月|日|号|人|个|次|条|章|款|项))
+       (?P<unit>万元|亿元|万|亿|元|%|个月|个工作日|工作日|个星期|星期|周(?!年|岁|边|期|转|末)|天|年(?!度|级)|月底|月份|月|日|号|人|个|次|条|章|款|项))
     """,
     re.VERBOSE,
 )
@@ -101,10 +101,11 @@ _QUANTITY = re.compile(
 # Units that make a number a duration / date / count, with their canonical spelling.
 _UNIT_CANON = {
     "个月": "个月", "个工作日": "个工作日", "工作日": "个工作日", "天": "天", "年": "年",
+    "个星期": "周", "星期": "周", "周": "周",
     "月底": "月底", "月份": "月", "月": "月", "日": "日", "号": "日", "人": "人", "个": "个", "次": "次",
 }
 _KIND = {
-    "个月": "duration", "个工作日": "duration", "天": "duration", "年": "duration",
+    "个月": "duration", "个工作日": "duration", "天": "duration", "年": "duration", "周": "duration",
     "月底": "date", "月": "date", "日": "date", "人": "count", "个": "count", "次": "count",
 }
 
@@ -115,7 +116,7 @@ class Quantity:
 
     kind: str  # money | percent | duration | date | count
     value: float
-    unit: str  # 万元 | % | 个月 | 天 | 年 | 个工作日 | 月 | 月底 | 日 | 人 | 个 | 次
+    unit: str  # 万元 | % | 个月 | 天 | 周 | 年 | 个工作日 | 月 | 月底 | 日 | 人 | 个 | 次
     text: str
     start: int
     end: int

@@ -65,3 +65,9 @@ def test_an_approximate_amount_is_at_least_the_number_said(text, canon):
     # 多/来/余 before 万 or 亿: the rest is under the last digit's place, so no round threshold is
     # crossed by reading the number said. Other units are not read this way.
     assert canonical_quantities(text) == canon
+
+
+def test_weeks_are_a_duration():
+    assert [q.canonical for q in find_quantities("试运行两个星期")] == ["2周"]
+    assert [q.canonical for q in find_quantities("3周后")] == ["3周"]
+    assert find_quantities("成立十周年") == [] and [q.unit for q in find_quantities("每周报一次")] == ["次"]

@@ -1248,3 +1248,21 @@ def test_a_quoted_name_the_text_never_spells_out_is_refused(assistant):
     assert _refused(a) and "“指定材料”" in a.answer and "第九条" in a.answer  # 第九条 as reading
     b = assistant.ask("六安竣工验收的“申请材料”包括哪些？")  # spelled out: "申请材料包括：项目合同、…"
     assert "luan-2021/第十九条" in _cited(b) and "源代码" in b.answer
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("六安的项目试运行两周就能申请竣工验收了吧", "不是"),   # 14 days against 不低于1个月
+    ("上城区初验后试运行要满3个月才行吧", "不是"),         # a requirement of 3 months against 不少于30天
+])
+def test_days_and_weeks_are_compared_with_months(assistant, question, first_line):
+    assert assistant.ask(question).answer.startswith(f"{first_line}：")
+
+
+def test_a_kind_the_text_sets_aside_is_not_what_it_governs(assistant):
+    # 六安: "非涉密电子政务项目，全部部署在市政务云平台" (第七条), "项目建设（涉密项目除外）…" (第十一条).
+    a = assistant.ask("六安的涉密项目验收怎么走？")
+    assert _refused(a) and "非涉密" in a.answer.split("\n")[0] and "第十一条" in a.answer
+    b = assistant.ask("六安这边涉密系统也要照第十一条那些要求做吗")
+    assert b.answerable and not b.answer.startswith(("是：", "不是：")) and "涉密项目除外" in b.answer
+    c = assistant.ask("六安涉密项目能上政务云吗")  # 第七条 speaks of 非涉密 ones only: no 是
+    assert not c.answer.startswith("是：")

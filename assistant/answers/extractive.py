@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import replace
 
+from assistant.search.matching import NEGATED
 from assistant.answers.context import Context
 from assistant.answers.forms import forms_not_included
 from assistant.answers.lead import LABEL_PREFIX, lead
@@ -21,7 +22,7 @@ from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Aske
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
 from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, claimed_body, compares_numbers, denies_consequence, is_yes_no,
-                                      judge, quantified, sanction_verdict, subject_mismatch, without_contrast)
+                                      judge, of_the_other_kind, quantified, sanction_verdict, subject_mismatch, without_contrast)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part
 from assistant.rules.evaluate import RuleConclusion, check
@@ -156,6 +157,13 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if not relevant and conclusions:
         # The rule engine recognised the project and a provision it falls under: answer with it.
         relevant = [h for h in hits if h.clause.id in {c.rule.clause_id for c in conclusions}] or hits[:1]
+    if not relevant and gate.excluded:
+        # "六安的涉密项目怎么验收": 六安's 办法 govern 非涉密 projects and set 涉密 ones aside.
+        kinds = "、".join(gate.excluded)
+        setting = [(ctx.corpus.documents[d].meta, c.label) for d in doc_ids for c in ctx.corpus.documents[d].clauses
+                   if any(NEGATED + t in ctx.matcher.clause_tokens(c.id) for t in gate.excluded)]
+        return refusal(question, f"{'、'.join(analysis.cities)}的办法只规定了非{kinds}的情形，{kinds}的不在其内，"
+                       "无法据此回答。", covered, setting[:3])
     if not relevant and gate.foreign:
         return _not_covered(question, analysis, doc_ids, gate.foreign, covered)
     if not relevant:
@@ -360,6 +368,7 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return _every_holds([conclusion(ctx, ctx.analyzer.analyze(p), hits) for p in parts])
     known, score = known_weight(ctx.matcher, analysis)
     # An item is read with its lead-in: "…合同中应当明确…维保年限…：4.…维保期一般不少于2年".
+    read_as = {s: read for h in hits for s, read in sentences_read_with_lead(h.clause)}
     scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
     act = _permitted_act(ctx, analysis.topic)
@@ -391,6 +400,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return None  # a sanction whose condition the project falls outside: the text does not settle it
     elif best is None:
         return None
+    elif of_the_other_kind(analysis.topic, read_as.get(best[1], best[1])):
+        return None  # "涉密项目也要照做吗" against "项目建设（涉密项目除外）必须满足…：（五）…"
     else:
         verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):

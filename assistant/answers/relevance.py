@@ -12,7 +12,7 @@ from assistant.answers.request import FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, R
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
-from assistant.search.matching import Matcher
+from assistant.search.matching import NEGATED, Matcher
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import specificity
 from assistant.text import comma_parts, find_quantities, parse_cn_int
@@ -57,6 +57,7 @@ class Gate:
     thin: bool = False  # the asks name nothing ("要走什么手续"): the context is what is asked
     across: bool = False  # several documents asked at once: each is read in its own words
     headed: tuple[str, ...] = ()  # foreign words that head what is asked ("专家的回避有什么规定")
+    excluded: tuple[str, ...] = ()  # kinds the scoped 办法 name only to set aside (非涉密, 涉密项目除外)
 
 
 def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...] = ()) -> Gate:
@@ -94,8 +95,23 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
     headed = tuple(w for w in foreign if any(w in nominal_heads(strip_procedure(a)) for a, _ in asks))
+    # A kind the scoped 办法 name only to set aside (六安: "非涉密电子政务项目…"): asked of it
+    # ("六安的涉密项目怎么验收"), they do not say — the word counts as one they never use.
+    # (Whether the 办法 reach it — "涉密项目也要照做吗" — is answered by the clause setting it aside.)
+    excluded = tuple(_excluded_kinds(matcher, ask_part, doc_ids)) \
+        if not any(x in (*yes_no, Asked.APPLIES) for _, x in asks) else ()
+    foreign, headed = foreign + excluded, headed + excluded
     return Gate(ask_part, _part(analysis, context) if context.strip() else None, foreign, attribute, thin,
-                across=len(doc_ids) > 1, headed=headed)
+                across=len(doc_ids) > 1, headed=headed, excluded=excluded)
+
+
+def _excluded_kinds(matcher: Matcher, part: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[str]:
+    """Words of the ask (not negated there) that every scoped document uses only under 非."""
+    if not doc_ids:
+        return []
+    vocabs = [matcher.doc_vocabulary(d) for d in doc_ids]
+    return [w for w, _, alts in matcher.question_terms(part) if len(w) >= 2 and NEGATED + w not in alts
+            and all(NEGATED + w in v and w not in v for v in vocabs)]
 
 
 def _claimed_time(asks) -> Asked | None:

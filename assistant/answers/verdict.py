@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answers.request import OFFERS_ALTERNATIVES, in_order
+from assistant.search.matching import set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
@@ -161,6 +162,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         return (recipient_mismatch(claim, sentence) if by_number.holds else None) or by_number
     if bounded_number(claim):
         return None  # "500万以上的…": a class of projects, settled by a number or a rule, never by wording
+    if of_the_other_kind(claim, sentence):
+        return None  # "涉密项目能上政务云吧" against "非涉密电子政务项目，全部部署在市政务云平台"
     party_q, party_s = _PARTY.search(claim), _PARTY.search(sentence)
     # A duty both name ("由市发改委审批" against "…报市发改委审批") is settled by who does it, below.
     shared_duty = any(d in claim and d in sentence for d in _DUTY)
@@ -194,6 +197,17 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     if other is not None and not neg_s:
         return other  # "资产不算我们局的" against "资产归市政府所有": true of another party
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
+
+
+def of_the_other_kind(claim: str, sentence: str) -> bool:
+    """Whether the sentence names what the claim speaks of (涉密) only to set it aside (非涉密,
+    涉密项目除外): it says nothing of that kind either way."""
+    kinds = {k for m in _SETTING_ASIDE.finditer(sentence) for k in m.groups() if k}
+    return any(kind in claim and not re.search(f"[非不没无未]{kind}", claim)
+               and set_aside(sentence, kind) == sentence.count(kind) for kind in kinds)
+
+
+_SETTING_ASIDE = re.compile(r"非([\u4e00-\u9fa5]{2})|([\u4e00-\u9fa5]{2})(?=[^，。；、（）()]{0,4}除外)|不(?:含|包括|包含)([\u4e00-\u9fa5]{2})")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -490,6 +504,8 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
             continue
         if q.kind == "duration" and q.unit in ("年", "个月"):
             out.append((q, "个月", q.value * (12 if q.unit == "年" else 1)))
+        elif q.kind == "duration" and q.unit == "周":
+            out.append((q, "天", q.value * 7))  # 两个星期 = 14天
         elif q.kind == "count" and q.unit in ("个", "人"):
             out.append((q, "人", q.value))  # 两个专家 against 专家3人
         else:
@@ -558,4 +574,29 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
         if bound == "lower":
             return Verdict(value >= stated, f"{q.text} ≥ {s.text}")
         return Verdict(value == stated, f"{q.text} / {s.text}")
+    return _days_against_months(claim, sentence, asked_values, stated_values)
+
+
+def _days_against_months(claim: str, sentence: str, asked_values, stated_values) -> Verdict | None:
+    """A claim in days (两个星期, 20天) against a bound in months (不低于1个月), or the reverse: a
+    month is 28 to 31 days, so it is settled only when the two do not overlap."""
+    for q, unit, value in asked_values:
+        other = {"天": "个月", "个月": "天"}.get(unit) if q.kind == "duration" else None
+        cross = [(s, v) for s, u, v in stated_values if s.kind == "duration" and u == other]
+        if not cross:
+            continue
+        s, stated = cross[0]
+        days = lambda v, u: (v * 28, v * 31) if u == "个月" else (v, v)  # noqa: E731
+        (cl, ch), (sl, sh) = days(value, unit), days(stated, other)
+        if _REQUIREMENT.search(claim[max(0, q.start - 4):q.end + 3]):
+            # "要满3个月才行" against "不少于30天": a claim of what is required, not of what will do
+            return Verdict(False, f"要求：{q.text} / {s.text}") if ch < sl or cl > sh else UNDECIDED
+        bound = _bound(sentence, s)
+        if bound == "lower" and (cl >= sh or ch < sl):
+            return Verdict(cl >= sh, f"{q.text} {'≥' if cl >= sh else '<'} {s.text}")
+        if bound == "upper" and (ch <= sl or cl > sh):
+            return Verdict(ch <= sl, f"{q.text} {'≤' if ch <= sl else '>'} {s.text}")
+        if bound is None and (ch < sl or cl > sh):
+            return Verdict(False, f"{q.text} / {s.text}")
+        return UNDECIDED
     return None

@@ -78,6 +78,19 @@ def longest_common_run(text: str, grams: dict[str, list[int]]) -> int:
 NEGATED = "非"
 
 
+_EXCEPTED = r"[^，。；、（）()]{0,4}除外"
+
+
+def set_aside(text: str, word: str) -> int:
+    """How many times `text` names `word` only to set it aside: 非涉密, （涉密项目除外）,
+    不含/不包括涉密."""
+    if NEGATED + word not in text and "除外" not in text and "不" not in text:
+        return 0
+    w = re.escape(word)
+    return (text.count(NEGATED + word) + len(re.findall(w + _EXCEPTED, text))
+            + len(re.findall(f"不(?:含|包括|包含){w}", text)))
+
+
 class Matcher:
     def __init__(self, index: Index, tokenizer: Tokenizer, synonyms: dict[str, list[str]]):
         self.index = index
@@ -114,12 +127,12 @@ class Matcher:
 
     def _tokens_of(self, clause_id: str) -> frozenset[str]:
         # With its chapter and section titles: an attachment section is about its attachment.
-        # A word the clause uses only under 非 ("非涉密电子政务项目") is the opposite of what it
-        # says: a question about 涉密 projects is not matched by it.
+        # A word the clause uses only to set it aside ("非涉密电子政务项目", "（涉密项目除外）") is
+        # the opposite of what it says: a question about 涉密 projects is not matched by it.
         # It carries the word as 非涉密, which a question saying 不涉密 or 非涉密 matches.
         text = indexed_text(self.corpus.by_id(clause_id))
-        return frozenset(NEGATED + w if len(w) >= 2 and NEGATED + w in text and text.count(w) == text.count(NEGATED + w)
-                         else w for w in self.tokenizer.tokens(text))
+        return frozenset(NEGATED + w if len(w) >= 2 and set_aside(text, w) == text.count(w) > 0 else w
+                         for w in self.tokenizer.tokens(text))
 
     def pieces(self, word: str) -> frozenset[str]:
         """The pieces search mode cuts a word into (招标采购 → 招标, 采购), the word itself left out."""

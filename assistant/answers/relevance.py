@@ -12,7 +12,7 @@ from assistant.answers.request import FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, R
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
-from assistant.search.matching import NEGATED, Matcher
+from assistant.search.matching import NEGATED, Matcher, set_aside
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import specificity
 from assistant.text import comma_parts, find_quantities, parse_cn_int
@@ -107,11 +107,11 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
 
 def _excluded_kinds(matcher: Matcher, part: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[str]:
     """Words of the ask (not negated there) that every scoped document uses only under 非."""
-    if not doc_ids:
-        return []
-    vocabs = [matcher.doc_vocabulary(d) for d in doc_ids]
-    return [w for w, _, alts in matcher.question_terms(part) if len(w) >= 2 and NEGATED + w not in alts
-            and all(NEGATED + w in v and w not in v for v in vocabs)]
+    sources = [matcher.corpus.documents[d].source for d in doc_ids]
+    # Only a word some text sets aside at all is worth reading each clause for.
+    words = [w for w, _, alts in matcher.question_terms(part) if len(w) >= 2 and NEGATED + w not in alts
+             and sources and all(set_aside(t, w) for t in sources)]
+    return [w for w in words if all(NEGATED + w in v and w not in v for v in map(matcher.doc_vocabulary, doc_ids))]
 
 
 def _claimed_time(asks) -> Asked | None:

@@ -79,6 +79,9 @@ NEGATED = "非"
 
 
 _EXCEPTED = r"[^，。；、（）()]{0,4}除外"
+# Where a text sets something aside: only the words inside these are worth checking.
+_ASIDE_WINDOW = re.compile(r"非[\u4e00-\u9fa5]{2,6}|[\u4e00-\u9fa5]{2,8}(?=[^，。；、（）()]{0,4}除外)|"
+                           r"不(?:含|包括|包含)[\u4e00-\u9fa5]{2,6}")
 
 
 def set_aside(text: str, word: str) -> int:
@@ -131,8 +134,12 @@ class Matcher:
         # the opposite of what it says: a question about 涉密 projects is not matched by it.
         # It carries the word as 非涉密, which a question saying 不涉密 or 非涉密 matches.
         text = indexed_text(self.corpus.by_id(clause_id))
-        return frozenset(NEGATED + w if len(w) >= 2 and set_aside(text, w) == text.count(w) > 0 else w
-                         for w in self.tokenizer.tokens(text))
+        tokens = self.tokenizer.tokens(text)
+        windows = "|".join(m.group(0) for m in _ASIDE_WINDOW.finditer(text))
+        if not windows:
+            return frozenset(tokens)
+        return frozenset(NEGATED + w if len(w) >= 2 and w in windows and set_aside(text, w) == text.count(w) else w
+                         for w in tokens)
 
     def pieces(self, word: str) -> frozenset[str]:
         """The pieces search mode cuts a word into (招标采购 → 招标, 采购), the word itself left out."""

@@ -1266,3 +1266,8 @@ def test_a_kind_the_text_sets_aside_is_not_what_it_governs(assistant):
     assert b.answerable and not b.answer.startswith(("是：", "不是：")) and "涉密项目除外" in b.answer
     c = assistant.ask("六安涉密项目能上政务云吗")  # 第七条 speaks of 非涉密 ones only: no 是
     assert not c.answer.startswith("是：")
+
+
+def test_a_section_quoted_with_a_mark_comes_with_the_note_saying_what_the_mark_means(assistant):
+    a = assistant.ask("启东可研报告第十二章节能分析必须写吗")
+    assert "qidong-2019/附件3·说明" in _cited(a) and "带*号的内容按需提供" in a.answer

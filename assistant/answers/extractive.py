@@ -24,7 +24,7 @@ from assistant.answers.topics import match_topics
 from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, claimed_body, compares_numbers, denies_consequence, is_yes_no,
                                       judge, of_the_other_kind, quantified, sanction_verdict, subject_mismatch, without_contrast)
 from assistant.corpus.maps import Stage
-from assistant.corpus.model import DocMeta, Hit, Part
+from assistant.corpus.model import DocMeta, Hit, Part, PartKind
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.places import county_names
@@ -196,6 +196,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # answered from that clause first.
         ordered = recalled + [h for h in ordered if h.clause.id not in {r.clause.id for r in recalled}]
     chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
+    chosen += _legends(ctx, chosen)
     if len(doc_ids) == 1:  # ("有什么不一样" of one city compares within it, not cities)
         chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:
@@ -209,6 +210,25 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
+
+
+# The note of an outline that says what its mark means: "说明：1. 带*号的内容按需提供".
+_LEGEND = re.compile(r"带\s*[*＊]\s*号")
+
+
+def _legends(ctx: Context, chosen: list[Hit]) -> list[Hit]:
+    """For sections quoted with a mark (第十二章节能分析*), the same attachment's note saying what
+    the mark means: without it the quote does not say whether the section must be written."""
+    out: list[Hit] = []
+    for h in chosen:
+        if h.clause.kind is not PartKind.ATTACHMENT_SECTION or "*" not in h.clause.text + h.clause.label:
+            continue
+        attachment = h.clause.label.split("·", 1)[0]
+        for c in ctx.corpus.documents[h.meta.doc_id].clauses:
+            if (c.label.startswith(attachment + "·") and _LEGEND.search(c.text)
+                    and all(x.clause.id != c.id for x in chosen + out)):
+                out.append(Hit(clause=c, meta=h.meta, score=0.0))
+    return out
 
 
 # A follow-up that asks more of what the previous answer said: "具体是哪三张", "那条怎么约定", "其中…".

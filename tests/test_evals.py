@@ -23,11 +23,11 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and twenty later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and twenty-two later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
-                                         "study13.yaml", "study14.yaml", "study15.yaml", "study16.yaml", "study17.yaml", "study18.yaml", "study19.yaml", "study2.yaml", "study20.yaml", "study21.yaml", "study3.yaml", "study4.yaml",
+                                         "study13.yaml", "study14.yaml", "study15.yaml", "study16.yaml", "study17.yaml", "study18.yaml", "study19.yaml", "study2.yaml", "study20.yaml", "study21.yaml", "study22.yaml", "study23.yaml", "study3.yaml", "study4.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -75,6 +75,11 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert all(abs(twenties[0][k] - twenties[1][k]) <= 1 for k in twenties[0] | twenties[1])
     assert sum(c.refuse for name in ("study20", "study21") for c in sets[name]) >= 60
     assert sum(c.refuse and c.kind == "followup" for name in ("study20", "study21") for c in sets[name]) >= 12
+    # batch 22: seventy refusals in ten classes (15 follow-ups), thirty answerable twins.
+    twentytwos = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study22", "study23")]
+    assert all(abs(twentytwos[0][k] - twentytwos[1][k]) <= 1 for k in twentytwos[0] | twentytwos[1])
+    assert sum(c.refuse for name in ("study22", "study23") for c in sets[name]) >= 70
+    assert sum(c.refuse and c.kind == "followup" for name in ("study22", "study23") for c in sets[name]) >= 15
 
 
 def test_the_set_is_large_and_varied():

@@ -1271,3 +1271,10 @@ def test_a_kind_the_text_sets_aside_is_not_what_it_governs(assistant):
 def test_a_section_quoted_with_a_mark_comes_with_the_note_saying_what_the_mark_means(assistant):
     a = assistant.ask("启东可研报告第十二章节能分析必须写吗")
     assert "qidong-2019/附件3·说明" in _cited(a) and "带*号的内容按需提供" in a.answer
+
+
+def test_the_contents_of_a_report_the_text_only_names_are_refused(assistant):
+    a = assistant.ask("六安试运行完要形成试运行报告，这个报告要写哪些内容？")  # "这个报告": the one named before
+    assert _refused(a) and "“试运行报告”" in a.answer.split("\n")[0]
+    b = assistant.ask("乐山的绩效监控报告要写哪些内容")  # "项目绩效监控报告主要包括…"
+    assert "leshan-2022/第四十五条" in _cited(b) and "项目实施进度和资金计划执行情况" in b.answer

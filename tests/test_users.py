@@ -1278,3 +1278,20 @@ def test_the_contents_of_a_report_the_text_only_names_are_refused(assistant):
     assert _refused(a) and "“试运行报告”" in a.answer.split("\n")[0]
     b = assistant.ask("乐山的绩效监控报告要写哪些内容")  # "项目绩效监控报告主要包括…"
     assert "leshan-2022/第四十五条" in _cited(b) and "项目实施进度和资金计划执行情况" in b.answer
+
+
+def test_a_value_before_de_is_of_the_noun_after_it(assistant):
+    # 六安 第十九条: "开展不低于1个月的试运行，形成试运行报告后向市数管局提出竣工验收申请" — how
+    # long the trial runs, not by when the application is due.
+    a = assistant.ask("六安试运行完了，竣工验收申请要在几天之内交上去？")
+    assert _refused(a)
+    b = assistant.ask("六安试运行要多久")
+    assert "luan-2021/第十九条" in _cited(b) and "不低于1个月" in b.answer
+
+
+def test_a_section_named_as_a_step_is_asked_of_by_its_own_clauses(assistant):
+    # 上城: 专家3人（含）以上 is said of 初验 (第八章), not of the 专家评审 step of 第五章.
+    a = assistant.ask("上城区专家评审这个环节要请几个专家？")
+    assert _refused(a)
+    b = assistant.ask("上城区初验要请几个专家？")
+    assert "shangcheng-draft/第八章·第1段" in _cited(b) and "3人（含）以上单数" in b.answer

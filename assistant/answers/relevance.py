@@ -4,6 +4,7 @@ assistant refuses instead of quoting the nearest clause."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -307,7 +308,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         keyed = unit is not _MONTH_STATED
         if not keyed and not total:
             continue  # a month asked of nothing named ("各自最晚几月份要报上去"): the context says what
-        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed)
+        if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed,
+                                        said=analysis.topic)
                                 for h in hits):
             if asked is Asked.PROVIDER:  # "等保测评找哪家机构": the work, without the firm asked for
                 topic = _named_topic(matcher, _part(analysis, _FIRM_WORDS.sub(" ", part.question)))
@@ -362,7 +364,7 @@ def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: l
         if asked in VALUED:
             part, total, score = _ask_focus(matcher, analysis, request, asked, text)
             for h in hits:
-                best = _states(matcher, asked, part, score, total, h.clause, stages) if total else 0.0
+                best = _states(matcher, asked, part, score, total, h.clause, stages, said=analysis.topic) if total else 0.0
                 if best and best > found.get(h.clause.id, (0.0, h))[0]:
                     found[h.clause.id] = (best, h)
     # The clause whose stating sentence fits the ask best first (第十九条 "由…组织…竣工验收" before
@@ -401,13 +403,45 @@ def _around_value(asked: Asked, sentence: str) -> str:
     parts = comma_parts(sentence)
     out = []
     for i, p in enumerate(parts):
-        if states_value(asked, p):
+        if not states_value(asked, p):
+            continue
+        # A value before 的 belongs to the noun after it ("不低于1个月的试运行，…提出竣工验收申请"
+        # is how long the trial runs): that phrase, not the parts around it, says what it is of.
+        owned = [q for q in find_quantities(p) if _OWNED.match(p, q.end)]
+        if owned and len(owned) == len(find_quantities(p)):
+            out += [p[owned[0].start:]]
+        else:
             out += parts[max(0, i - 1): i + 2]
     return "，".join(out) or sentence
 
 
+_CHAPTER_NUMBER = re.compile(r"^第[零〇一二三四五六七八九十百\d]+章\s*")
+_TITLE_CHARS = 4  # a title shorter than this (总则, 附则) names nothing particular
+# A title said as a step of the procedure ("专家评审那个环节"), not as a topic's words.
+_AS_A_STEP = r"(那个|这个|的)?(环节|阶段|步骤|那一步|这一步|这一关|那一关)"
+
+
+def _own_titles(clause: Part) -> set[str]:
+    return {t for t in (clause.section, _CHAPTER_NUMBER.sub("", clause.chapter or "")) if t}
+
+
+@functools.lru_cache(maxsize=4096)
+def _doc_titles(doc_id: str, titles: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in titles if len(t) >= _TITLE_CHARS)
+
+
+def _titles(matcher: Matcher, doc_id: str) -> frozenset[str]:
+    """The titles of a document's chapters and sections (项目验收, 专家评审)."""
+    doc = matcher.corpus.documents[doc_id]
+    return _doc_titles(doc_id, frozenset(t for c in doc.clauses for t in _own_titles(c)))
+
+
+_OWNED = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右)?的")
+
+
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
-            stages: Sequence[Stage] = (), unit: re.Pattern | None = None, keyed: bool = True) -> float:
+            stages: Sequence[Stage] = (), unit: re.Pattern | None = None, keyed: bool = True,
+            said: str = "") -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
@@ -431,9 +465,17 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         named = _stages_named(matcher, text, stages)
         return not named or asked_stages <= named | _stages_named(matcher, heads, stages)
 
+    # An ask naming a section of the document by its title as a step ("专家评审那个环节…几位专家";
+    # `said`: the whole question) asks of that section: a value under another heading (初验's 专家3人)
+    # is not its answer.
+    text = f"{part.topic}，{said}"
+    titled = {t for t in _titles(matcher, clause.doc_id) if re.search(re.escape(t) + _AS_A_STEP, text)}
+    elsewhere = bool(titled) and not titled & _own_titles(clause)
     deadline = asked is Asked.DATE and _DEADLINE_ASKED.search(part.topic)
     best = 0.0
     for s in sentences(clause):
+        if elsewhere and not any(t in s for t in titled):
+            continue
         # Unkeyed, the sentence may put the ask in its own words: half the weight will do.
         if not states_value(asked, s) or score(s) < (1 if keyed else 0.5) * ASK_COVERAGE * total:
             continue

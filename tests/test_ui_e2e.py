@@ -69,7 +69,19 @@ def page(server):
 
 
 def _tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+    """Open a tab, clicking again until it shows as selected: on a busy machine a click that
+    lands before the page's scripts are ready is lost, and the tab's contents never render."""
+    tab = page.get_by_role("tab", name=name)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        tab.click()
+        try:
+            page.wait_for_function("el => el.getAttribute('aria-selected') === 'true'", arg=tab.element_handle(),
+                                   timeout=5_000)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the {name} tab never showed as selected after clicking it") from None
 
 
 def _upload(page, component: str, path: Path) -> None:

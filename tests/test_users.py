@@ -1295,3 +1295,13 @@ def test_a_section_named_as_a_step_is_asked_of_by_its_own_clauses(assistant):
     assert _refused(a)
     b = assistant.ask("上城区初验要请几个专家？")
     assert "shangcheng-draft/第八章·第1段" in _cited(b) and "3人（含）以上单数" in b.answer
+
+
+def test_a_choice_between_durations_no_text_gives_is_refused(assistant):
+    a = assistant.ask("启东外包运维的合同是一年一签还是可以一次签三年？")
+    assert _refused(a) and "期限" in a.answer.split("\n")[0]
+
+
+def test_a_form_s_row_confirms_nothing(assistant):
+    a = assistant.ask("那“历年已安排资金”这一栏，要附以前的拨款文件吧？", history=["启东的项目申报表要填哪些栏目？"])
+    assert not a.answer.startswith(("是：", "不是："))

@@ -10,7 +10,7 @@ from dataclasses import replace
 from assistant.search.matching import NEGATED
 from assistant.answers.context import Context
 from assistant.answers.forms import forms_not_included
-from assistant.answers.lead import LABEL_PREFIX, lead
+from assistant.answers.lead import LABEL_PREFIX, is_heading, lead
 from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
@@ -389,7 +389,9 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     known, score = known_weight(ctx.matcher, analysis)
     # An item is read with its lead-in: "…合同中应当明确…维保年限…：4.…维保期一般不少于2年".
     read_as = {s: read for h in hits for s, read in sentences_read_with_lead(h.clause)}
-    scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]
+    # A form's row or a heading ("历年已安排资金 (万元)") states nothing to confirm or deny.
+    scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)
+              if not is_form(h.clause.text) and not is_heading(s)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
     act = _permitted_act(ctx, analysis.topic)
     if act is None:

@@ -81,12 +81,12 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
         items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])
         label = para.items[best[2]].label if len(items) == 1 else para.label
         return label, [intro] + [para.items[s[2]].text for s in items]
-    if para.items and (intro.rstrip().endswith(("：", ":")) or _is_heading(intro)):
+    if para.items and (intro.rstrip().endswith(("：", ":")) or is_heading(intro)):
         return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
-    if _is_heading(intro) and best[1] + 1 < len(paragraphs):
+    if is_heading(intro) and best[1] + 1 < len(paragraphs):
         # A heading leads the paragraph under it, never stands alone.
         return clause.label, [intro, LABEL_PREFIX.sub("", paragraphs[best[1] + 1].text, count=1)]
-    if steps and not para.items and not _is_heading(intro):
+    if steps and not para.items and not is_heading(intro):
         # How a stage is done: each 款 of the clause that speaks to it as much, in the clause's order
         # (乐山 第三十一条: after 试运行, 市数字经济局 organises the acceptance).
         near = [pi for s, pi, ii in segments if ii < 0 and s >= 0.7 * best[0] and not paragraphs[pi].items]
@@ -102,7 +102,7 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     return para.label, [parts[i] for i in keep]
 
 
-def _is_heading(text: str) -> bool:
+def is_heading(text: str) -> bool:
     """"四、验收条件": a title, never an answer on its own."""
     t = text.strip()
     return len(t) <= 30 and not re.search(r"[。；;，,：:]", t)

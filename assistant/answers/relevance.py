@@ -115,6 +115,14 @@ def _excluded_kinds(matcher: Matcher, part: QueryAnalysis, doc_ids: tuple[str, .
     return [w for w in words if all(NEGATED + w in v and w not in v for v in map(matcher.doc_vocabulary, doc_ids))]
 
 
+def _choice_of_values(asked: Asked, ask: str) -> Asked:
+    """A choice between amounts of time ("一年一签还是一次签三年") asks for the duration the text
+    gives, as 多久 would; any other ask is itself."""
+    if asked is Asked.CHOICE and any(q.kind == "duration" for q in find_quantities(ask)):
+        return Asked.DURATION
+    return asked
+
+
 def _claimed_time(asks) -> Asked | None:
     """A yes/no claim of a time ("可研12月前交就行吧", "试运行两个月够吗") asks for the time the
     text gives: a date or a duration, as 什么时候 or 多久 would."""
@@ -181,11 +189,11 @@ def coverage(matcher: Matcher, gate: Gate, clause: Part) -> tuple[float, float]:
 
 
 # What an ask is about, after 的 and before its asking words ("评审专家的回避有什么规定": 回避).
-_NOMINALISED = re.compile(r"的([\u4e00-\u9fa5]{2})(?=\s*(分别|各自|都|又|还|具体)?\s*(有|是|该|要|应|怎么|如何|什么|哪些|啥))")
+_NOMINALISED = re.compile(r"的([\u4e00-\u9fa5]{2,4}?)(?=\s*(分别|各自|都|又|还|具体)?\s*(有|是|该|要|应|怎么|如何|什么|哪些|啥))")
 
 
 def nominal_heads(ask: str) -> set[str]:
-    """The two-character words heading what an ask is about ("X的回避有什么规定" → 回避)."""
+    """The words heading what an ask is about ("X的回避有什么规定" → 回避, "…的预付款怎么追回" → 预付款)."""
     return {m.group(1) for m in _NOMINALISED.finditer(ask)}
 
 
@@ -297,6 +305,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
     the clauses share words with the question but do not say what it asks."""
     for asked, text in zip(request.asked, request.asks):
+        asked = _choice_of_values(asked, text)
         unit = date_unit(text) if asked is Asked.DATE else None
         if asked not in QUANTITATIVE and unit is None:
             continue

@@ -1305,3 +1305,22 @@ def test_a_choice_between_durations_no_text_gives_is_refused(assistant):
 def test_a_form_s_row_confirms_nothing(assistant):
     a = assistant.ask("那“历年已安排资金”这一栏，要附以前的拨款文件吧？", history=["启东的项目申报表要填哪些栏目？"])
     assert not a.answer.startswith(("是：", "不是："))
+
+
+@pytest.mark.parametrize("question, word", [
+    ("启东验收专家组的组长由谁担任？", "组长"),
+    ("六安数管局局长是谁？", "局长"),
+])
+def test_the_holder_of_a_post_no_text_names_is_refused(assistant, question, word):
+    a = assistant.ask(question)
+    assert _refused(a) and f"“{word}”" in a.answer.split("\n")[0]
+    b = assistant.ask("乐山项目责任人是谁")  # "政务信息化项目责任人为项目单位主要负责人"
+    assert "leshan-2022/第二十六条" in _cited(b)
+
+
+def test_how_many_years_asks_for_a_duration(assistant):
+    from assistant.answers.request import Asked, understand
+
+    assert understand("档案要保存多少年").asked == (Asked.DURATION,)
+    assert understand("要试运行几个星期").asked == (Asked.DURATION,)
+    assert understand("每年几月报").asked == (Asked.DATE,)  # a month of the year

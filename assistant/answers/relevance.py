@@ -15,7 +15,7 @@ from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED, Matcher, set_aside
 from assistant.search.query import QueryAnalysis
-from assistant.search.tokenizer import specificity
+from assistant.search.tokenizer import _tag, specificity
 from assistant.text import comma_parts, find_quantities, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
@@ -95,7 +95,8 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
             and not unknown_content(matcher, named))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
-    headed = tuple(w for w in foreign if any(w in nominal_heads(strip_procedure(a)) for a, _ in asks))
+    headed = tuple(w for w in foreign if any(w in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))
+                                             for a, _ in asks))
     # A kind the scoped 办法 name only to set aside (六安: "非涉密电子政务项目…"): asked of it
     # ("六安的涉密项目怎么验收"), they do not say — the word counts as one they never use.
     # (Whether the 办法 reach it — "涉密项目也要照做吗" — is answered by the clause setting it aside.)
@@ -197,6 +198,17 @@ def nominal_heads(ask: str) -> set[str]:
     return {m.group(1) for m in _NOMINALISED.finditer(ask)}
 
 
+def _held_by(ask: str) -> set[str]:
+    """The runs before "由谁", "是谁", "是哪位": what the ask wants the holder of ("专家组组长由谁担任")."""
+    return {w for m in _WHOSE.finditer(ask) for n in (2, 3, 4)
+            if not (w := ask[max(0, m.start() - n):m.start()]).startswith(("这", "那"))}
+
+
+# "…由谁担任", "…是谁", "…归谁": the word before is the one whose holder is asked ("审计那块是谁负责":
+# a demonstrative points, it names nothing).
+_WHOSE = re.compile(r"(由|归|是)(谁|哪位)")
+
+
 def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = (),
                   kinds_of_known: bool = False) -> list[str]:
     """Nouns of an ask that no document in scope uses, by any spelling the lexicon knows (护照,
@@ -213,6 +225,8 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
     heads = {m.group(2) for m in _DETERMINED.finditer(analysis.question)}
     # A verb after 的 that the ask is about is a noun there: "评审专家的回避有什么规定" asks of 回避.
     nominal = nominal_heads(analysis.question)
+    # ... and the word before 由谁/是谁, unless an adverb or a pronoun ("到底由谁来编", "那块是谁负责").
+    nominal |= {w for w in _held_by(analysis.question) if _tag(w)[:1] in ("n", "v", "")}
     for word, parts in matcher.tokenizer.terms(analysis.question):
         if (len(word) < 2 or word in vocab or word in quantities or _WH.search(word) or word in heads
                 or not (matcher.tokenizer.names_a_thing(word) or word in nominal

@@ -1324,3 +1324,14 @@ def test_how_many_years_asks_for_a_duration(assistant):
     assert understand("档案要保存多少年").asked == (Asked.DURATION,)
     assert understand("要试运行几个星期").asked == (Asked.DURATION,)
     assert understand("每年几月报").asked == (Asked.DATE,)  # a month of the year
+
+
+def test_the_item_stating_the_value_leads_a_one_sentence_list(assistant):
+    a = assistant.ask("启东特殊申报程序一年能启动几次？")
+    first = a.answer.split("\n")[0]
+    assert "第八条第二项" in first and "每年只能启动一次" in first and "使用规范" not in first  # no heading
+
+
+def test_when_a_document_expires_is_its_record(assistant):
+    a = assistant.ask("乐山的办法什么时候到期？")
+    assert "有效期至2027年6月24日" in a.answer.split("\n")[0]

@@ -117,13 +117,27 @@ def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | N
     """The sentence of a clause that states the asked value and fits the question best, with the
     label of its 款 or 项; None when no sentence states one or the clause is a single sentence."""
     found = []
+    item_of: dict[str, str] = {}  # an item's label → its paragraph's
     for para in clause.paragraphs:
+        item_of.update((i.label, para.label) for i in para.items)
         for label, text in ((para.label, para.text), *((i.label, i.text) for i in para.items)):
             for sentence in _sentences(LABEL_PREFIX.sub("", text, count=1)):
                 if states_value(attribute, sentence):
                     found.append((score(sentence), label, sentence))
-    total = sum(len(_sentences(p.text)) for p in clause.paragraphs)
+    # Sentences and items: a clause of one sentence listing items ("…使用规范（一）…；（二）…每年只能
+    # 启动一次…；") is answered by the item that states the value.
+    total = sum(len(_sentences(p.text)) + len(p.items) for p in clause.paragraphs)
     if not found or total <= 1:
         return None
     best = max(found, key=lambda f: f[0])
+    if best[1] in item_of:
+        # Items of one list that state it nearly as well answer together, in their order
+        # (乐山 第三十七条 (一)(二): who reviews the plan, for new and for continued 运维).
+        near = dict.fromkeys(f[1] for f in found if item_of.get(f[1]) == item_of[best[1]] and f[0] >= _NEAR_ITEM * best[0])
+        if len(near) > 1:
+            items = {i.label: i.text for para in clause.paragraphs for i in para.items}
+            return item_of[best[1]], [items[label] for label in near]
     return best[1], [best[2]]
+
+
+_NEAR_ITEM = 0.7  # as _best_part keeps the items of a list that fit nearly as well

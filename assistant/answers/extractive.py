@@ -196,7 +196,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # answered from that clause first.
         ordered = recalled + [h for h in ordered if h.clause.id not in {r.clause.id for r in recalled}]
     chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
-    chosen += _legends(ctx, chosen)
+    if is_yes_no(analysis.topic):  # "节能分析那章是不是一定要写": the mark's meaning answers
+        chosen += _legends(ctx, chosen)
     if len(doc_ids) == 1:  # ("有什么不一样" of one city compares within it, not cities)
         chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:

@@ -4,7 +4,6 @@ assistant refuses instead of quoting the nearest clause."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -13,7 +12,7 @@ from assistant.answers.request import FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, R
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
-from assistant.search.matching import NEGATED, Matcher, set_aside
+from assistant.search.matching import NEGATED, Matcher, own_titles
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import _tag, specificity
 from assistant.text import comma_parts, find_quantities, parse_cn_int
@@ -109,10 +108,9 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
 
 def _excluded_kinds(matcher: Matcher, part: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[str]:
     """Words of the ask (not negated there) that every scoped document uses only under 非."""
-    sources = [matcher.corpus.documents[d].source for d in doc_ids]
-    # Only a word some text sets aside at all is worth reading each clause for.
+    # Only a word each text sets aside at all is worth reading its clauses for.
     words = [w for w, _, alts in matcher.question_terms(part) if len(w) >= 2 and NEGATED + w not in alts
-             and sources and all(set_aside(t, w) for t in sources)]
+             and doc_ids and all(w in matcher.set_aside_in(d) for d in doc_ids)]
     return [w for w in words if all(NEGATED + w in v and w not in v for v in map(matcher.doc_vocabulary, doc_ids))]
 
 
@@ -438,27 +436,8 @@ def _around_value(asked: Asked, sentence: str) -> str:
     return "，".join(out) or sentence
 
 
-_CHAPTER_NUMBER = re.compile(r"^第[零〇一二三四五六七八九十百\d]+章\s*")
-_TITLE_CHARS = 4  # a title shorter than this (总则, 附则) names nothing particular
 # A title said as a step of the procedure ("专家评审那个环节"), not as a topic's words.
 _AS_A_STEP = r"(那个|这个|的)?(环节|阶段|步骤|那一步|这一步|这一关|那一关)"
-
-
-def _own_titles(clause: Part) -> set[str]:
-    return {t for t in (clause.section, _CHAPTER_NUMBER.sub("", clause.chapter or "")) if t}
-
-
-@functools.lru_cache(maxsize=4096)
-def _doc_titles(doc_id: str, titles: frozenset[str]) -> frozenset[str]:
-    return frozenset(t for t in titles if len(t) >= _TITLE_CHARS)
-
-
-def _titles(matcher: Matcher, doc_id: str) -> frozenset[str]:
-    """The titles of a document's chapters and sections (项目验收, 专家评审)."""
-    doc = matcher.corpus.documents[doc_id]
-    return _doc_titles(doc_id, frozenset(t for c in doc.clauses for t in _own_titles(c)))
-
-
 _OWNED = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右)?的")
 
 
@@ -492,8 +471,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     # `said`: the whole question) asks of that section: a value under another heading (初验's 专家3人)
     # is not its answer.
     text = f"{part.topic}，{said}"
-    titled = {t for t in _titles(matcher, clause.doc_id) if re.search(re.escape(t) + _AS_A_STEP, text)}
-    elsewhere = bool(titled) and not titled & _own_titles(clause)
+    titled = {t for t in matcher.titles(clause.doc_id) if re.search(re.escape(t) + _AS_A_STEP, text)}
+    elsewhere = bool(titled) and not titled & own_titles(clause)
     deadline = asked is Asked.DATE and _DEADLINE_ASKED.search(part.topic)
     best = 0.0
     for s in sentences(clause):

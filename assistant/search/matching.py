@@ -94,6 +94,15 @@ def set_aside(text: str, word: str) -> int:
             + len(re.findall(f"不(?:含|包括|包含){w}", text)))
 
 
+_CHAPTER_NUMBER = re.compile(r"^第[零〇一二三四五六七八九十百\d]+章\s*")
+TITLE_CHARS = 4  # a title shorter than this (总则, 附则) names nothing particular
+
+
+def own_titles(clause: Part) -> set[str]:
+    """The titles a clause stands under: its section's, and its chapter's without the number."""
+    return {t for t in (clause.section, _CHAPTER_NUMBER.sub("", clause.chapter or "")) if t}
+
+
 class Matcher:
     def __init__(self, index: Index, tokenizer: Tokenizer, synonyms: dict[str, list[str]]):
         self.index = index
@@ -117,8 +126,25 @@ class Matcher:
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
         self._doc_vocab: dict[str, frozenset[str]] = {}
+        self._aside: dict[str, str] = {}
+        self._titles: dict[str, frozenset[str]] = {}
         self._scorers: LRUCache = LRUCache(maxsize=SCORERS)
         self._scorer_lock = threading.Lock()
+
+    def set_aside_in(self, doc_id: str) -> str:
+        """The stretches of a document's text that set something aside (非涉密…, …涉密项目除外),
+        joined: a word outside them is never set aside there (built once per document)."""
+        if doc_id not in self._aside:
+            source = self.corpus.documents[doc_id].source
+            self._aside[doc_id] = "|".join(m.group(0) for m in _ASIDE_WINDOW.finditer(source))
+        return self._aside[doc_id]
+
+    def titles(self, doc_id: str) -> frozenset[str]:
+        """The titles of a document's chapters and sections (项目验收, 专家评审) of TITLE_CHARS or more."""
+        if doc_id not in self._titles:
+            self._titles[doc_id] = frozenset(t for c in self.corpus.documents[doc_id].clauses
+                                             for t in own_titles(c) if len(t) >= TITLE_CHARS)
+        return self._titles[doc_id]
 
     def doc_vocabulary(self, doc_id: str) -> frozenset[str]:
         """Every token a document uses: what a question scoped to it can be answered about

@@ -26,7 +26,7 @@ RANK_PRIOR = 0.25
 # among a list's first candidates, as many of the next other clauses join the list — for a
 # question asking for a value (Searcher.search's spread_out).
 SECTIONS_PER_ATTACHMENT = 2
-# Candidates read to find those: this many times the list's depth.
+# Candidates read to find those, when a list is crowded: this many times its depth.
 SPREAD_POOL = 3
 
 
@@ -44,23 +44,31 @@ class Options:
     ranker: bool = True
 
 
+def _section_of(h: Hit) -> tuple[str, str] | None:
+    """The attachment a hit is a section of (None for an article)."""
+    if h.clause.kind is not PartKind.ATTACHMENT_SECTION:
+        return None
+    return h.meta.doc_id, h.clause.label.split("·", 1)[0]
+
+
+def _over(hits: list[Hit]) -> tuple[dict[tuple[str, str], int], int]:
+    """How many sections of each attachment `hits` hold, and how many past SECTIONS_PER_ATTACHMENT."""
+    seen: dict[tuple[str, str], int] = {}
+    crowded = 0
+    for h in hits:
+        k = _section_of(h)
+        if k is not None:
+            seen[k] = seen.get(k, 0) + 1
+            crowded += seen[k] > SECTIONS_PER_ATTACHMENT
+    return seen, crowded
+
+
 def spread(hits: list[Hit], n: int = RERANK_DEPTH) -> tuple[list[Hit], int]:
     """`hits` with, right after the first `n`, for each section of one attachment past
     SECTIONS_PER_ATTACHMENT among those, the next hit further down that is not such a section
     (moved up); and how many were moved up."""
-    def key(h: Hit) -> tuple[str, str] | None:
-        if h.clause.kind is not PartKind.ATTACHMENT_SECTION:
-            return None
-        return h.meta.doc_id, h.clause.label.split("·", 1)[0]
-
-    seen: dict[tuple[str, str], int] = {}
-    crowded = 0
-    for h in hits[:n]:
-        k = key(h)
-        if k is not None:
-            seen[k] = seen.get(k, 0) + 1
-            crowded += seen[k] > SECTIONS_PER_ATTACHMENT
-    extra = [h for h in hits[n:] if (k := key(h)) is None or seen.get(k, 0) < SECTIONS_PER_ATTACHMENT][:crowded]
+    seen, crowded = _over(hits[:n])
+    extra = [h for h in hits[n:] if (k := _section_of(h)) is None or seen.get(k, 0) < SECTIONS_PER_ATTACHMENT][:crowded]
     moved = {id(h) for h in extra}
     return hits[:n] + extra + [h for h in hits[n:] if id(h) not in moved], len(extra)
 
@@ -114,8 +122,11 @@ class Searcher:
             return self.rerank(analysis, hits[:depth + moved], rerank, RERANK_DEPTH + moved)
 
         def searched(scope: tuple[str, ...]) -> list[Hit]:
-            pool = depth * SPREAD_POOL if spread_out else depth
-            return found(self.hits(retriever.search(analysis.search_text, pool, scope)))
+            hits = self.hits(retriever.search(analysis.search_text, depth, scope))
+            if spread_out and _over(hits[:RERANK_DEPTH])[1]:
+                # one attachment crowds the first candidates: read deeper for what it pushed out
+                hits = self.hits(retriever.search(analysis.search_text, depth * SPREAD_POOL, scope))
+            return found(hits)
 
         if len(doc_ids) > 1:
             # Every city asked about gets its own list, so none is crowded out.

@@ -17,8 +17,8 @@ from assistant.answers.extractive import best_clauses
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer
-from assistant.answers.topics import match_topics
 from assistant.answers.request import Asked, understand
+from assistant.answers.topics import match_topics
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta
 from assistant.errors import NotFound

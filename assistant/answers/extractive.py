@@ -7,7 +7,6 @@ import math
 import re
 from dataclasses import replace
 
-from assistant.search.matching import NEGATED
 from assistant.answers.context import Context
 from assistant.answers.forms import forms_not_included
 from assistant.answers.lead import LABEL_PREFIX, is_heading, lead
@@ -27,6 +26,7 @@ from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part, PartKind
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
+from assistant.search.matching import NEGATED
 from assistant.search.places import county_names
 from assistant.search.query import PLACE_MARK, QueryAnalysis
 from assistant.search.retrievers import Mode
@@ -389,10 +389,10 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return _every_holds([conclusion(ctx, ctx.analyzer.analyze(p), hits) for p in parts])
     known, score = known_weight(ctx.matcher, analysis)
     # An item is read with its lead-in: "…合同中应当明确…维保年限…：4.…维保期一般不少于2年".
-    read_as = {s: read for h in hits for s, read in sentences_read_with_lead(h.clause)}
+    reads = [(s, read, h) for h in hits for s, read in sentences_read_with_lead(h.clause)]
+    read_as = {s: read for s, read, _ in reads}
     # A form's row or a heading ("历年已安排资金 (万元)") states nothing to confirm or deny.
-    scored = [(score(read), s, h) for h in hits for s, read in sentences_read_with_lead(h.clause)
-              if not is_form(h.clause.text) and not is_heading(s)]
+    scored = [(score(read), s, h) for s, read, h in reads if not is_form(h.clause.text) and not is_heading(s)]
     close = [t for t in scored if known and t[0] >= CLAIM_COVERAGE * known]
     act = _permitted_act(ctx, analysis.topic)
     if act is None:

@@ -39,7 +39,7 @@ def forms_not_included(request: Request, docs: list[Document]) -> list[str]:
             # "通知报送的“指定材料”具体包括哪些": a name quoted from the text, which never spells it out.
             name = m.group(1)
             if (_ASKED_AFTER.search(ask[m.end():]) and name not in out and any(name in d.source for d in docs)
-                    and not any(re.search(re.escape(name) + _SPELLED_OUT, d.source) for d in docs)):
+                    and not _spelled_out(name, docs)):
                 out.append(name)
         for m in _FORM_END.finditer(ask):
             end = m.end()
@@ -54,13 +54,17 @@ def forms_not_included(request: Request, docs: list[Document]) -> list[str]:
                 continue
             if any(name in (c.section or "") for d in docs for c in d.clauses if c.kind is PartKind.ATTACHMENT_SECTION):
                 continue  # 启东's 申报表 is its 附件1: the outline answers
-            if name.endswith(_DESCRIBED_END) and (not _WRITTEN_IN.search(ask[end:]) or any(
-                    re.search(re.escape(name) + _SPELLED_OUT, d.source) for d in docs)):
+            if name.endswith(_DESCRIBED_END) and (not _WRITTEN_IN.search(ask[end:]) or _spelled_out(name, docs)):
                 # what it says, asked ("这报告要写哪些内容"), not what goes with it ("要附哪些附件");
                 # and no text says it ("项目绩效监控报告主要包括项目实施进度和资金计划执行情况")
                 continue
             out.append(name)
     return out
+
+
+def _spelled_out(name: str, docs: list[Document]) -> bool:
+    """Whether some text says what `name` holds ("申请材料包括：…", "三清单是指…")."""
+    return any(re.search(re.escape(name) + _SPELLED_OUT, d.source) for d in docs)
 
 
 _POINTING = re.compile(r"(这|那|该|此)[个份]?$")

@@ -117,9 +117,9 @@ def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | N
     """The sentence of a clause that states the asked value and fits the question best, with the
     label of its 款 or 项; None when no sentence states one or the clause is a single sentence."""
     found = []
-    item_of: dict[str, str] = {}  # an item's label → its paragraph's
+    item_of: dict[str, tuple[str, str]] = {}  # an item's label → its paragraph's, and its text
     for para in clause.paragraphs:
-        item_of.update((i.label, para.label) for i in para.items)
+        item_of.update((i.label, (para.label, i.text)) for i in para.items)
         for label, text in ((para.label, para.text), *((i.label, i.text) for i in para.items)):
             for sentence in _sentences(LABEL_PREFIX.sub("", text, count=1)):
                 if states_value(attribute, sentence):
@@ -133,10 +133,11 @@ def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | N
     if best[1] in item_of:
         # Items of one list that state it nearly as well answer together, in their order
         # (乐山 第三十七条 (一)(二): who reviews the plan, for new and for continued 运维).
-        near = dict.fromkeys(f[1] for f in found if item_of.get(f[1]) == item_of[best[1]] and f[0] >= _NEAR_ITEM * best[0])
+        para = item_of[best[1]][0]
+        near = dict.fromkeys(f[1] for f in found
+                             if f[1] in item_of and item_of[f[1]][0] == para and f[0] >= _NEAR_ITEM * best[0])
         if len(near) > 1:
-            items = {i.label: i.text for para in clause.paragraphs for i in para.items}
-            return item_of[best[1]], [items[label] for label in near]
+            return para, [item_of[label][1] for label in near]
     return best[1], [best[2]]
 
 

@@ -94,8 +94,8 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
             and not unknown_content(matcher, named))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
-    headed = tuple(w for w in foreign if any(w in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))
-                                             for a, _ in asks))
+    heads = {h for a, _ in asks for h in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))}
+    headed = tuple(w for w in foreign if w in heads)
     # A kind the scoped 办法 name only to set aside (六安: "非涉密电子政务项目…"): asked of it
     # ("六安的涉密项目怎么验收"), they do not say — the word counts as one they never use.
     # (Whether the 办法 reach it — "涉密项目也要照做吗" — is answered by the clause setting it aside.)
@@ -107,7 +107,8 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
 
 
 def _excluded_kinds(matcher: Matcher, part: QueryAnalysis, doc_ids: tuple[str, ...]) -> list[str]:
-    """Words of the ask (not negated there) that every scoped document uses only under 非."""
+    """Words of the ask (not negated there) that every scoped document uses only to set aside
+    (under 非, before 除外, after 不含)."""
     # Only a word each text sets aside at all is worth reading its clauses for.
     words = [w for w, _, alts in matcher.question_terms(part) if len(w) >= 2 and NEGATED + w not in alts
              and doc_ids and all(w in matcher.set_aside_in(d) for d in doc_ids)]

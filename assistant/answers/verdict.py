@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answers.request import OFFERS_ALTERNATIVES, in_order
-from assistant.search.matching import set_aside
+from assistant.search.matching import aside_windows, negated, only_set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
 # A yes/no question: it asks whether its claim holds.
@@ -202,12 +202,9 @@ def judge(claim: str, sentence: str) -> Verdict | None:
 def of_the_other_kind(claim: str, sentence: str) -> bool:
     """Whether the sentence names what the claim speaks of (涉密) only to set it aside (非涉密,
     涉密项目除外): it says nothing of that kind either way."""
-    kinds = {k for m in _SETTING_ASIDE.finditer(sentence) for k in m.groups() if k}
-    return any(kind in claim and not re.search(f"[非不没无未]{kind}", claim)
-               and set_aside(sentence, kind) == sentence.count(kind) for kind in kinds)
-
-
-_SETTING_ASIDE = re.compile(r"非([\u4e00-\u9fa5]{2})|([\u4e00-\u9fa5]{2})(?=[^，。；、（）()]{0,4}除外)|不(?:含|包括|包含)([\u4e00-\u9fa5]{2})")
+    windows = aside_windows(sentence)
+    kinds = {claim[i:i + 2] for i in range(len(claim) - 1)} if windows else set()
+    return any(kind in windows and not negated(claim, kind) and only_set_aside(sentence, kind) for kind in kinds)
 
 
 def _bigrams(text: str) -> set[str]:

@@ -82,6 +82,24 @@ _EXCEPTED = r"[^，。；、（）()]{0,4}除外"
 # Where a text sets something aside: only the words inside these are worth checking.
 _ASIDE_WINDOW = re.compile(r"非[\u4e00-\u9fa5]{2,6}|[\u4e00-\u9fa5]{2,8}(?=[^，。；、（）()]{0,4}除外)|"
                            r"不(?:含|包括|包含)[\u4e00-\u9fa5]{2,6}")
+# A word said under a negation in a question or claim ("不涉密的系统", "非涉密项目").
+_NEGATING = "[非不没无未]"
+
+
+def aside_windows(text: str) -> str:
+    """The stretches of `text` that set something aside (非涉密…, …涉密项目除外), joined: a word
+    outside them is never set aside there."""
+    return "|".join(m.group(0) for m in _ASIDE_WINDOW.finditer(text))
+
+
+def only_set_aside(text: str, word: str) -> bool:
+    """Whether `text` names `word` and only to set it aside."""
+    return 0 < text.count(word) == set_aside(text, word)
+
+
+def negated(text: str, word: str) -> bool:
+    """Whether `text` says `word` under a negation (不涉密, 非涉密, 没有…)."""
+    return re.search(_NEGATING + re.escape(word), text) is not None
 
 
 def set_aside(text: str, word: str) -> int:
@@ -135,8 +153,7 @@ class Matcher:
         """The stretches of a document's text that set something aside (非涉密…, …涉密项目除外),
         joined: a word outside them is never set aside there (built once per document)."""
         if doc_id not in self._aside:
-            source = self.corpus.documents[doc_id].source
-            self._aside[doc_id] = "|".join(m.group(0) for m in _ASIDE_WINDOW.finditer(source))
+            self._aside[doc_id] = aside_windows(self.corpus.documents[doc_id].source)
         return self._aside[doc_id]
 
     def titles(self, doc_id: str) -> frozenset[str]:
@@ -161,10 +178,10 @@ class Matcher:
         # It carries the word as 非涉密, which a question saying 不涉密 or 非涉密 matches.
         text = indexed_text(self.corpus.by_id(clause_id))
         tokens = self.tokenizer.tokens(text)
-        windows = "|".join(m.group(0) for m in _ASIDE_WINDOW.finditer(text))
+        windows = aside_windows(text)
         if not windows:
             return frozenset(tokens)
-        return frozenset(NEGATED + w if len(w) >= 2 and w in windows and set_aside(text, w) == text.count(w) else w
+        return frozenset(NEGATED + w if len(w) >= 2 and w in windows and only_set_aside(text, w) else w
                          for w in tokens)
 
     def pieces(self, word: str) -> frozenset[str]:
@@ -202,7 +219,7 @@ class Matcher:
                 alts |= {e for e in analysis.expansions if e[0] == word[0]}
             if UNABLE.fullmatch(word):  # 来不及, 赶不上: the texts' 不能按时 / 未按期
                 alts |= {w for w in UNABLE_WRITTEN if w in self.idf}
-            if re.search(f"[非不没无未]{re.escape(word)}", analysis.question):
+            if negated(analysis.question, word):
                 alts |= {NEGATED + a for a in alts}  # "不涉密的系统" is matched by "非涉密…"
             known = [self.idf[a] for a in alts if a in self.idf]
             if word in self.idf:

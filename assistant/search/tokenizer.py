@@ -83,7 +83,7 @@ class Tokenizer:
         each one stands for: ("数据三清单", ("数据", "清单", "三清单", "数据三清单")). Quantities come
         as their canonical token. Stopwords and punctuation are dropped."""
         self._ensure()
-        norm = enough_said(unicodedata.normalize("NFKC", text))
+        norm = _normal(text)
         out: list[tuple[str, tuple[str, ...]]] = []
         pos = 0
         spans = [(q.start, q.end, q.canonical) for q in find_quantities(norm)] + [(len(norm), len(norm), None)]
@@ -217,7 +217,7 @@ class Tokenizer:
 
     def _tokens(self, text: str) -> list[str]:
         self._ensure()
-        norm = enough_said(unicodedata.normalize("NFKC", text))
+        norm = _normal(text)
         out: list[str] = []
         pos = 0
         for q in find_quantities(norm):
@@ -254,6 +254,11 @@ _ENOUGH = re.compile(r"(?<=[就也])[行好成](?=了?(?:吧|吗|嘛|啊|呀|呢
 def enough_said(text: str) -> str:
     """`text` with a clause-final "that is enough" (就行, 也好) blanked, offsets kept."""
     return _ENOUGH.sub(" ", text)
+
+
+def _normal(text: str) -> str:
+    """What is cut into tokens: NFKC, with a clause-final "that is enough" blanked."""
+    return enough_said(unicodedata.normalize("NFKC", text))
 
 
 # Nouns that name a period or a place in general, not a thing a question could be about.

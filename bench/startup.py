@@ -4,7 +4,10 @@
     python bench/startup.py --sizes 100000 --runs 3
 
 Each step runs in a new process, as a cold start does (the file system cache is warm, as on a
-server that restarts): importing the package, verifying the build's digests, reading the parsed
+server that restarts): importing the package, verifying the build's files (by their stats, as
+every load after the first does, against hashing all of them, as the first load of a build on a
+machine does), getting jieba ready (its word counts read by bisection from the sorted dictionary,
+against unmarshalling jieba's own dict), reading the parsed
 documents the build kept against parsing the texts again, reading the passage table against
 cutting the clauses again, loading BM25, and Chroma's first read of the vectors. Each step's
 process reports its peak RSS too, so the memory of the kept documents and of parsing is compared
@@ -30,10 +33,13 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 QUESTION = "乐山试运行多久才能验收？"
-STEPS = ("import", "verify", "parsed", "parse", "rows", "cut", "bm25", "chroma")
+STEPS = ("import", "verify", "hash", "jieba", "jieba_dict", "parsed", "parse", "rows", "cut", "bm25", "chroma")
 LABELS = {
     "import": "导入 assistant 与依赖",
-    "verify": "校验索引文件摘要",
+    "verify": "校验索引文件（按上次校验后的文件状态）",
+    "hash": "（对照）重新计算全部文件摘要（某个索引在本机第一次加载时）",
+    "jieba": "jieba 就绪（词频按排好序的词典二分查找）",
+    "jieba_dict": "（对照）jieba 自己的词频字典",
     "parsed": "读建索引时存下的解析结果",
     "parse": "（对照）重新解析原文",
     "rows": "读段落表",
@@ -66,6 +72,16 @@ def step(name: str, size: str) -> dict:
         seconds = imported
     elif name == "verify":
         ix.verify(build, manifest)
+    elif name == "hash":
+        ix.checksums(build)
+    elif name == "jieba":
+        from assistant.corpus.catalog import load_catalog
+        tokenizer = ix.make_tokenizer(load_catalog(dirs(size)[0]))
+        t = time.perf_counter()
+        tokenizer.tokens(QUESTION)
+    elif name == "jieba_dict":
+        from assistant.search.tokenizer import load_jieba_counts
+        load_jieba_counts()
     elif name == "parsed":
         corpus = ix._load_parsed(build)
         if corpus is None:

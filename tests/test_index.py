@@ -175,6 +175,26 @@ def test_content_damage_is_rebuilt_never_served(corpus_copy, tmp_path, damage):
     assert all(h.score < 1e6 for h in again.search("乐山试运行多久", k=3))
 
 
+def test_a_file_changed_after_a_verified_load_is_still_caught(corpus_copy, tmp_path):
+    """A load hashes only files whose stats differ from when their digest last matched: a file
+    rewritten with its size and modification time put back still differs (its ctime, which no
+    tool sets back), and is hashed and caught."""
+    index_dir = tmp_path / "index"
+    first = Assistant.open(corpus_copy, index_dir)
+    stamp = json.loads((first.index.path / "verified.json").read_text(encoding="utf-8"))
+    assert set(stamp) == set(first.index.manifest["files"])
+    expected = expected_manifest(first.corpus.catalog, first.tokenizer, UseEmbedder())
+    assert load_index(index_dir, expected).manifest == first.index.manifest  # unchanged: served
+    path = first.index.path / "corpus" / "leshan-2022.txt"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("3 个月", "1 个月"), encoding="utf-8")  # same size in UTF-8
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(IndexNotBuilt, match="leshan-2022.txt changed"):
+        load_index(index_dir, expected)
+
+
 def test_a_build_keeps_its_parsed_documents_and_loads_them_instead_of_parsing(assistant, tmp_path):
     build = assistant.index.path
     assert (build / "parsed" / "documents.pkl").is_file() and "parsed/documents.pkl" in assistant.index.manifest["files"]

@@ -56,7 +56,11 @@ class Tokenizer:
             if self._ready:
                 return
             jieba.setLogLevel(logging.WARNING)
-            self._jieba.initialize()
+            # jieba's word counts read from the sorted dictionary by bisection, not unmarshalled
+            # into a dict of 580,000 words and prefixes per process (0.6 s of every cold start).
+            general = _general_dictionary()
+            self._jieba.FREQ, self._jieba.total = WordCounts(general), general.total
+            self._jieba.initialized = True
             digest = hashlib.sha256()
             if self.lexicon_dir is not None:
                 userdict = self.lexicon_dir / "dict.txt"
@@ -275,8 +279,29 @@ _PARTIES = frozenset({"对方", "双方", "各方", "人家", "我方", "己方"
 
 def warm_tagger() -> None:
     """Load jieba's part-of-speech tags and word counts now, not in the first request that names a
-    place the corpus lacks. A server calls it in the background at start; the CLI does not need to."""
+    place the corpus lacks, and jieba's own dict of word counts (see load_jieba_counts). A server
+    calls it in the background at start; the CLI does not need to."""
     _general_dictionary()
+    load_jieba_counts()
+
+
+# jieba's own dict of word counts and prefixes, once loaded: looking a word up there is 2.5×
+# faster than bisecting the sorted dictionary, which matters where millions of lookups are made
+# (a build's workers) or every millisecond counts (a server, loading it in the background).
+_JIEBA_COUNTS: dict[str, int] | None = None
+_JIEBA_COUNTS_LOCK = threading.Lock()
+
+
+def load_jieba_counts() -> None:
+    """Load jieba's dict (0.6 s); every Tokenizer's lookups use it from then on, with the same
+    segmentation."""
+    global _JIEBA_COUNTS
+    with _JIEBA_COUNTS_LOCK:
+        if _JIEBA_COUNTS is None:
+            jieba.setLogLevel(logging.WARNING)
+            whole = jieba.Tokenizer()
+            whole.initialize()
+            _JIEBA_COUNTS = whole.FREQ
 
 
 def _tag(word: str, default: str = "") -> str:
@@ -336,6 +361,50 @@ class GeneralDictionary:
             except OSError as exc:  # the cache is an optimisation only
                 log.debug("cannot keep the sorted dictionary: %s", exc)
         return cls(lines, total)
+
+
+class WordCounts:
+    """jieba's FREQ over the sorted dictionary: a word's count, 0 for a prefix of a word (jieba
+    keeps every prefix so that its DAG knows when to stop), and words added at run time (the
+    lexicon, the cities' names) on top; jieba's own dict instead once it is loaded. Only what
+    jieba's Tokenizer reads and writes: `in`, `[]`, `get`, item assignment. Segmentation is the
+    same as with jieba's own dict."""
+
+    def __init__(self, general: GeneralDictionary) -> None:
+        self._lines = general._lines
+        self._added: dict[str, int] = {}
+
+    def __contains__(self, fragment: str) -> bool:
+        if fragment in self._added:
+            return True
+        counts = _JIEBA_COUNTS
+        if counts is not None:
+            return fragment in counts
+        i = bisect.bisect_left(self._lines, fragment)
+        return i < len(self._lines) and self._lines[i].startswith(fragment)
+
+    def get(self, word: str, default=None):
+        count = self._added.get(word)
+        if count is not None:
+            return count
+        counts = _JIEBA_COUNTS
+        if counts is not None:
+            return counts.get(word, default)
+        key = word + " "
+        lines = self._lines
+        i = bisect.bisect_left(lines, key)
+        if i < len(lines) and lines[i].startswith(key):
+            return int(lines[i].split(" ", 2)[1])
+        return 0 if word in self else default
+
+    def __getitem__(self, word: str) -> int:
+        count = self.get(word)
+        if count is None:
+            raise KeyError(word)
+        return count
+
+    def __setitem__(self, word: str, count: int) -> None:
+        self._added[word] = count
 
 
 @functools.cache

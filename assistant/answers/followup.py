@@ -18,7 +18,10 @@ MAX_TURNS = 6  # earlier questions looked at, newest first
 # What is left of "那乐山呢？" / "500万以上呢" once places and numbers are gone: nothing of its own.
 # The amount a question asks about, which a follow-up's number fills in.
 _ASKED_AMOUNT = re.compile(r"(投资|金额|预算)?(多少钱|多少万元?|多少|几万元?)(及)?(以上|以下)?")
+# An ask that asks nothing of its own ("乐山那边是怎么规定的？", "启东有什么要求") is filler too: it
+# asks the previous question of the place it names.
 _FILLER = re.compile(r"[那呢的吗吧么又还和跟与及或也呀啊嘛，,。？?！!：:、\s\u2002]|怎么样|如何|情况|分别|那边|这边|的话|如果是|如果|要是|假如|"
+                     r"是?(怎么|咋|如何)(规定|说|要求|讲)|有(什么|啥|哪些)(规定|要求|说法)|"
                      r"不超过|超过|不到|低于|高于|不低于|不少于|少于|多于|以上|以下|以内|及以上|及以下")
 # A kind of project ("运维项目", "新建类项目"), which names no stage of its own.
 _KIND = re.compile(r"(运行维护|运维|维护|新建|续建|改建|扩建|升级改造)(类)?项目")

@@ -327,6 +327,11 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             # "项目进度 每个月几号前报": what the day is of may be said before the ask.
             part = _part(analysis, "，".join((focus(asked, text), *request.context)))
             total, score = known_weight(matcher, part)
+        if asked in _TIMES and hits:
+            # How long or when is framed in the asker's words ("立项能保留多久"): a word no text in
+            # scope uses (保留, where 上城 says 有效期) cannot be what its sentence is about.
+            vocab = frozenset().union(*(matcher.doc_vocabulary(d) for d in {h.meta.doc_id for h in hits}))
+            total = known_weight(matcher, part, vocab=vocab)[0]
         keyed = unit is not _MONTH_STATED
         if not keyed and not total:
             continue  # a month asked of nothing named ("各自最晚几月份要报上去"): the context says what
@@ -414,6 +419,8 @@ def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[st
     return frozenset(p for a in alts if word in a and a != word for p in matcher.pieces(a) if word not in p)
 
 
+# Asks for a time: how long, when, how often.
+_TIMES = frozenset({Asked.DURATION, Asked.DATE, Asked.FREQUENCY})
 # Values said of something in the same breath: a number asked for must stand in the part of the
 # sentence (between commas) that names what it is asked of, or a part either side of it.
 _NEAR_VALUE = frozenset({Asked.DURATION, Asked.COUNT, Asked.FEE, Asked.RATE})
@@ -544,10 +551,11 @@ def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> froze
     return frozenset(named)
 
 
-def known_weight(matcher: Matcher, part: QueryAnalysis):
+def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):
     """The weight of the words of a text the corpus knows (a colloquial word no text can match
-    does not count), and the scorer for it."""
-    total = sum(w for _, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys())
+    does not count) — or, given `vocab`, the words it holds — and the scorer for it."""
+    known = matcher.idf.keys() if vocab is None else vocab
+    total = sum(w for _, w, alts in matcher.question_terms(part) if alts & known)
     return total, matcher.scorer(part)
 
 

@@ -138,7 +138,21 @@ def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | N
                              if f[1] in item_of and item_of[f[1]][0] == para and f[0] >= _NEAR_ITEM * best[0])
         if len(near) > 1:
             return para, [item_of[label][1] for label in near]
+    # Sentences of one 款 stating it for each case, in the same words ("纳入政府采购的项目，由区数据
+    # 资源局牵头组织…。纳入小额公共资源交易的项目，由项目建设单位自行组织…"): each case answers.
+    cases = [f for f in found if f[1] == best[1] and f[0] >= _NEAR_ITEM * best[0] and _same_opening(f[2], best[2])]
+    if len(cases) > 1:
+        return best[1], [f[2] for f in cases]
     return best[1], [best[2]]
+
+
+def _same_opening(a: str, b: str) -> bool:
+    """Two sentences put the same way: their first two characters, and a case set out before a comma
+    ("纳入…的项目，")."""
+    return a[:2] == b[:2] and bool(_CASE.match(a)) and bool(_CASE.match(b))
+
+
+_CASE = re.compile(r"^[^，。；]{2,30}的[^，。；]{0,6}[，,]")
 
 
 _NEAR_ITEM = 0.7  # as _best_part keeps the items of a list that fit nearly as well

@@ -105,8 +105,9 @@ class QueryAnalysis:
         return " ".join((self.topic, *self.expansions))
 
 
-# A two-character verb split by an aspect particle: 立了项, 验完收, 签过字.
-_SPLIT_VERB = re.compile(r"([\u4e00-\u9fa5])[了过完]([\u4e00-\u9fa5])")
+# A two-character verb split by an aspect particle or a measure word: 立了项, 验完收, 签过字, 备个案
+# (not 这个项目, 每个环节, 两个月: after a determiner or a numeral, 个 counts).
+_SPLIT_VERB = re.compile(r"([\u4e00-\u9fa5])(?:[了过完]|(?<![这那哪几一二两三四五六七八九十百千万每各某半整多少单上下])个)([\u4e00-\u9fa5])")
 # A region's own level: "南通市本级", "四川省级", "杭州市级".
 _OWN_LEVEL = re.compile(r"(市|省)?(本级|市级|省级)")
 # A verb with the complement 掉 (done away with): 撤掉, 停掉 — the texts say 撤销, 停用.

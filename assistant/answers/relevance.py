@@ -335,6 +335,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         keyed = unit is not _MONTH_STATED
         if not keyed and not total:
             continue  # a month asked of nothing named ("各自最晚几月份要报上去"): the context says what
+        if asked is Asked.THRESHOLD and total and _by_kind(matcher, part, hits):
+            continue  # "投资多少以上要请监理" of 上城: "纳入政府采购的项目实行工程监理制" is its rule
         if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed,
                                         said=analysis.topic)
                                 for h in hits):
@@ -352,6 +354,23 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
             return f"收录的办法没有规定{topic + '的' if topic else ''}{name}。"
     return None
+
+
+# A duty laid on a kind of project rather than on an amount: "纳入政府采购的项目实行工程监理制".
+_KIND_DUTY = re.compile(r"(纳入|列入|属于|涉及)[^，。；]{1,16}的项目[^。；]{0,6}(实行|须|必须|应当|应)")
+
+
+def _by_kind(matcher: Matcher, part: QueryAnalysis, hits: list[Hit]) -> bool:
+    """Whether a hit sets the duty an amount is asked for (its weightiest word) on a kind of project
+    instead: the amount asked for has no answer, the rule does."""
+    known = sorted(((w, word) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
+                   key=lambda t: -t[0])
+    if not known:
+        return False
+    key = {known[0][1]}  # the word itself: 公开招标 is not the 招标 of "项目监理独立招标"
+    # The word must be the duty ("…实行工程监理制"), not the kind ("纳入政府采购的项目…").
+    return any(m and key & set(matcher.tokenizer.tokens(s[m.end():]))
+               for h in hits for s in sentences(h.clause) for m in [_KIND_DUTY.search(s)])
 
 
 _SPAN_CHARS = 12  # a refusal names what is not covered in the ask's own words, up to this long

@@ -210,6 +210,34 @@ def test_a_follow_up_with_a_number_asks_the_same_of_that_project(assistant):
     a = assistant.ask("如果是80万呢", history=["六安的项目多少钱以上要请监理？"])
     assert a.answer.startswith("不是。【计算】80万元 < 100万元")
     assert "luan-2021/第十六条" in _cited(a)
+    # A bound carried with its number: "500万以下的呢" is the class below 500万, not a project of 500万.
+    b = assistant.ask("500万以下的呢", history=["六安电子政务项目谁审批"])
+    assert "【计算】500万元以下 即 < 500万元：由市数管局会同项目建设单位打捆编制项目建议书" in b.answer
+    assert "≥ 500万元" not in b.answer
+
+
+def test_who_pays_is_said_of_what_is_paid_for(assistant):
+    # 六安 says who pays for 论证 (第十二条) and for testing (第十六条), not for 验收: another cost's
+    # "费用纳入该项目预算" does not answer it. 上城 says it (第八章·第2段). A follow-up naming another
+    # cost asks the previous ask (谁出) of it, not its amount.
+    assert not assistant.ask("六安验收的费用谁出").answerable
+    assert "shangcheng-draft/第八章·第2段" in _cited(assistant.ask("上城验收的费用谁出"))
+    assert "luan-2021/第十二条" in _cited(assistant.ask("六安项目论证费用谁出"))
+    later = assistant.ask("验收的费用呢？", history=["上城区项目论证费用谁出"])
+    assert later.answerable and "由项目建设单位承担" in later.answer and "谁出" in later.answer
+
+
+def test_a_bounded_share_is_a_class_of_changes_the_rule_may_not_settle(assistant):
+    from assistant.rules.facts import extract_facts
+
+    assert extract_facts("资金核减超过10%").ratio_range == (10.0, float("inf"), False, False)
+    assert extract_facts("资金核减不超过10%").ratio_range == (0.0, 10.0, True, True)
+    assert extract_facts("资金核减10%").change_ratio == 10.0
+    # Above 10% may be above or below 上城's 15%: it depends, and the answer says so.
+    above = assistant.ask("上城区项目变更资金核减超过10%怎么办").answer
+    assert "【计算】超过10% 跨越 ≤ 15%：取决于具体比例" in above and "10% ≤ 15%" not in above
+    below = assistant.ask("上城区项目变更资金核减不超过10%怎么办").answer
+    assert "【计算】10%以下 均 ≤ 15%：由项目建设单位实施变更内控流程" in below
 
 
 

@@ -35,6 +35,7 @@ _NEXT = re.compile(r"下一步|然后呢|接下来呢?|之后呢|再然后|后�
 # A follow-up that names a thing and asks nothing of its own: "可研报告呢", "那运维项目呢".
 _ELLIPTICAL = re.compile(r"^(?:那么?|还有|那如果是?)?(?P<named>(?:(?!什么|啥|怎|几|多少|多久|哪|谁|吗|吧|是否|能否|能不能|要不要|"
                          r"可不可以|有没有)[^，,。？?！!])+?)(?:的话)?呢[？?]?$")
+_WHO_ASKED = re.compile(r"谁|哪(里|儿|个)?(出|来|掏|承担|负担|列支)")
 # A fee or price named on its own ("监理费呢", "那评审费用呢").
 _FEE_NAMED = re.compile(r"(费|费用|经费|价格|报价|收费)$")
 # Where the previous question's ask starts: its interrogative word, with the modal and verb right
@@ -69,9 +70,9 @@ def _stage_in(stages: dict[str, str], text: str) -> str:
 
 
 def _bounded(question: str, quantities) -> str:
-    """The follow-up's amount with its bound, as written ("超过500万")."""
+    """The follow-up's amount or share with its bound, as written ("超过500万", "10%以上")."""
     for q in quantities:
-        if q.kind == "money":
+        if q.kind in ("money", "percent"):
             m = re.search(_BEFORE + re.escape(q.text) + _AFTER, question)
             if m and m.group(0) != q.text:
                 return m.group(0)
@@ -122,14 +123,15 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
             # of the other bound, or of the other amount.
             text = f"{places}{body[:earlier_bound.start()]}{bounded or extra}{body[earlier_bound.end():]}"
         else:
-            text = f"{places}{body}" + (f"（{extra}）" if extra else "")
+            text = f"{places}{body}" + (f"（{bounded or extra}）" if extra else "")
         stage = _stage_in(stages, body)
         return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
     elliptical = _ELLIPTICAL.match(question.strip())
     tail = _ask_tail(previous) if elliptical else None
     named = elliptical.group("named") if tail else ""
-    if tail and _FEE_NAMED.search(named):
-        # "多少钱以上要请监理？" then "监理费呢": a fee named asks what it is, not the previous ask of it.
+    if tail and _FEE_NAMED.search(named) and not _WHO_ASKED.search(tail):
+        # "多少钱以上要请监理？" then "监理费呢": a fee named asks what it is, not the previous ask of it
+        # — unless that ask was who pays ("论证费用谁出？" then "验收的费用呢？").
         tail = "是多少？"
     if tail and (now.doc_ids or prev.doc_ids):
         # "启东的年度计划几月底前报？" then "可研报告呢": the same ask (几月底前报) of what it names.

@@ -438,6 +438,7 @@ def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[st
     return frozenset(p for a in alts if word in a and a != word for p in matcher.pieces(a) if word not in p)
 
 
+_MONEY = re.compile(r"费用|经费|资金|钱|费")
 # Asks for a time: how long, when, how often.
 _TIMES = frozenset({Asked.DURATION, Asked.DATE, Asked.FREQUENCY})
 # Values said of something in the same breath: a number asked for must stand in the part of the
@@ -481,6 +482,10 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     # the rest of a longer word built on it ("乐山申请延期验收，最长能往后延几个月": not the 3 个月 of
     # 试运行 before 验收).
     pieces = frozenset().union(*(matcher.pieces(word) for _, word, _ in known))
+    # Who pays for something is said of that thing: "验收的费用谁出" is not answered by another
+    # cost's "费用纳入该项目预算" — the money is named by every answer, the thing by the right one.
+    if asked is Asked.PAYER:
+        known = [t for t in known if not _MONEY.fullmatch(t[1])] or known
     # The second weightiest counts only if it weighs something (项目, in every clause, does not).
     named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
     keys = frozenset().union(*((alts - pieces - _built_on(matcher, word, alts)) or alts for _, word, alts in named))

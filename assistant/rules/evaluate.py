@@ -43,11 +43,12 @@ def _only_endpoint_outside(rng: tuple[float, float, bool, bool], op: str, x: flo
     return (op == "<" and hi == x and hi_in) or (op == ">" and lo == x and lo_in)
 
 
-def _range_text(rng: tuple[float, float, bool, bool]) -> str:
+def _range_text(rng: tuple[float, float, bool, bool], fmt=None) -> str:
+    fmt = fmt or _wan
     lo, hi, lo_in, hi_in = rng
     if hi == float("inf"):
-        return f"{_wan(lo)}{'及' if lo_in else ''}以上" if lo_in else f"超过{_wan(lo)}"
-    return f"{_wan(hi)}以下" if hi_in else f"不满{_wan(hi)}"
+        return f"{fmt(lo)}{'及' if lo_in else ''}以上" if lo_in else f"超过{fmt(lo)}"
+    return f"{fmt(hi)}以下" if hi_in else f"不满{fmt(hi)}"
 
 
 @dataclass(frozen=True)
@@ -99,21 +100,9 @@ def evaluate(rule: Rule, facts: Facts) -> RuleConclusion | None:
 def _evaluate(rule: Rule, facts: Facts) -> RuleConclusion | None:
     op = rule.comparator or ">="
     if rule.applies_to == "amount" and facts.amount_range is not None:
-        fit = _range_vs(facts.amount_range, op, rule.value)
-        stated = _range_text(facts.amount_range)
-        threshold = f"{SYMBOL[op]} {_wan(rule.value)}"
-        if fit == "all":
-            return RuleConclusion(rule, True, f"{stated} 均 {threshold}", rule.then) if rule.then else None
-        if fit == "none":
-            return (RuleConclusion(rule, False, f"{stated} 均不满足 {threshold}", rule.otherwise)
-                    if rule.otherwise else None)
-        if fit == "boundary":
-            return None  # only the end point itself meets it: the neighbouring rule says the rest
-        if fit == "mixed" and _only_endpoint_outside(facts.amount_range, op, rule.value):
-            # "500万以下" against the text's own "500万元以下": the user names the text's category.
-            return RuleConclusion(rule, True, f"{stated} 即 {threshold}", rule.then) if rule.then else None
-        return RuleConclusion(rule, False, f"{stated} 跨越 {threshold}",
-                          f"取决于具体金额：{threshold}的，{rule.then}" if rule.then else "取决于具体金额")
+        return _of_range(rule, op, facts.amount_range, _wan, "金额")
+    if rule.applies_to == "change_ratio" and facts.ratio_range is not None:
+        return _of_range(rule, op, facts.ratio_range, _pct, "比例")
     if rule.applies_to == "amount" and facts.amount is not None:
         holds = _compare(facts.amount, op, rule.value)
         sign = SYMBOL[op] if holds else SYMBOL[_negate(op)]
@@ -145,6 +134,26 @@ def _evaluate(rule: Rule, facts: Facts) -> RuleConclusion | None:
         return RuleConclusion(rule, True, computation, f"应在{fmt}前完成采购（{rule.statement}）",
                           values=(f"{due.year}年", f"{due.month}月", f"{due.day}日"))
     return None
+
+
+def _of_range(rule: Rule, op: str, rng: tuple[float, float, bool, bool], fmt, what: str) -> RuleConclusion | None:
+    """A rule applied to a class of projects ("500万以下", "超过10%"): it holds for all of them, for
+    none, or it depends on the exact value."""
+    fit = _range_vs(rng, op, rule.value)
+    stated = _range_text(rng, fmt)
+    threshold = f"{SYMBOL[op]} {fmt(rule.value)}"
+    if fit == "all":
+        return RuleConclusion(rule, True, f"{stated} 均 {threshold}", rule.then) if rule.then else None
+    if fit == "none":
+        return (RuleConclusion(rule, False, f"{stated} 均不满足 {threshold}", rule.otherwise)
+                if rule.otherwise else None)
+    if fit == "boundary":
+        return None  # only the end point itself meets it: the neighbouring rule says the rest
+    if fit == "mixed" and _only_endpoint_outside(rng, op, rule.value):
+        # "500万以下" against the text's own "500万元以下": the user names the text's category.
+        return RuleConclusion(rule, True, f"{stated} 即 {threshold}", rule.then) if rule.then else None
+    return RuleConclusion(rule, False, f"{stated} 跨越 {threshold}",
+                          f"取决于具体{what}：{threshold}的，{rule.then}" if rule.then else f"取决于具体{what}")
 
 
 def _negate(op: str) -> str:

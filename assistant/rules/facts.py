@@ -26,6 +26,7 @@ class Facts:
     change_ratio: float | None = None
     approval_date: date | None = None
     amount_range: tuple[float, float, bool, bool] | None = None
+    ratio_range: tuple[float, float, bool, bool] | None = None  # a change ratio given as a bound ("超过10%")
     new_build: bool | None = None      # 新建 (True) / 升级、改造、扩建、续建 (False) / not said (None)
     software: bool = False             # 软件开发
     classified: bool = False           # 涉密
@@ -33,7 +34,7 @@ class Facts:
     @property
     def empty(self) -> bool:
         return (self.amount is None and self.change_ratio is None and self.approval_date is None
-                and self.amount_range is None)
+                and self.amount_range is None and self.ratio_range is None)
 
 
 def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Facts:
@@ -44,14 +45,17 @@ def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Fa
     bound = None
     for q in quantities:
         if q.kind == "money":
-            after = question[q.end:q.end + 4] if q.end <= len(question) else ""
-            before = question[max(0, q.start - 3):q.start]
-            bound = _bound(q.value, before, after) or bound
-    percents = [q.value for q in quantities if q.kind == "percent"]
+            bound = _bound(q.value, *_around(question, q)) or bound
+    percents = [q for q in quantities if q.kind == "percent"]
     amount = change = ratio = None
     if _CHANGE.search(question):
         if percents:
-            ratio = percents[0]
+            ratio_bound = _bound(percents[0].value, *_around(question, percents[0]))
+            if ratio_bound is not None:
+                # "核减超过10%": a class of changes, which a rule may hold for all, none or some of.
+                kind = _kind(question)
+                return Facts(amount=max(money) if money else None, ratio_range=ratio_bound, **kind)
+            ratio = percents[0].value
             amount = max(money) if money else None
         elif len(money) >= 2:
             amount, change = max(money), min(money)
@@ -67,11 +71,20 @@ def extract_facts(question: str, quantities: list[Quantity] | None = None) -> Fa
             when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             when = None
-    kind = dict(new_build=True if _NEW.search(question) else False if _UPGRADE.search(question) else None,
-                software=bool(_SOFTWARE.search(question)), classified="涉密" in question)
+    kind = _kind(question)
     if bound is not None and change is None and ratio is None:
         return Facts(amount=amount, approval_date=when, amount_range=bound, **kind)
     return Facts(amount=amount, change=change, change_ratio=ratio, approval_date=when, **kind)
+
+
+def _around(question: str, q: Quantity) -> tuple[str, str]:
+    """The three characters before a quantity and the four after it: where its bound is written."""
+    return question[max(0, q.start - 3):q.start], question[q.end:q.end + 4] if q.end <= len(question) else ""
+
+
+def _kind(question: str) -> dict:
+    return dict(new_build=True if _NEW.search(question) else False if _UPGRADE.search(question) else None,
+                software=bool(_SOFTWARE.search(question)), classified="涉密" in question)
 
 
 _NEW = re.compile(r"新建")

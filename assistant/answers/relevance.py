@@ -484,11 +484,14 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     pieces = frozenset().union(*(matcher.pieces(word) for _, word, _ in known))
     # Who pays for something is said of that thing: "验收的费用谁出" is not answered by another
     # cost's "费用纳入该项目预算" — the money is named by every answer, the thing by the right one.
-    if asked is Asked.PAYER:
-        known = [t for t in known if not _MONEY.fullmatch(t[1])] or known
+    # (What is paid for is named by any of its pieces: "项目论证费用" names 审查论证's 论证.)
+    paid_for = asked is Asked.PAYER and any(not _MONEY.fullmatch(t[1]) for t in known)
+    if paid_for:
+        known = [t for t in known if not _MONEY.fullmatch(t[1])]
     # The second weightiest counts only if it weighs something (项目, in every clause, does not).
     named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
-    keys = frozenset().union(*((alts - pieces - _built_on(matcher, word, alts)) or alts for _, word, alts in named))
+    keys = frozenset().union(*(alts if paid_for else (alts - pieces - _built_on(matcher, word, alts)) or alts
+                               for _, word, alts in named))
     # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
     # (初验…专家3人…组织评审): a sentence that names stages names, itself or by its clause's
     # heading, every stage the ask names.

@@ -227,6 +227,15 @@ def test_who_pays_is_said_of_what_is_paid_for(assistant):
     assert later.answerable and "由项目建设单位承担" in later.answer and "谁出" in later.answer
 
 
+def test_a_number_for_one_step_is_not_the_number_for_its_pair(assistant):
+    # 上城's 初验 takes 专家3人（含）以上; its 验收 (终验) gives no number: "终验呢" is not answered with
+    # the 初验's 3, as a wrong number is worse than none.
+    first = assistant.ask("上城区项目初验要几个专家")
+    assert first.answerable and "3人" in first.answer
+    later = assistant.ask("终验呢？", history=["上城区项目初验要几个专家"])
+    assert not later.answerable and "3人" not in later.answer.split("相关条款")[0]
+
+
 def test_a_bounded_share_is_a_class_of_changes_the_rule_may_not_settle(assistant):
     from assistant.rules.facts import extract_facts
 

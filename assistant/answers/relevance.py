@@ -502,6 +502,13 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         named = _stages_named(matcher, text, stages)
         return not named or asked_stages <= named | _stages_named(matcher, heads, stages)
 
+    # ... nor one asked of a step (终验) by a sentence about another step of the same stage (初验).
+    asked_steps = _steps_named(matcher, part.topic, stages)
+
+    def other_step(text: str) -> bool:
+        named = _steps_named(matcher, text, stages)
+        return bool(named) and not named & asked_steps and {st for st, _ in named} & {st for st, _ in asked_steps}
+
     # An ask naming a section of the document by its title as a step ("专家评审那个环节…几位专家";
     # `said`: the whole question) asks of that section: a value under another heading (初验's 专家3人)
     # is not its answer.
@@ -523,6 +530,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
         if keyed and not keys & set(matcher.tokenizer.tokens(s)) or (asked_stages and not of_stage(s)):
+            continue
+        if asked_steps and other_step(s):
             continue
         if asked in _NEAR_VALUE and not keys & set(matcher.tokenizer.tokens(_around_value(asked, s))):
             continue  # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants
@@ -576,6 +585,24 @@ def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> froze
                 continue
             named.add(s.name)
     return frozenset(named)
+
+
+_PHASE = frozenset("初终复首前后自中事")
+
+
+def _steps_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[tuple[str, str]]:
+    """The steps a text names: the aliases of a stage that come in pairs (初验 and 终验 of 验收), each
+    as (stage, step), a step written another way (初步验收 for 初验, 竣工验收 for 终验) as the same step."""
+    out = set()
+    for s in stages:
+        # A step is one of a pair told apart by when it comes (初验/终验, 自评价/后评价).
+        paired = [a for a in s.aliases if a[0] in _PHASE and any(
+            b != a and len(b) == len(a) and b[-1] == a[-1] and b[0] in _PHASE for b in s.aliases)]
+        for alias in paired:
+            spellings = {alias} | {w for w in s.aliases if w in matcher.synonym_tokens.get(alias, ())}
+            if any(w in text for w in spellings):
+                out.add((s.name, min(spellings | {a for a in s.aliases if alias in matcher.synonym_tokens.get(a, ())})))
+    return frozenset(out)
 
 
 def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):

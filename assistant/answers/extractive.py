@@ -233,6 +233,7 @@ def _legends(ctx: Context, chosen: list[Hit]) -> list[Hit]:
 
 
 # A follow-up that asks more of what the previous answer said: "具体是哪三张", "那条怎么约定", "其中…".
+_POINTED = re.compile(r"[那这]一?条")
 _BACK = re.compile(r"具体|那条|这条|那一条|这一条|其中|哪[一二两三四五六七八九十几]个?[张条项类种]|是指|指的是|什么意思|啥意思")
 
 
@@ -264,8 +265,10 @@ def _per_ask(ctx: Context, analysis: QueryAnalysis, request: Request, pool: list
 
 
 def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple[str, ...]) -> list[Hit]:
-    """The previous answer's clauses, in scope, that carry most of the follow-up's asks."""
+    """The previous answer's clauses, in scope, that carry most of the follow-up's asks — or, when
+    it points at one of them ("那条"), every thing the asks name."""
     out = []
+    pointed = bool(_POINTED.search(gate.asks.question))
     for clause_id in earlier:
         doc_id = clause_id.split("/", 1)[0]
         if doc_ids and doc_id not in doc_ids:
@@ -274,10 +277,22 @@ def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple
         cov, matched = coverage(ctx.matcher, replace(gate, context=None), hit.clause)
         if cov >= RECALL_COVERAGE and matched >= MIN_TOPIC_IDF and is_relevant(ctx.matcher, gate, hit):
             out.append((matched, hit))
+        elif pointed and not gate.foreign and _names_all_things(ctx, gate, hit.clause):
+            # "知识产权那条具体怎么约定": what it points back to is named by the clause; how the
+            # user says it is written there (约定) is theirs.
+            out.append((matched, hit))
     # The clause that carries the follow-up best leads; between equals, the one that speaks of it
     # most (第十七条 names 清单 four times, defining the 三清单; 第十九条 lists them once).
     words = [w for w, _, _ in ctx.matcher.question_terms(gate.asks)]
     return [h for _, h in sorted(out, key=lambda t: (-t[0], -sum(t[1].clause.text.count(w) for w in words)))]
+
+
+def _names_all_things(ctx: Context, gate: Gate, clause) -> bool:
+    """Whether a clause carries every noun of the asks the texts know, and they weigh MIN_TOPIC_IDF."""
+    have = ctx.matcher.clause_tokens(clause.id)
+    things = [(w, alts) for word, w, alts in ctx.matcher.question_terms(gate.asks)
+              if alts & ctx.matcher.idf.keys() and len(word) >= 2 and ctx.matcher.tokenizer.reads_as_noun(word)]
+    return (sum(w for w, _ in things) >= MIN_TOPIC_IDF and all(alts & have for _, alts in things))
 
 
 def _asked_alone(ctx: Context, analysis: QueryAnalysis, request: Request, hits: list[Hit], k: int,

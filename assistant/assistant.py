@@ -161,18 +161,18 @@ class Assistant:
             earlier = [h for h in history if h and h.strip()]
             previous = self.ask(earlier[-1], history=earlier[:-1]) if earlier else None
             cited = tuple(c.clause_id for c in previous.citations) if previous is not None else ()
-            answer = self._answer(carried.question, None, None, cited, carried.stage)
+            answer = self._answer(carried.question, None, None, cited, carried.stage, carried.again)
             text = f"{answer.answer}\n\n（{carried.note}。）"
             return replace(answer, question=question, answer=text)
         return self._answer(question, city, scope)
 
     def _answer(self, question: str, city: str | None, scope: Scope | None, earlier: tuple[str, ...] = (),
-                stage: str | None = None) -> Answer:
+                stage: str | None = None, again: bool = False) -> Answer:
         analysis = self.analyzer.analyze(question)
         if scope is None and city:
             scope = self.scope(city)  # a city parameter the corpus lacks is the caller's error: NotFound
         doc_ids = scope.doc_ids if scope is not None else analysis.doc_ids
-        answer = route_answer(self.context, question, analysis, doc_ids, self.options.routing, earlier, stage)
+        answer = route_answer(self.context, question, analysis, doc_ids, self.options.routing, earlier, stage, again)
         if answer.answerable:
             answer.checks += guard(answer.answer, [(c.clause_id, c.text) for c in answer.citations],
                                    computed=tuple(c.computation for c in answer.checks_of(RuleConclusion)),

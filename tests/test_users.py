@@ -227,6 +227,16 @@ def test_who_pays_is_said_of_what_is_paid_for(assistant):
     assert later.answerable and "由项目建设单位承担" in later.answer and "谁出" in later.answer
 
 
+def test_a_question_asked_again_of_another_city_is_answered_from_the_paired_clause(assistant):
+    # 启东 says 年度计划; 六安 says 每年7月底前…完成项目申报 — the comparison topic 申报时间 pairs
+    # them, so "那六安呢" gets 六安 第九条, not a clause that shares the word 年度计划.
+    later = assistant.ask("那六安呢？", history=["启东年度计划什么时候报"])
+    assert later.citations[0].clause_id == "luan-2021/第九条" and "7月底前" in later.answer
+    # A clause stating what is asked still governs: who organises 启东's 竣工验收 is 第十九条.
+    who = assistant.ask("那启东呢？", history=["乐山市级政务信息化项目的竣工验收是哪个部门来组织？"])
+    assert "qidong-2019/第十九条" in _cited(who)
+
+
 def test_a_number_for_one_step_is_not_the_number_for_its_pair(assistant):
     # 上城's 初验 takes 专家3人（含）以上; its 验收 (终验) gives no number: "终验呢" is not answered with
     # the 初验's 3, as a wrong number is worse than none.

@@ -15,9 +15,10 @@ from assistant.search.query import QueryAnalysis
 
 
 def answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
-           routing: bool = True, earlier: tuple[str, ...] = (), stage: str | None = None) -> Answer:
+           routing: bool = True, earlier: tuple[str, ...] = (), stage: str | None = None,
+           again: bool = False) -> Answer:
     """`earlier`: the clauses the conversation's previous answer cited; `stage`: the lifecycle
-    stage a follow-up asks about ("下一步呢")."""
+    stage a follow-up asks about ("下一步呢"); `again`: the previous question asked of another place."""
     covered = list(ctx.corpus.catalog.docs)
     for intent in intents(analysis, doc_ids):
         if intent is Intent.UNKNOWN_PLACE:
@@ -26,7 +27,7 @@ def answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[
             # "杭州市本级…": the city's own rules, which the corpus does not hold (only a district's).
             return refusal(question, f"语料库中没有{'、'.join(analysis.regions)}本级的办法，无法回答。", covered)
         if intent is Intent.ANSWER:
-            return extractive_answer(ctx, question, analysis, doc_ids, routing, earlier, stage)
+            return extractive_answer(ctx, question, analysis, doc_ids, routing, earlier, stage, again)
         found = _try(ctx, intent, question, analysis, doc_ids)
         if found is not None:
             return found

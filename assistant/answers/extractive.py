@@ -48,10 +48,13 @@ RECALL_COVERAGE = 0.6  # a follow-up asking more of the previous answer ("具体
 
 
 def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...],
-                      routing: bool = True, earlier: tuple[str, ...] = (), stage: str | None = None) -> Answer:
+                      routing: bool = True, earlier: tuple[str, ...] = (), stage: str | None = None,
+                      again: bool = False) -> Answer:
     """`earlier`: the clauses the conversation's previous answer cited (a follow-up's "那条",
     "三张清单具体是哪三张" speaks of them); `stage`: the lifecycle stage a follow-up asks about
-    ("下一步呢"), answered by the clauses that govern it in the city's 办法."""
+    ("下一步呢"), answered by the clauses that govern it in the city's 办法; `again`: the previous
+    question asked of another place ("那六安呢"), answered first by the clauses the comparison
+    topics pair with the previous answer's."""
     covered = list(ctx.corpus.catalog.docs)
     judged = analysis
     body = claimed_body(analysis.topic) if is_yes_no(analysis.topic) else None
@@ -154,6 +157,12 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     topic += "".join(f" {w}" for w in analysis.expansions if not w.startswith("#"))
     topic += "".join(f" {s.name}" for s in ctx.stages if any(k in topic for k in (s.name, *s.aliases)))
     conclusions = check(ctx.rules, rule_scope, facts, topic) if doc_ids else []
+    counterparts = _counterparts(ctx, earlier, doc_ids) if again and doc_ids else []
+    if counterparts:
+        # "启东年度计划什么时候报？" then "那六安呢": the topic the previous answer's clause is
+        # curated under (申报时间) has 六安's clause for it, in 六安's own words (7月底前…申报).
+        have = {h.clause.id for h in relevant}
+        relevant += [h for h in counterparts if h.clause.id not in have]
     if not relevant and conclusions:
         # The rule engine recognised the project and a provision it falls under: answer with it.
         relevant = [h for h in hits if h.clause.id in {c.rule.clause_id for c in conclusions}] or hits[:1]
@@ -190,6 +199,11 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         ranking = rank(ctx.ranker, candidates(ctx.matcher, analysis, request, gate, ordered, relevant, governing,
                                               ctx.stages, ctx.topics, ctx.searcher.dense))
         ordered, unsure = ranking.ordered, ranking.unsure
+    if counterparts:
+        # (A city's clause stating what is asked — who, when — still governs: the pairing is by topic.)
+        stated_in = {h.meta.doc_id for h in governing}
+        paired = {h.clause.id for h in counterparts if h.meta.doc_id not in stated_in}
+        ordered = [h for h in ordered if h.clause.id in paired] + [h for h in ordered if h.clause.id not in paired]
     recalled = _recalled(ctx, gate, earlier, doc_ids) if _BACK.search(analysis.topic) else []
     if recalled:
         # A follow-up that the previous answer's clause carries ("知识产权那条具体怎么约定") is
@@ -285,6 +299,21 @@ def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple
     # most (第十七条 names 清单 four times, defining the 三清单; 第十九条 lists them once).
     words = [w for w, _, _ in ctx.matcher.question_terms(gate.asks)]
     return [h for _, h in sorted(out, key=lambda t: (-t[0], -sum(t[1].clause.text.count(w) for w in words)))]
+
+
+def _counterparts(ctx: Context, earlier: tuple[str, ...], doc_ids: tuple[str, ...]) -> list[Hit]:
+    """The clauses of the documents in scope that the comparison topics (corpus/topics.yaml) pair
+    with the previous answer's clauses of another document."""
+    out = []
+    for topic in ctx.topics:
+        if not any(label in topic.clauses.get(c.split("/", 1)[0], ()) for c in earlier
+                   for label in [c.split("/", 1)[1]] if c.split("/", 1)[0] not in doc_ids):
+            continue
+        for doc_id in doc_ids:
+            meta = ctx.corpus.documents[doc_id].meta
+            out += [Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0)
+                    for label in topic.clauses.get(doc_id, ())]
+    return list({h.clause.id: h for h in out}.values())
 
 
 def _names_all_things(ctx: Context, gate: Gate, clause) -> bool:

@@ -56,6 +56,7 @@ class Carried:
     question: str           # the question as answered: with what it carried over
     note: str | None = None  # what was carried, in the user's words (None: nothing)
     stage: str | None = None  # the lifecycle stage asked about ("下一步呢": the one after the previous)
+    again: bool = False  # the previous question asked again, of another place ("那乐山呢？")
 
 
 def stage_words(stages: Iterable[Stage]) -> dict[str, str]:
@@ -125,7 +126,8 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
         else:
             text = f"{places}{body}" + (f"（{bounded or extra}）" if extra else "")
         stage = _stage_in(stages, body)
-        return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答")
+        return Carried(text, f"承接上一问{f'（{stage}）' if stage else ''}，按{places}作答",
+                       again=bool(now.doc_ids) and not extra)
     elliptical = _ELLIPTICAL.match(question.strip())
     tail = _ask_tail(previous) if elliptical else None
     named = elliptical.group("named") if tail else ""

@@ -256,9 +256,9 @@ _STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")
 _FUNDING = re.compile(r"(纳入|列入)[^。；;]{0,12}预算|列支|自筹|出资|资金来源|(资金|经费)保障|使用[^。；;]{0,8}财政性?资金|"
                       r"(费用|经费|资金)[^。；;]{0,10}(由|从)[^。；;]{0,14}(承担|负担|支出|安排|解决|保障)|"
                       r"(费用|经费|资金)[^。；;，]{0,6}(承担|负担)")
-# A year's own name (下一年度, 次年度), not the 年度 of a plan or budget; 前 after an event or a time,
-# not 提前 (in advance) or 目前 (now).
-_DATE = re.compile(r"月底|\d+月|[一二三四五六七八九十]+月|\d+日|(下一?|次|本|上一?|前一?|每)年度?|(?<![提目当])前")
+# A year's own name (下一年度, 次年度), not the 年度 of a plan or budget ("根据年度投资计划"); 前 after
+# an event or a time, or 提前 (in advance of a date), not 目前 (now).
+_DATE = re.compile(r"月底|\d+月|[一二三四五六七八九十]+月|\d+日|(下一?|次|本|上一?|前一?|每)年度?|(?<![目当])前")
 _WITHIN = re.compile(r"(半年|[\d一二两三四五六七八九十]+\s*(个月|个工作日|工作日|日|天|年))内")
 _VALUE_KINDS = {
     Asked.FEE: ("money",),

@@ -304,10 +304,10 @@ def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple
 def _counterparts(ctx: Context, earlier: tuple[str, ...], doc_ids: tuple[str, ...]) -> list[Hit]:
     """The clauses of the documents in scope that the comparison topics (corpus/topics.yaml) pair
     with the previous answer's clauses of another document."""
+    before = [tuple(c.split("/", 1)) for c in earlier]
     out = []
     for topic in ctx.topics:
-        if not any(label in topic.clauses.get(c.split("/", 1)[0], ()) for c in earlier
-                   for label in [c.split("/", 1)[1]] if c.split("/", 1)[0] not in doc_ids):
+        if not any(label in topic.clauses.get(doc_id, ()) for doc_id, label in before if doc_id not in doc_ids):
             continue
         for doc_id in doc_ids:
             meta = ctx.corpus.documents[doc_id].meta

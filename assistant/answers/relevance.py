@@ -363,11 +363,10 @@ _KIND_DUTY = re.compile(r"(纳入|列入|属于|涉及)[^，。；]{1,16}的项�
 def _by_kind(matcher: Matcher, part: QueryAnalysis, hits: list[Hit]) -> bool:
     """Whether a hit sets the duty an amount is asked for (its weightiest word) on a kind of project
     instead: the amount asked for has no answer, the rule does."""
-    known = sorted(((w, word) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
-                   key=lambda t: -t[0])
+    known = [(w, word) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()]
     if not known:
         return False
-    key = {known[0][1]}  # the word itself: 公开招标 is not the 招标 of "项目监理独立招标"
+    key = {max(known)[1]}  # the word itself: 公开招标 is not the 招标 of "项目监理独立招标"
     # The word must be the duty ("…实行工程监理制"), not the kind ("纳入政府采购的项目…").
     return any(m and key & set(matcher.tokenizer.tokens(s[m.end():]))
                for h in hits for s in sentences(h.clause) for m in [_KIND_DUTY.search(s)])
@@ -485,9 +484,10 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     # Who pays for something is said of that thing: "验收的费用谁出" is not answered by another
     # cost's "费用纳入该项目预算" — the money is named by every answer, the thing by the right one.
     # (What is paid for is named by any of its pieces: "项目论证费用" names 审查论证's 论证.)
-    paid_for = asked is Asked.PAYER and any(not _MONEY.fullmatch(t[1]) for t in known)
+    things = [t for t in known if not _MONEY.fullmatch(t[1])] if asked is Asked.PAYER else []
+    paid_for = bool(things)
     if paid_for:
-        known = [t for t in known if not _MONEY.fullmatch(t[1])]
+        known = things
     # The second weightiest counts only if it weighs something (项目, in every clause, does not).
     named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
     keys = frozenset().union(*(alts if paid_for else (alts - pieces - _built_on(matcher, word, alts)) or alts
@@ -503,10 +503,11 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         return not named or asked_stages <= named | _stages_named(matcher, heads, stages)
 
     # ... nor one asked of a step (终验) by a sentence about another step of the same stage (初验).
-    asked_steps = _steps_named(matcher, part.topic, stages)
+    spellings = _step_spellings(matcher, stages)
+    asked_steps = _steps_in(part.topic, spellings)
 
     def other_step(text: str) -> bool:
-        named = _steps_named(matcher, text, stages)
+        named = _steps_in(text, spellings)
         return bool(named) and not named & asked_steps and {st for st, _ in named} & {st for st, _ in asked_steps}
 
     # An ask naming a section of the document by its title as a step ("专家评审那个环节…几位专家";
@@ -590,19 +591,25 @@ def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> froze
 _PHASE = frozenset("初终复首前后自中事")
 
 
-def _steps_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[tuple[str, str]]:
-    """The steps a text names: the aliases of a stage that come in pairs (初验 and 终验 of 验收), each
-    as (stage, step), a step written another way (初步验收 for 初验, 竣工验收 for 终验) as the same step."""
-    out = set()
+def _step_spellings(matcher: Matcher, stages: Sequence[Stage]) -> dict[str, tuple[str, str]]:
+    """The stages' steps by every spelling: the aliases of a stage that come in pairs (初验 and 终验
+    of 验收), each as (stage, step), a step written another way (初步验收 for 初验, 竣工验收 for 终验)
+    as the same step."""
+    out: dict[str, tuple[str, str]] = {}
     for s in stages:
         # A step is one of a pair told apart by when it comes (初验/终验, 自评价/后评价).
         paired = [a for a in s.aliases if a[0] in _PHASE and any(
             b != a and len(b) == len(a) and b[-1] == a[-1] and b[0] in _PHASE for b in s.aliases)]
         for alias in paired:
             spellings = {alias} | {w for w in s.aliases if w in matcher.synonym_tokens.get(alias, ())}
-            if any(w in text for w in spellings):
-                out.add((s.name, min(spellings | {a for a in s.aliases if alias in matcher.synonym_tokens.get(a, ())})))
-    return frozenset(out)
+            step = min(spellings | {a for a in s.aliases if alias in matcher.synonym_tokens.get(a, ())})
+            out.update((w, (s.name, step)) for w in spellings)
+    return out
+
+
+def _steps_in(text: str, spellings: dict[str, tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """The steps a text names, as (stage, step)."""
+    return frozenset(step for w, step in spellings.items() if w in text)
 
 
 def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):

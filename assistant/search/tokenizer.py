@@ -371,7 +371,7 @@ class WordCounts:
     same as with jieba's own dict."""
 
     def __init__(self, general: GeneralDictionary) -> None:
-        self._lines = general._lines
+        self._general = general
         self._added: dict[str, int] = {}
 
     def __contains__(self, fragment: str) -> bool:
@@ -380,8 +380,9 @@ class WordCounts:
         counts = _JIEBA_COUNTS
         if counts is not None:
             return fragment in counts
-        i = bisect.bisect_left(self._lines, fragment)
-        return i < len(self._lines) and self._lines[i].startswith(fragment)
+        lines = self._general._lines
+        i = bisect.bisect_left(lines, fragment)
+        return i < len(lines) and lines[i].startswith(fragment)
 
     def get(self, word: str, default=None):
         count = self._added.get(word)
@@ -390,11 +391,9 @@ class WordCounts:
         counts = _JIEBA_COUNTS
         if counts is not None:
             return counts.get(word, default)
-        key = word + " "
-        lines = self._lines
-        i = bisect.bisect_left(lines, key)
-        if i < len(lines) and lines[i].startswith(key):
-            return int(lines[i].split(" ", 2)[1])
+        parts = self._general._line(word)
+        if parts is not None:
+            return int(parts[1])
         return 0 if word in self else default
 
     def __getitem__(self, word: str) -> int:

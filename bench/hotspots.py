@@ -27,10 +27,12 @@ def main() -> None:
     ap.add_argument("--ask", action="store_true", help="profile ask instead of search")
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--callers", default="", help="also print who calls the functions matching this pattern")
     args = ap.parse_args()
     from threadpoolctl import threadpool_limits
 
     from assistant.assistant import Assistant
+    from assistant.search.tokenizer import warm_tagger
     from assistant.settings import Settings
 
     threadpool_limits(1)  # as a serving process runs (assistant/server/api.py)
@@ -38,6 +40,7 @@ def main() -> None:
     assistant = Assistant.open(s.corpus_dir, s.index_dir, s.embedder, cache_dir=s.cache_dir)
     questions = users_questions(sorted((REPO / "evals" / "users").glob("*.yaml")))[: args.limit or None]
     call = assistant.ask if args.ask else (lambda q: assistant.search(q, k=5))
+    warm_tagger()  # what a server loads in the background at start (assistant/server/api.py)
     call("预热：项目验收")  # loads what the first request loads
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -50,6 +53,10 @@ def main() -> None:
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(f"{'ask' if args.ask else 'search'}: {len(questions)} fresh questions, {ms:.1f} ms each under the profiler")
     print(out.getvalue())
+    if args.callers:
+        callers = io.StringIO()
+        pstats.Stats(profiler, stream=callers).sort_stats("cumulative").print_callers(args.callers)
+        print(callers.getvalue())
 
 
 if __name__ == "__main__":

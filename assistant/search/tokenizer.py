@@ -31,6 +31,8 @@ UNIT_MARK = "#"
 # Tokens of every text tokenised (the corpus's sentences, the questions): ~40 MB holds a
 # 100k-clause corpus's sentences; bounded in bytes so long questions cannot grow it.
 TOKEN_CACHE_BYTES = 64 * 1024 * 1024
+# A question's words' search-mode pieces: words repeat from question to question.
+PIECES_CACHE_BYTES = 4 * 1024 * 1024
 
 
 class Tokenizer:
@@ -42,6 +44,7 @@ class Tokenizer:
         self.lexicon_dir = lexicon_dir
         # Every text tokenised once: the corpus's sentences and the questions asked.
         self._cached_tokens = Memo(lambda text: tuple(self._tokens(text)), cache_bytes)
+        self._pieces = Memo(lambda word: tuple(self._words(word)) or (word,), PIECES_CACHE_BYTES)
         self.names = tuple(sorted(set(names)))  # city names and aliases from the catalog
         self._jieba = jieba.Tokenizer()
         self._lock = threading.Lock()
@@ -100,7 +103,7 @@ class Tokenizer:
                 for word in self._jieba.lcut(chunk):
                     word = self._without_modal(word)
                     if word.strip() and word not in self._stopwords and not _is_punct(word):
-                        out.append((word, tuple(self._words(word)) or (word,)))
+                        out.append((word, self._pieces(word)))
             if canonical:
                 out.append((canonical, (canonical,)))
             pos = end

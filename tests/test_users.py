@@ -1382,3 +1382,19 @@ def test_the_item_stating_the_value_leads_a_one_sentence_list(assistant):
 def test_when_a_document_expires_is_its_record(assistant):
     a = assistant.ask("乐山的办法什么时候到期？")
     assert "有效期至2027年6月24日" in a.answer.split("\n")[0]
+
+
+def test_a_count_is_of_the_noun_asked_about(assistant):
+    # 启东 第十九条: "项目验收包括初步验收和竣工验收两个阶段" counts stages, not experts.
+    a = assistant.ask("启东初步验收要请几个专家？")
+    assert _refused(a) and "两个阶段" not in a.answer.split("\n")[0]
+    b = assistant.ask("上城区初验要请几名专家？")  # "专家3人（含）以上单数": the count after its noun
+    assert "shangcheng-draft/第八章·第1段" in _cited(b) and "3人（含）以上单数" in b.answer
+
+
+def test_a_share_is_of_the_thing_asked_not_of_its_base_or_of_money(assistant):
+    # 乐山 第二十九条's "资金调整数额不超过批复总投资 15%" is a share of 总投资, but not the 监理费's.
+    a = assistant.ask("乐山项目的监理费占总投资多少比例？")
+    assert _refused(a) and "15%" not in a.answer
+    b = assistant.ask("上城区新建项目的网络安全预算占总投资多少比例？")
+    assert "shangcheng-draft/第七章·第10段" in _cited(b) and "5%" in b.answer.split("\n")[0]

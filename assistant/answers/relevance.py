@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
+from assistant.answers.request import COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
@@ -337,8 +337,10 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             continue  # a month asked of nothing named ("各自最晚几月份要报上去"): the context says what
         if asked is Asked.THRESHOLD and total and _by_kind(matcher, part, hits):
             continue  # "投资多少以上要请监理" of 上城: "纳入政府采购的项目实行工程监理制" is its rule
+        counted = counted_noun(matcher, text) if asked is Asked.COUNT else ""
+        base = rate_base(matcher, text) if asked is Asked.RATE else frozenset()
         if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed,
-                                        said=analysis.topic)
+                                        said=analysis.topic, counted=counted, base=base)
                                 for h in hits):
             if asked is Asked.PROVIDER:  # "等保测评找哪家机构": the work, without the firm asked for
                 topic = _named_topic(matcher, _part(analysis, _FIRM_WORDS.sub(" ", part.question)))
@@ -438,6 +440,8 @@ def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[st
 
 
 _MONEY = re.compile(r"费用|经费|资金|钱|费")
+# Asks for what money is about: who pays it, how much a thing costs, what share it takes.
+_OF_MONEY = frozenset({Asked.PAYER, Asked.FEE, Asked.RATE})
 # Asks for a time: how long, when, how often.
 _TIMES = frozenset({Asked.DURATION, Asked.DATE, Asked.FREQUENCY})
 # Values said of something in the same breath: a number asked for must stand in the part of the
@@ -470,7 +474,7 @@ _OWNED = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右)?�
 
 def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: float, clause: Part,
             stages: Sequence[Stage] = (), unit: re.Pattern | None = None, keyed: bool = True,
-            said: str = "") -> float:
+            said: str = "", counted: str = "", base: frozenset[str] = frozenset()) -> float:
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
@@ -484,10 +488,17 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     # Who pays for something is said of that thing: "验收的费用谁出" is not answered by another
     # cost's "费用纳入该项目预算" — the money is named by every answer, the thing by the right one.
     # (What is paid for is named by any of its pieces: "项目论证费用" names 审查论证's 论证.)
-    things = [t for t in known if not _MONEY.fullmatch(t[1])] if asked is Asked.PAYER else []
+    # So is what a fee or a share of money is of: "监理费按总投资的百分之几" is not answered by a share
+    # of 资金 ("资金调整数额不超过批复总投资15%").
+    things = [t for t in known if not _MONEY.fullmatch(t[1])] if asked in _OF_MONEY else []
     paid_for = bool(things)
     if paid_for:
         known = things
+    # A share is of something, out of a base: "监理费按总投资的百分之几" is asked of 监理费, and a
+    # share of 总投资 that is another thing's ("资金调整数额不超过批复总投资15%") does not answer it.
+    of_what = [t for t in known if t[1] not in base and not t[2] & base]
+    if base and of_what:
+        known = of_what
     # The second weightiest counts only if it weighs something (项目, in every clause, does not).
     named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
     keys = frozenset().union(*(alts if paid_for else (alts - pieces - _built_on(matcher, word, alts)) or alts
@@ -536,8 +547,44 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if asked in _NEAR_VALUE and not keys & set(matcher.tokenizer.tokens(_around_value(asked, s))):
             continue  # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants
+        if counted and not counts_of(s, counted):
+            continue  # "几个专家" is not answered by "初步验收和竣工验收两个阶段"
         best = max(best, score(s))
     return best
+
+
+# What a share is taken of: "按总投资的百分之几", "占总投资多少比例".
+_RATE_BASE = re.compile(r"(?:按|占|为)([^，。？?、]{1,10}?)的?(?:百分之|几个点|多少比例|多大比例|什么比例|比例|百分比|几成|多少%)")
+
+
+def rate_base(matcher: Matcher, ask: str) -> frozenset[str]:
+    """The words of the base a share is asked out of ("监理费按总投资的百分之几" → 总投资)."""
+    m = _RATE_BASE.search(ask)
+    return frozenset(w for w, _ in matcher.tokenizer.terms(m.group(1))) if m else frozenset()
+
+
+# What a count asks the number of: the noun after the classifier ("要请几个专家" → 专家).
+_COUNT_ASKED = re.compile(r"(?:几|多少)(?:个|名|位|家|张|项|份|类)([\u4e00-\u9fa5]{2,6})")
+
+
+def counted_noun(matcher: Matcher, ask: str) -> str:
+    """The noun a count asks the number of ("几个专家" → 专家), its first word; "" when the ask names none."""
+    m = _COUNT_ASKED.search(ask)
+    if not m:
+        return ""
+    words = [w for w, _ in matcher.tokenizer.terms(m.group(1))]
+    return words[0] if words and len(words[0]) >= 2 else ""
+
+
+def counts_of(sentence: str, noun: str) -> bool:
+    """Whether a count in the sentence is of `noun`: the noun right after it ("3名专家"), or
+    before it in the same comma part ("专家3人（含）以上"), not a count of something else
+    ("初步验收和竣工验收两个阶段" counts no 专家)."""
+    for part in comma_parts(sentence):
+        for m in COUNTED.finditer(part):
+            if part.startswith(noun, m.end()) or noun in part[:m.start()]:
+                return True
+    return False
 
 
 # A protection level asked of ("等保二级", "三级系统") and one a sentence bounds ("第三级（含）以上").

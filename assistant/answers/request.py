@@ -268,7 +268,7 @@ _VALUE_KINDS = {
     Asked.DURATION: ("duration",),
     Asked.FREQUENCY: ("duration",),
 }
-_COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个(?!月|工作日|小时|季度)|名|位|家|人|张|项|份|类)")  # 2个月 is a duration
+COUNTED = re.compile(r"[一二两三四五六七八九十\d]+(个(?!月|工作日|小时|季度)|名|位|家|人|张|项|份|类)")  # 2个月 is a duration
 _FEE_WORD = re.compile(r"费|价|报酬|酬金|补贴|补助|收取")
 _PERIODIC = re.compile(r"每(个)?(年|季度|月|半年|周)|按(年度|季度|月)|一年一次")
 
@@ -298,7 +298,7 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))
     if asked is Asked.FEE and not _FEE_WORD.search(sentence):
         return False  # "投资预算达到100万元" is an amount, not what anything costs
-    if asked is Asked.COUNT and _COUNTED.search(sentence):
+    if asked is Asked.COUNT and COUNTED.search(sentence):
         return True  # "一张表格只能填写一个项目": a count in words, which quantities leave out
     kinds = _VALUE_KINDS.get(asked, ())
     return any(q.kind in kinds for q in find_quantities(sentence))

@@ -1398,3 +1398,12 @@ def test_a_share_is_of_the_thing_asked_not_of_its_base_or_of_money(assistant):
     assert _refused(a) and "15%" not in a.answer
     b = assistant.ask("上城区新建项目的网络安全预算占总投资多少比例？")
     assert "shangcheng-draft/第七章·第10段" in _cited(b) and "5%" in b.answer.split("\n")[0]
+
+
+def test_this_kind_of_project_is_the_one_the_previous_question_described(assistant):
+    # "这类项目" after a question about 500万以下 projects is that kind: 六安 第九条's second case.
+    a = assistant.ask("这类项目报谁审批？", history=["六安总投资500万以下的项目要编什么材料？"])
+    first = a.answer.split("\n")[0]
+    assert "打捆编制项目建议书" in first and "“这类项目”指上一问说的“总投资500万以下的项目”" in a.answer
+    b = assistant.ask("这种项目最后由谁来验收？", history=["乐山政府购买服务的项目需要编什么方案？"])
+    assert "政府购买服务项目由项目单位按要求组织验收" in b.answer.split("\n")[0]

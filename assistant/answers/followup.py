@@ -8,7 +8,7 @@ a new city — is carried over from the previous questions, and the answer says 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from assistant.corpus.maps import Stage
@@ -87,6 +87,24 @@ _BARE = re.compile(r"^(?:那|那么|这|这个|它|具体|都|还|一共|总共|
 _YES_NO_END = re.compile(r"(?:吗|吧|么|呢|没有|不)?[？?]?$")
 
 
+# A kind of project pointed at ("这种项目", "这类系统"): the one the previous question described.
+_THIS_KIND = re.compile(r"(?:这种|这类|这样的|此类|该类|这一类|这个类型的?)(项目|系统)")
+# The previous question's description of its project: a phrase ending in 项目 or 系统, within
+# one clause of the question ("用政府购买服务方式的项目", "500万以上的项目").
+_PROJECT_PHRASE = re.compile(r"[^，,。；;？?！!\s\u2002]{2,24}?(?:项目|系统)")
+_SPEAKER = re.compile(r"^(?:那么?|如果是?|要是|假如|我们的?|咱们的?|我们局的?|我局的?)")
+
+
+def _described(topic: str) -> str:
+    """The kind of project a question describes ("乐山用政府购买服务方式的项目…" → 用政府购买服务方式的项目),
+    or "" when it describes none beyond the bare word."""
+    for m in _PROJECT_PHRASE.finditer(topic):
+        phrase = _SPEAKER.sub("", m.group(0))
+        if len(phrase) >= 4 and not _THIS_KIND.search(phrase):
+            return phrase
+    return ""
+
+
 def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, history: Sequence[str],
                lifecycle: Sequence[str] = ()) -> Carried:
     """The question with what it omits taken from the previous ones (newest first). `lifecycle`:
@@ -95,6 +113,18 @@ def carry_over(analyzer: Analyzer, stages: dict[str, str], question: str, histor
     if not earlier:
         return Carried(question)
     previous = carry_over(analyzer, stages, earlier[-1], earlier[:-1], lifecycle).question
+    pointed = _THIS_KIND.search(question)
+    kind = _described(analyzer.analyze(previous).topic) if pointed else ""
+    if not kind:
+        return _carry(analyzer, stages, question, previous, lifecycle)
+    # "那这种项目验收谁来组织？" after "乐山用政府购买服务方式的项目要满足哪些条件？": the kind described.
+    carried = _carry(analyzer, stages, question.replace(pointed.group(0), kind, 1), previous, lifecycle)
+    said = f"“{pointed.group(0)}”指上一问说的“{kind}”"
+    return replace(carried, note=f"{carried.note}；{said}" if carried.note else said)
+
+
+def _carry(analyzer: Analyzer, stages: dict[str, str], question: str, previous: str,
+           lifecycle: Sequence[str]) -> Carried:
     prev = analyzer.analyze(previous)
     now = analyzer.analyze(question)
     if _NEXT.search(question) and not now.doc_ids and prev.doc_ids:

@@ -1407,3 +1407,10 @@ def test_this_kind_of_project_is_the_one_the_previous_question_described(assista
     assert "打捆编制项目建议书" in first and "“这类项目”指上一问说的“总投资500万以下的项目”" in a.answer
     b = assistant.ask("这种项目最后由谁来验收？", history=["乐山政府购买服务的项目需要编什么方案？"])
     assert "政府购买服务项目由项目单位按要求组织验收" in b.answer.split("\n")[0]
+
+
+def test_whether_the_banfa_applies_is_not_settled_by_a_sentence_sharing_its_words(assistant):
+    # 六安 第二十七条 "各县区结合自身实际，制定相应管理办法" shares 县区 and 办法 with the question but says
+    # the counties make their own: it confirms nothing ("是" was a wrong conclusion).
+    a = assistant.ask("六安县区的项目也用这个办法吗？")
+    assert not a.answer.startswith(("是：", "不是：")) and "各县区结合自身实际" in a.answer

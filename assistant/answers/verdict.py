@@ -191,12 +191,22 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         # time the text gives, never by the wording of a sentence that gives none. ("12月复核没
         #通过" only says when something happened.)
         return None
+    if _APPLIES_ASKED.search(claim) and not _APPLIES_STATED.search(sentence):
+        # "县区的项目用的是这个办法吗" is settled by what the 办法 applies to, not by a sentence that
+        # shares its words ("各县区结合自身实际，制定相应管理办法" says they make their own).
+        return None
     neg_q = claim_negated(_first_claim(claim))
     neg_s = _negated(_restating_part(claim, _DEFINED_LIST.split(sentence)[0]))
     other = _denied_other_party(claim, sentence)
     if other is not None and not neg_s:
         return other  # "资产不算我们局的" against "资产归市政府所有": true of another party
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
+
+
+# A claim that the 办法 applies ("归这个办法管吗", "用的是本办法吧", "适用吗"), and a sentence that
+# says what it applies to.
+_APPLIES_ASKED = re.compile(r"(?:这个|这|本|该|此)办法|适用|归[^，,。？?]{0,8}管|按[^，,。？?]{0,6}办法")
+_APPLIES_STATED = re.compile(r"本办法|适用|参照")
 
 
 def of_the_other_kind(claim: str, sentence: str) -> bool:

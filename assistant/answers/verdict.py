@@ -205,7 +205,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
 
 # A claim that the 办法 applies ("归这个办法管吗", "用的是本办法吧", "适用吗"), and a sentence that
 # says what it applies to.
-_APPLIES_ASKED = re.compile(r"(?:这个|这|本|该|此)办法|适用|归[^，,。？?]{0,8}管|按[^，,。？?]{0,6}办法")
+# ("归市机关事务局管吧" asks who manages a thing, not whether the 办法 apply.)
+_APPLIES_ASKED = re.compile(r"(?:这个|这|本|该|此)办法|适用|按[^，,。？?]{0,6}办法")
 _APPLIES_STATED = re.compile(r"本办法|适用|参照")
 
 

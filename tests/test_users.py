@@ -1414,3 +1414,10 @@ def test_whether_the_banfa_applies_is_not_settled_by_a_sentence_sharing_its_word
     # the counties make their own: it confirms nothing ("是" was a wrong conclusion).
     a = assistant.ask("六安县区的项目也用这个办法吗？")
     assert not a.answer.startswith(("是：", "不是：")) and "各县区结合自身实际" in a.answer
+
+
+def test_an_ask_made_of_adverbs_is_about_its_context(assistant):
+    # "能不能先干了再补手续": 先/再 say how, not what — the ask is about the context (概算要追加),
+    # which 启东 第十四条 answers ("必须事先向项目审批部门提交调整报告").
+    a = assistant.ask("启东的项目建到一半投资概算不够要调整，能不能先干了再补手续？")
+    assert "qidong-2019/第十四条" in _cited(a) and "事先" in a.answer.split("\n")[0]

@@ -90,7 +90,7 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     named = _part(analysis, "，".join(strip_procedure(a) if x in _NAMING_ASKS else focus(x, strip_procedure(a))
                                      for a, x in asks))
     # An ask naming only what no text knows ("收益怎么分成") names something: it is not thin.
-    thin = (bool(context.strip()) and known_weight(matcher, named)[0] < MIN_MATCHED_IDF
+    thin = (bool(context.strip()) and _naming_weight(matcher, named) < MIN_MATCHED_IDF
             and not unknown_content(matcher, named))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
@@ -657,6 +657,19 @@ def _step_spellings(matcher: Matcher, stages: Sequence[Stage]) -> dict[str, tupl
 def _steps_in(text: str, spellings: dict[str, tuple[str, str]]) -> frozenset[tuple[str, str]]:
     """The steps a text names, as (stage, step)."""
     return frozenset(step for w, step in spellings.items() if w in text)
+
+
+# Parts of speech that name nothing: adverbs (先, 再, 已经), pronouns, conjunctions, prepositions,
+# particles, modal words.
+_FUNCTION_TAGS = frozenset({"d", "r", "c", "p", "u", "y", "e", "o"})
+
+
+def _naming_weight(matcher: Matcher, part: QueryAnalysis) -> float:
+    """The weight of the words of a text the corpus knows, leaving out words that name nothing
+    ("先做了再补手续": 再 is how, not what)."""
+    known = matcher.idf.keys()
+    return sum(w for word, w, alts in matcher.question_terms(part)
+               if alts & known and _tag(word, "n") not in _FUNCTION_TAGS)
 
 
 def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):

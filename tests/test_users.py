@@ -1421,3 +1421,13 @@ def test_an_ask_made_of_adverbs_is_about_its_context(assistant):
     # which 启东 第十四条 answers ("必须事先向项目审批部门提交调整报告").
     a = assistant.ask("启东的项目建到一半投资概算不够要调整，能不能先干了再补手续？")
     assert "qidong-2019/第十四条" in _cited(a) and "事先" in a.answer.split("\n")[0]
+
+
+@pytest.mark.parametrize("question, clause, rule", [
+    ("启东的系统还没验收，能不能先上线？", "第二十一条", "不得投入运行"),            # not 附件4's "…经试运行…"
+    ("六安的系统没验收，可以先上线给大家用吗", "第二十条", "不得正式投入使用"),      # 大家 names nothing to turn on
+])
+def test_whether_an_act_is_allowed_is_settled_by_the_sentence_ruling_on_it(assistant, question, clause, rule):
+    a = assistant.ask(question)
+    first = a.answer.split("\n")[0]
+    assert first.startswith("不是：") and clause in first and rule in first

@@ -14,7 +14,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight,
+from assistant.answers.relevance import (ATTACHMENT_SHARE, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight, names_nothing,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
@@ -28,6 +28,7 @@ from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.matching import NEGATED
 from assistant.search.places import county_names
+from assistant.search.tokenizer import specificity
 from assistant.search.query import PLACE_MARK, QueryAnalysis
 from assistant.search.retrievers import Mode
 from assistant.text import find_quantities
@@ -186,7 +187,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return answer
     # A clause that states what is asked (the payer, the period) leads its city's candidates; for
     # "how is stage X done", the clauses that govern stage X (corpus/checklist.yaml) do.
-    governing = stating(ctx.matcher, analysis, request, relevant, ctx.stages) or stage_clauses(ctx, request, relevant)
+    governing = (stating(ctx.matcher, analysis, request, relevant, ctx.stages) or permitting(ctx, analysis, relevant)
+                 or stage_clauses(ctx, request, relevant))
     ordered = governing + [h for h in relevant if h not in governing]
     silent: list[str] = []
     if governing and not doc_ids and not analysis.compare:
@@ -377,13 +379,41 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
         return ()
     act = m.group("act")
     named = {key: values for key, values in ctx.analyzer.synonyms.items() if key in act}
-    words = [w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(act)) if len(w) >= 2]
+    # (Words that name nothing, or nothing in particular — 大家 in "先上线给大家用" — are not what it
+    # turns on.)
+    words = [w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(act)) if len(w) >= 2 and _names_something(w)]
     corpus = ctx.analyzer.corpus_text
     if any(w not in corpus and not any(w in k or k in w for k in named) and not find_quantities(w)
            and not _TIMES.fullmatch(w) for w in words):
         return None
     words += [v for values in named.values() for v in values]
     return tuple(w for w in dict.fromkeys(words) if w in corpus)
+
+
+# A rule on an act: forbidden (不得投入运行), allowed (可以委托), or allowed only so (方可).
+_DEONTIC = r"(?:不得|不能|不准|禁止|严禁|可以|允许|方可|才能|必须|须)"
+
+
+def _rule_on(act: tuple[str, ...]) -> re.Pattern:
+    """A sentence's rule on the act: a modal right before its words ("不得正式投入使用")."""
+    return re.compile(_DEONTIC + r"[^，,。；;：:]{0,6}?(?:" + "|".join(map(re.escape, act)) + ")")
+
+
+def permitting(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
+    """For a question asking whether an act is allowed ("没验收能不能先上线"), the hits with a
+    sentence that forbids or allows that act in so many words ("未通过验收的项目，不得投入运行"),
+    best fit first — before a clause that lists the act among others ("有下列行为之一的，应当承担
+    相应的责任：…交付使用的") or shares more of the question's words."""
+    if not _PERMISSION.search(analysis.topic):
+        return []
+    act = _permitted_act(ctx, analysis.topic)
+    if not act:
+        return []
+    rule = _rule_on(act)
+    score = ctx.matcher.scorer(analysis)
+    found = [(max(fits), h) for h in hits
+             for fits in [[score(s) for s in sentences(h.clause) if rule.search(s) and not is_heading(s)]] if fits]
+    return [h for _, h in sorted(found, key=lambda t: -t[0] * (ATTACHMENT_SHARE if t[1].clause.kind is PartKind.ATTACHMENT_SECTION else 1))]
 
 
 def _every_holds(lines: list[str | None]) -> str | None:
@@ -451,7 +481,10 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     # ... and a claim of who pays ("论证费用我们自己掏吧") by a sentence that says who pays.
     paying = [t for t in scored if known and t[0] >= PAYER_COVERAGE * known and states_value(Asked.PAYER, t[1])] \
         if claims_payer(analysis.topic) else []
-    best = max(paying or numbered or close, key=lambda t: t[0], default=None)
+    # ... and a permission by a sentence that rules on the act (不得投入运行) before one that only
+    # names it (…经试运行…).
+    ruled = [t for t in close if _rule_on(act).search(t[1])] if act else []
+    best = max(paying or numbered or ruled or close, key=lambda t: t[0], default=None)
     by_actor = _actor_verdict(ctx, analysis, hits)
     # "直接停掉应该没啥影响吧": a claim that an act has no consequence is denied by a sentence
     # attaching a sanction to it, if the project falls under its condition (一年半 < 不满两年).
@@ -494,7 +527,13 @@ def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str
     用盗版的"): what the claim turns on, which their wording cannot confirm or deny."""
     vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d) for d in {h.meta.doc_id for h in hits}))
     return [w for w, _, alts in ctx.matcher.question_terms(analysis)
-            if len(w) >= 2 and not find_quantities(w) and not alts & vocab]
+            if len(w) >= 2 and not find_quantities(w) and not alts & vocab and _names_something(w)]
+
+
+def _names_something(word: str) -> bool:
+    """Whether a word names something in particular: not a pronoun or an adverb, not everyday
+    speech (大家, 领导) — what a claim turns on is (盗版, 跨年度)."""
+    return not names_nothing(word) and specificity(word) > 0
 
 
 # A clause that says what the 办法 govern: "本办法适用于…", "本办法所称…", "…参照执行", "…除外",

@@ -664,12 +664,16 @@ def _steps_in(text: str, spellings: dict[str, tuple[str, str]]) -> frozenset[tup
 _FUNCTION_TAGS = frozenset({"d", "r", "c", "p", "u", "y", "e", "o"})
 
 
+def names_nothing(word: str) -> bool:
+    """Whether a word is one that names nothing: an adverb, a pronoun (大家), a conjunction …"""
+    return _tag(word, "n") in _FUNCTION_TAGS
+
+
 def _naming_weight(matcher: Matcher, part: QueryAnalysis) -> float:
     """The weight of the words of a text the corpus knows, leaving out words that name nothing
     ("先做了再补手续": 再 is how, not what)."""
     known = matcher.idf.keys()
-    return sum(w for word, w, alts in matcher.question_terms(part)
-               if alts & known and _tag(word, "n") not in _FUNCTION_TAGS)
+    return sum(w for word, w, alts in matcher.question_terms(part) if alts & known and not names_nothing(word))
 
 
 def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):

@@ -10,6 +10,8 @@ the server.
     python bench/load.py --endpoint ask --workers 1 --seconds 20
     python bench/load.py --endpoint mix --clients 32 --seconds 60 --rebuild-at 20
                                                # ask and search, an index rebuild mid-run
+    python bench/load.py --workers 1 --ui --fresh
+                                               # every question new: the users' questions, once each
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -53,13 +56,17 @@ def start_server(port: int, workers: int, ui: bool) -> subprocess.Popen:
 
 
 def start(cmd: list[str], port: int, env: dict | None = None, seconds: float = 180) -> subprocess.Popen:
-    """A server process in its own group, once GET /healthz on `port` answers 200."""
+    """A server process in its own group, once GET /healthz on `port` answers 200. Its log goes to
+    a temporary file: a pipe nobody reads fills up (64 KB, a few seconds of request log lines under
+    load) and then blocks the server."""
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=log, text=True)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"{cmd[0]} exited ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+            log.seek(0)
+            raise SystemExit(f"{cmd[0]} exited ({proc.returncode}): {log.read()[-2000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -82,7 +89,19 @@ def stop_server(proc: subprocess.Popen) -> None:
             pass
 
 
-def client(port: int, endpoint: str, qs: list[str], until: float, warm_until: float, out: dict, seed: int) -> None:
+class Fresh:
+    """Questions handed out once each, across all clients: no request repeats another."""
+
+    def __init__(self, qs: list[str]):
+        self._it, self._lock = iter(qs), threading.Lock()
+
+    def next(self) -> str | None:
+        with self._lock:
+            return next(self._it, None)
+
+
+def client(port: int, endpoint: str, qs: list[str], until: float, warm_until: float, out: dict, seed: int,
+           fresh: Fresh | None = None) -> None:
     rng = random.Random(seed)
     order = qs[:]
     rng.shuffle(order)
@@ -92,7 +111,9 @@ def client(port: int, endpoint: str, qs: list[str], until: float, warm_until: fl
         now = time.perf_counter()
         if now >= until:
             break
-        q = order[i % len(order)]
+        q = fresh.next() if fresh is not None and now >= warm_until else order[i % len(order)]
+        if q is None:
+            break  # every fresh question asked
         i += 1
         kind = endpoint if endpoint != "mix" else ("search", "ask")[i % 2]
         try:
@@ -135,6 +156,9 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--workers", type=int, default=2, help="server processes (regassist serve --workers)")
     ap.add_argument("--ui", action="store_true", help="serve the UI too (single process only)")
+    ap.add_argument("--fresh", action="store_true",
+                    help="every question new: each of the users' questions (evals/users) asked once, after a "
+                         "warm-up on the project's own; ends when all are asked")
     ap.add_argument("--rebuild-at", type=float, default=0.0,
                     help="run `regassist index --force` this many seconds into the measured run")
     args = ap.parse_args()
@@ -144,10 +168,13 @@ def main() -> None:
     proc = start_server(port, args.workers, args.ui)
     try:
         qs = questions()
+        # Fresh: the users' questions, none of which the warm-up (the project's own) asks.
+        pool = [q for q in questions(sorted((REPO / "evals" / "users").glob("*.yaml"))) if q not in set(qs)]
+        fresh = Fresh(pool) if args.fresh else None
         start = time.perf_counter()
         warm_until, until = start + args.warmup, start + args.warmup + args.seconds
         outs = [{} for _ in range(args.clients)]
-        threads = [threading.Thread(target=client, args=(port, args.endpoint, qs, until, warm_until, outs[i], i))
+        threads = [threading.Thread(target=client, args=(port, args.endpoint, qs, until, warm_until, outs[i], i, fresh))
                    for i in range(args.clients)]
         before = json.loads(_get(port, "/healthz"))["build"]
         for t in threads:
@@ -162,6 +189,7 @@ def main() -> None:
                        "exit": done.returncode}
         for t in threads:
             t.join(timeout=args.warmup + args.seconds + 60)
+        measured = min(time.perf_counter(), until) - warm_until  # a fresh run may end early
         after = json.loads(_get(port, "/healthz"))["build"]
         if rebuild is not None:
             rebuild |= {"build_before": before, "build_after": after, "swapped": before != after}
@@ -171,22 +199,22 @@ def main() -> None:
     latencies = per_kind["search"] + per_kind["ask"]
     errors = [x for o in outs for x in o.get("errors", [])]
     result = {
-        "endpoint": f"/api/{args.endpoint}", "clients": args.clients, "workers": args.workers,
-        "seconds": args.seconds, "requests": len(latencies), "errors": len(errors),
+        "endpoint": f"/api/{args.endpoint}", "clients": args.clients, "workers": args.workers, "ui": args.ui,
+        "fresh": args.fresh, "seconds": round(measured, 1), "requests": len(latencies), "errors": len(errors),
         "error_kinds": sorted(set(errors))[:10],
-        "rps": round(len(latencies) / args.seconds, 1),
+        "rps": round(len(latencies) / measured, 1),
         "p50_ms": round(1000 * percentile(latencies, 50), 2),
         "p95_ms": round(1000 * percentile(latencies, 95), 2),
         "p99_ms": round(1000 * percentile(latencies, 99), 2),
         "max_ms": round(1000 * max(latencies, default=float("nan")), 2),
-        "cpus": os.cpu_count(), "distinct_questions": len(set(qs)),
+        "cpus": os.cpu_count(), "distinct_questions": len(pool) if args.fresh else len(set(qs)),
         "by_endpoint": {f"/api/{k}": {"requests": len(v), "p50_ms": round(1000 * percentile(v, 50), 2),
                                       "p95_ms": round(1000 * percentile(v, 95), 2)}
                         for k, v in per_kind.items() if v},
         "rebuild": rebuild,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"load-{args.endpoint}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+    (RESULTS / f"load-{args.endpoint}{'-fresh' if args.fresh else ''}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
                                                         encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if errors or (rebuild is not None and (rebuild["exit"] != 0 or not rebuild["swapped"])):

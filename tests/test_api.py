@@ -303,3 +303,25 @@ def test_every_4xx_names_the_field_as_sent_and_says_in_chinese_what_is_allowed(c
     assert r.json()["errors"] == [{"field": field, "message": r.json()["errors"][0]["message"]}]
     assert words in r.json()["errors"][0]["message"]
     assert not re.search(r"should|Input|valid|String", r.json()["error"])  # none of pydantic's English
+
+
+def test_a_repeated_request_is_answered_from_the_service_s_responses(assistant):
+    # (That what BM25 alone answered while the vector store was out is not kept is shown by
+    # test_chroma_server: the same questions answer as the healthy assistant does once it is back.)
+    from assistant.server.live import Live, make_service
+
+    live = Live(make_service(assistant))
+    service = live.current()
+    with TestClient(create_app(live)) as c:
+        params = {"q": "乐山试运行多久才能验收？", "k": 3}
+        first = c.get("/api/search", params=params).json()
+        assert c.get("/api/search", params=params).json() == first
+        assert first == [h.to_json() for h in assistant.search(params["q"], k=3)]
+        assert ("search", params["q"], 3, None, None) in service.responses.cache
+        body = {"question": "六安的项目试运行要多久？", "city": "六安"}
+        answer = c.post("/api/ask", json=body).json()
+        assert c.post("/api/ask", json=body).json() == answer and "1个月" in answer["answer"]
+        assert ("ask", body["question"], "六安", ()) in service.responses.cache
+        # A city the corpus lacks is an error each time, never a kept answer.
+        assert c.post("/api/ask", json={"question": "试运行多久", "city": "北京"}).status_code == 404
+        assert not any(key[2] == "北京" for key in service.responses.cache)

@@ -34,21 +34,27 @@ def approx_bytes(obj, _depth: int = 0) -> int:
 
 class Memo:
     """`fn` of one hashable argument, memoised in an LRU cache of at most `max_bytes` (key and
-    value counted); thread-safe, and `fn` runs outside the lock."""
+    value counted); thread-safe, and `fn` runs outside the lock. Without `fn`, a cache of what
+    `get` is given to compute."""
 
-    def __init__(self, fn: Callable[[K], V], max_bytes: int):
+    def __init__(self, fn: Callable[[K], V] | None, max_bytes: int):
         self.fn, self.max_bytes = fn, max_bytes
         self.cache: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda entry: entry[0])
         self._lock = threading.Lock()
 
     def __call__(self, key: K) -> V:
+        return self.get(key, lambda: self.fn(key))
+
+    def get(self, key: K, compute: Callable[[], V], keep: Callable[[], bool] = lambda: True) -> V:
+        """The value kept for `key`, or `compute()`'s, then kept — unless `keep()` says otherwise
+        once it is computed (an exception keeps nothing)."""
         with self._lock:
             entry = self.cache.get(key)
         if entry is not None:
             return entry[1]
-        value = self.fn(key)
+        value = compute()
         size = ENTRY_OVERHEAD + approx_bytes(key) + approx_bytes(value)
-        if size <= self.max_bytes:
+        if size <= self.max_bytes and keep():
             with self._lock:
                 self.cache[key] = (size, value)
         return value

@@ -340,7 +340,10 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
                                                                   history=history)),
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        return service.grounded.ask(req.question, city=req.city or None, history=history).to_json()
+        if service.grounded.enabled:  # a model's answer is written afresh each time
+            return service.grounded.ask(req.question, city=req.city or None, history=history).to_json()
+        return service.responses.get(("ask", req.question, req.city or None, tuple(history)), lambda: service.grounded.ask(
+            req.question, city=req.city or None, history=history).to_json(), keep=service.healthy)
 
     @app.get("/api/search", tags=["问答"], summary="检索条款（最相关的在前）")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="检索词",
@@ -351,9 +354,14 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
         if not q.strip():
             raise RequestValidationError([{"type": "string_too_short", "loc": ("query", "q"), "msg": "",
                                            "input": q}])
-        a = live.current().assistant
-        scope = a.scope(city) if city else None
-        return [h.to_json() for h in a.search(q.strip(), k=k, scope=scope, mode=mode)]
+        service = live.current()
+        a = service.assistant
+
+        def found() -> list[dict]:
+            scope = a.scope(city) if city else None
+            return [h.to_json() for h in a.search(q.strip(), k=k, scope=scope, mode=mode)]
+
+        return service.responses.get(("search", q.strip(), k, city, mode), found, keep=service.healthy)
 
 
 def _browse_routes(app: FastAPI, live: Live) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from assistant.answers.compare import Comparer
 from assistant.assistant import Assistant
 from assistant.llm.grounded import Grounded
+from assistant.search.caching import Memo
 from assistant.search.index import CURRENT
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,24 @@ log = logging.getLogger(__name__)
 RELOAD_INTERVAL = 1.0  # seconds between checks of the CURRENT pointer
 
 
+# Responses kept per service (its build): the JSON of answers already given.
+RESPONSE_CACHE_BYTES = 32 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Service:
     assistant: Assistant
     comparer: Comparer
     grounded: Grounded
+    # The same request again — the question many 项目单位 ask, a page reloaded — is answered from
+    # here; a new build comes with a new service, so nothing outlives the index it came from.
+    responses: Memo = field(default_factory=lambda: Memo(None, RESPONSE_CACHE_BYTES), compare=False)
+
+    def healthy(self) -> bool:
+        """Whether every part answered: what BM25 alone answered while the vector store was down is
+        not kept for when it is back."""
+        dense = self.assistant.searcher.dense
+        return dense is None or dense.failed_at is None
 
 
 def make_service(assistant: Assistant, grounded: Grounded | None = None) -> Service:

@@ -1431,3 +1431,11 @@ def test_whether_an_act_is_allowed_is_settled_by_the_sentence_ruling_on_it(assis
     a = assistant.ask(question)
     first = a.answer.split("\n")[0]
     assert first.startswith("不是：") and clause in first and rule in first
+
+
+def test_a_comparison_naming_more_than_a_curated_topic_is_not_decided_by_it(assistant):
+    # topics.yaml's 知识产权 has nothing for 六安 (who owns it); 源代码 named beside it is 六安 第十九条's.
+    a = assistant.ask("六安和乐山，对源代码、知识产权这块各有什么规定？")
+    assert "luan-2021/第十九条" in _cited(a) and "leshan-2022/第四十三条" in _cited(a)
+    b = assistant.ask("六安和乐山，知识产权方面各有什么规定？")  # the topic alone: 六安 says nothing
+    assert "luan-2021/第十九条" not in _cited(b) and "leshan-2022/第四十三条" in _cited(b)

@@ -696,7 +696,8 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     said = "，".join((focused, *request.context))
     # ... nor by when it is asked of ("项目建成以后的绩效评价": the topic is 绩效评价).
     named = [t for t in topics if any(k in said for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
-             and not _asks_beyond(ctx, _AFTER.sub(" ", focused), (t.name, *t.aliases), ignore=COMPARE_WORDS)]
+             and not _asks_beyond(ctx, _FRAMING.sub(" ", _AFTER.sub(" ", said)), (t.name, *t.aliases),
+                                  ignore=COMPARE_WORDS)]
     out = list(hits)
     for doc_id in doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
@@ -712,6 +713,8 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     return out
 
 
+# Words that frame a topic rather than name one: "数据共享方面", "知识产权这块".
+_FRAMING = re.compile(r"这一?方面|方面|这一?块|那一?块|这些|那些|领域")
 # A time a topic is asked of: "建成以后的", "验收之后的".
 _AFTER = re.compile(r"[\u4e00-\u9fa5]{1,6}(以后|之后|后)的")
 

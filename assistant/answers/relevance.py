@@ -70,7 +70,7 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     yes_no = (Asked.WHETHER, Asked.CHOICE)
     foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
                                    doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
-                                 or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))))
+                                 or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))), said=a)
                   for a, x in asks}
     # An ask added after the question ("…，有模板吗") is set aside; the question itself is not
     # ("数据资源局有几个科室，项目归哪个科管": the first ask decides).
@@ -91,7 +91,7 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
                                      for a, x in asks))
     # An ask naming only what no text knows ("收益怎么分成") names something: it is not thin.
     thin = (bool(context.strip()) and _naming_weight(matcher, named) < MIN_MATCHED_IDF
-            and not unknown_content(matcher, named))
+            and not unknown_content(matcher, named, said="，".join(a for a, _ in asks)))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
     heads = {h for a, _ in asks for h in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))}
@@ -137,17 +137,18 @@ def _claimed_time(asks) -> Asked | None:
     return None
 
 
-def unknown_content(matcher: Matcher, part: QueryAnalysis) -> list[str]:
+def unknown_content(matcher: Matcher, part: QueryAnalysis, said: str = "") -> list[str]:
     """The nouns of an ask when nothing of it is a word any document uses ("税点一般多少" → 税点):
     the texts do not speak of it. An ask of only asking or colloquial words ("要走什么手续",
-    "能自己先改了再说吗") names nothing and is read with its context instead."""
+    "能自己先改了再说吗") names nothing and is read with its context instead. `said`: the ask as
+    written, when `part` has lost its asking words ("什么意思": 意思 is how it asks)."""
     terms = [(w, alts) for w, _, alts in matcher.question_terms(part)
              if not find_quantities(w) and not _WH.search(w)]
     if any(alts & matcher.idf.keys() for _, alts in terms):
         return []
     if any(q.canonical in matcher.idf for q in find_quantities(part.question)):
         return []  # "500万这条线上有啥讲究": the amount the texts use is what it asks about
-    heads = {m.group(2) for m in _DETERMINED.finditer(part.question)}
+    heads = {m.group(2) for text in (part.question, said) for m in _DETERMINED.finditer(text)}
     return [w for w, _ in terms if len(w) >= 2 and w not in heads and matcher.tokenizer.reads_as_noun(w)]
 
 

@@ -1439,3 +1439,10 @@ def test_a_comparison_naming_more_than_a_curated_topic_is_not_decided_by_it(assi
     assert "luan-2021/第十九条" in _cited(a) and "leshan-2022/第四十三条" in _cited(a)
     b = assistant.ask("六安和乐山，知识产权方面各有什么规定？")  # the topic alone: 六安 says nothing
     assert "luan-2021/第十九条" not in _cited(b) and "leshan-2022/第四十三条" in _cited(b)
+    # 城市对比 reads them the same way.
+    from assistant.answers.compare import Comparer
+
+    cells = lambda q: {c["city"]: [x["article"] for x in c["clauses"]]  # noqa: E731
+                       for row in Comparer(assistant.context).compare(question=q).to_json()["rows"] for c in row["cells"]}
+    assert cells("六安和乐山，对源代码、知识产权这块各有什么规定？")["六安市"] == ["第十九条"]
+    assert cells("六安和乐山，知识产权方面各有什么规定？")["六安市"] == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answers.ask import answer as route_answer
 from assistant.answers.context import Context
-from assistant.answers.extractive import best_clauses
+from assistant.answers.extractive import best_clauses, named_topics
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer
@@ -258,7 +258,10 @@ class Comparer:
                 refused = answer.answer.split("目前收录的办法")[0].strip()
                 return Comparison(docs=docs, rows=[], question=question, matched="refused", notes=[refused, *notes])
             chosen = self.match_topics(question)
-            if not chosen or self._asks_of_a_topic(question):
+            # (A question naming more than its topics — 源代码 beside 知识产权 — is answered as
+            # 问答 answers it, as is one asking one thing of a topic.)
+            request = understand(self.ctx.analyzer.analyze(question).topic)
+            if not chosen or self._asks_of_a_topic(question) or not named_topics(self.ctx, request, chosen):
                 # Each city's cell quotes what 问答 cites for it: one reading, one choice of clause.
                 row = Row(topic=question, cells=tuple(self._answered(answer, question, m) for m in docs))
                 return Comparison(docs=docs, rows=[row], question=question, matched="question", notes=notes)

@@ -689,15 +689,7 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     is empty has no provision;
     otherwise a city the retrieval found nothing for falls back to the topic's curated clause."""
     topics = match_topics(ctx.topics, ctx.corpus.catalog.docs, analysis.question)
-    # ... when it asks about nothing more ("运维经费怎么申请" asks about the funds of 运维).
-    focused = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
-    # Named by the question's words, not by how it asks ("多少钱以上必须请" asks for an amount of
-    # 监理, it does not name the topic of amounts).
-    said = "，".join((focused, *request.context))
-    # ... nor by when it is asked of ("项目建成以后的绩效评价": the topic is 绩效评价).
-    named = [t for t in topics if any(k in said for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
-             and not _asks_beyond(ctx, _FRAMING.sub(" ", _AFTER.sub(" ", said)), (t.name, *t.aliases),
-                                  ignore=COMPARE_WORDS)]
+    named = named_topics(ctx, request, topics)
     out = list(hits)
     for doc_id in doc_ids:
         meta = ctx.corpus.documents[doc_id].meta
@@ -711,6 +703,20 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
             if label is not None:
                 out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0))
     return out
+
+
+def named_topics(ctx: Context, request: Request, topics: list[Stage]) -> list[Stage]:
+    """The topics a question names and asks about nothing more than ("运维经费怎么申请" asks about
+    the funds of 运维): their curated clauses answer it, per city — in 问答 and in 城市对比 alike."""
+    focused = "，".join(focus(x, strip_procedure(a)) for a, x in zip(request.asks, request.asked))
+    # Named by the question's words, not by how it asks ("多少钱以上必须请" asks for an amount of
+    # 监理, it does not name the topic of amounts) ...
+    said = "，".join((focused, *request.context))
+    # ... nor by when it is asked of ("项目建成以后的绩效评价": the topic is 绩效评价), nor by the
+    # words that frame it (知识产权这块); and all of it counts (源代码 beside 知识产权 is more).
+    return [t for t in topics if any(k in said for k in (t.name, *(a for a in t.aliases if len(a) >= 3)))
+            and not _asks_beyond(ctx, _FRAMING.sub(" ", _AFTER.sub(" ", said)), (t.name, *t.aliases),
+                                 ignore=COMPARE_WORDS)]
 
 
 # Words that frame a topic rather than name one: "数据共享方面", "知识产权这块".

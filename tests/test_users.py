@@ -1446,3 +1446,13 @@ def test_a_comparison_naming_more_than_a_curated_topic_is_not_decided_by_it(assi
                        for row in Comparer(assistant.context).compare(question=q).to_json()["rows"] for c in row["cells"]}
     assert cells("六安和乐山，对源代码、知识产权这块各有什么规定？")["六安市"] == ["第十九条"]
     assert cells("六安和乐山，知识产权方面各有什么规定？")["六安市"] == []
+
+
+def test_a_rule_confirms_only_a_claim_naming_what_it_governs(assistant):
+    # "已经列进年度计划了" reaches the 立项 rule through its stage; it does not ask about it. The
+    # rule the question names (监理) leads and settles it.
+    a = assistant.ask("六安市民政局有个系统已经列进年度计划了，预算130万，马上招标。要不要另外请监理？")
+    first = a.answer.split("\n")[0]
+    assert first.startswith("是。【计算】130万元 ≥ 100万元") and "引入监理" in first
+    b = assistant.ask("六安市民政局有个系统已经列进年度计划了，预算130万，马上招标。还要另外找什么第三方吗？")
+    assert not b.answer.startswith(("是", "不是"))

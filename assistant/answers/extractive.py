@@ -157,7 +157,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # ... and so does a word the lexicon reads in the texts' words ("报给谁批" → 审批).
     topic += "".join(f" {w}" for w in analysis.expansions if not w.startswith("#"))
     topic += "".join(f" {s.name}" for s in ctx.stages if any(k in topic for k in (s.name, *s.aliases)))
-    conclusions = check(ctx.rules, rule_scope, facts, topic) if doc_ids else []
+    conclusions = _named_first(check(ctx.rules, rule_scope, facts, topic), analysis) if doc_ids else []
     counterparts = _counterparts(ctx, earlier, doc_ids) if again and doc_ids else []
     if counterparts:
         # "启东年度计划什么时候报？" then "那六安呢": the topic the previous answer's clause is
@@ -217,7 +217,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if len(doc_ids) == 1:  # ("有什么不一样" of one city compares within it, not cities)
         chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:
-        conclusions = check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic)
+        conclusions = _named_first(check(ctx.rules, tuple(dict.fromkeys(h.meta.doc_id for h in chosen)), facts, topic),
+                                   analysis)
     answer = compose(ctx, question, analysis, chosen, conclusions, gate.attribute,
                      asks=request.asks if len(set(request.asked)) > 1 else ())
     if silent:
@@ -435,6 +436,17 @@ def _without_words(analysis: QueryAnalysis, *words: str) -> QueryAnalysis:
     return replace(analysis, question=ask_who(analysis.question), topic=ask_who(analysis.topic))
 
 
+def _rule_named(c: RuleConclusion, analysis: QueryAnalysis) -> bool:
+    """Whether the question names what the rule governs in its own words (监理), not only through
+    a stage its words stand for (年度计划 → 申报)."""
+    return any(t in analysis.topic for t in c.rule.topics)
+
+
+def _named_first(conclusions: list[RuleConclusion], analysis: QueryAnalysis) -> list[RuleConclusion]:
+    """The rules the question names lead (the first line computes what was asked)."""
+    return sorted(conclusions, key=lambda c: not _rule_named(c, analysis))
+
+
 def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
                conclusions: list[RuleConclusion] = ()) -> str | None:
     """The first line of a yes/no question's answer (是 / 不是): the rule engine's result when a
@@ -453,7 +465,13 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
     if len(docs) != 1:
         return None
     if conclusions:
-        c = conclusions[0]
+        # A rule settles the claim only when the claim names what it governs in its own words:
+        # "…列进年度计划了…还得另外找什么第三方吗" is not confirmed by the 立项 rule that the stage
+        # 年度计划 stands for reached.
+        named = [c for c in conclusions if _rule_named(c, analysis)]
+        if not named:
+            return None
+        c = named[0]
         if subject_mismatch(analysis.topic, c.text) is not None:
             return "不是"  # "400万可以由我们单位自己编建议书吧" against "由市数管局会同…打捆编制"
         return "是" if c.holds != claim_denies(analysis.topic) else "不是"

@@ -23,12 +23,13 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and twenty-six later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and twenty-eight later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
                                          "study13.yaml", "study14.yaml", "study15.yaml", "study16.yaml", "study17.yaml", "study18.yaml", "study19.yaml", "study2.yaml", "study20.yaml", "study21.yaml", "study22.yaml", "study23.yaml",
-                                         "study24.yaml", "study25.yaml", "study26.yaml", "study27.yaml", "study3.yaml", "study4.yaml",
+                                         "study24.yaml", "study25.yaml", "study26.yaml", "study27.yaml", "study28.yaml",
+                                         "study29.yaml", "study3.yaml", "study4.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -93,6 +94,12 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert sum(c.refuse for name in ("study26", "study27") for c in sets[name]) >= 36
     assert sum(c.refuse and c.kind == "followup" for name in ("study26", "study27") for c in sets[name]) >= 4
     assert sum(c.kind == "scenario" for name in ("study26", "study27") for c in sets[name]) >= 30
+    # batch 28: yes/no questions, 50 the texts do not settle (10 of them follow-ups) and 30 premises.
+    twentyeights = [Counter((c.kind, c.refuse, c.verdict) for c in sets[name]) for name in ("study28", "study29")]
+    assert all(abs(twentyeights[0][k] - twentyeights[1][k]) <= 1 for k in twentyeights[0] | twentyeights[1])
+    assert sum(c.refuse for name in ("study28", "study29") for c in sets[name]) >= 50
+    assert sum(c.refuse and c.kind == "followup" for name in ("study28", "study29") for c in sets[name]) >= 10
+    assert sum(c.kind == "premise" for name in ("study28", "study29") for c in sets[name]) >= 30
 
 
 def test_the_set_is_large_and_varied():

@@ -1456,3 +1456,9 @@ def test_a_rule_confirms_only_a_claim_naming_what_it_governs(assistant):
     assert first.startswith("是。【计算】130万元 ≥ 100万元") and "引入监理" in first
     b = assistant.ask("六安市民政局有个系统已经列进年度计划了，预算130万，马上招标。还要另外找什么第三方吗？")
     assert not b.answer.startswith(("是", "不是"))
+
+
+def test_a_claim_of_what_is_required_is_settled_only_by_a_sentence_on_that_act(assistant):
+    # 六安 第十二条 restates 专家/审查论证 but says nothing of 回避: it was read as "是".
+    a = assistant.ask("六安集中审查论证的专家，碰到自己单位的项目是不是必须回避？")
+    assert not a.answer.startswith(("是", "不是")) and "luan-2021/第十二条" in _cited(a)

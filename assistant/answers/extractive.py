@@ -364,7 +364,9 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
 
 
 # The act a permission is asked for: "可以先用吗" → 先用, "能不能先把采购挂出去" → 先把采购挂出去.
-_PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能)(?P<act>[^，,。？?吗么呢吧]{1,10})")
+# ... or required: "是不是必须回避" → 回避, "要不要从头重新算" → 从头重新算.
+_PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能|是不是必须|是否必须|必须|要不要|需不需要|用不用)"
+                        r"(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
 _TIMES = re.compile(r"(好几|几|多|很多|若干|[一二两三四五六七八九十\d]+)次")  # how many times: a number, not a word

@@ -1424,7 +1424,7 @@ def test_an_ask_made_of_adverbs_is_about_its_context(assistant):
 
 
 @pytest.mark.parametrize("question, clause, rule", [
-    ("启东的系统还没验收，能不能先上线？", "第二十一条", "不得投入运行"),            # not 附件4's "…经试运行…"
+    ("启东的系统还没验收，能不能先用？", "第二十一条", "不得投入运行"),            # not 附件4's "…投入使用的各项准备…"
     ("六安的系统没验收，可以先上线给大家用吗", "第二十条", "不得正式投入使用"),      # 大家 names nothing to turn on
 ])
 def test_whether_an_act_is_allowed_is_settled_by_the_sentence_ruling_on_it(assistant, question, clause, rule):

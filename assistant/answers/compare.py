@@ -17,7 +17,7 @@ from assistant.answers.extractive import best_clauses, named_topics
 from assistant.answers.lead import lead
 from assistant.answers.notes import status_note
 from assistant.answers.records import Answer
-from assistant.answers.request import Asked, understand
+from assistant.answers.request import Asked, Request, understand
 from assistant.answers.topics import match_topics
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta
@@ -261,7 +261,7 @@ class Comparer:
             # (A question naming more than its topics — 源代码 beside 知识产权 — is answered as
             # 问答 answers it, as is one asking one thing of a topic.)
             request = understand(self.ctx.analyzer.analyze(question).topic)
-            if not chosen or self._asks_of_a_topic(question) or not named_topics(self.ctx, request, chosen):
+            if not chosen or self._asks_of_a_topic(question, request) or not named_topics(self.ctx, request, chosen):
                 # Each city's cell quotes what 问答 cites for it: one reading, one choice of clause.
                 row = Row(topic=question, cells=tuple(self._answered(answer, question, m) for m in docs))
                 return Comparison(docs=docs, rows=[row], question=question, matched="question", notes=notes)
@@ -270,11 +270,10 @@ class Comparer:
         rows = [Row(topic=t.name, cells=tuple(self._cell(t, m) for m in docs)) for t in chosen]
         return Comparison(docs=docs, rows=rows, question=question, notes=notes)
 
-    def _asks_of_a_topic(self, question: str) -> bool:
+    def _asks_of_a_topic(self, question: str, request: Request) -> bool:
         """Whether the question asks one thing of a topic (who organises 验收, what follows a
         breach, how long, by when) rather than the topic at large ("试运行的要求有啥不一样"): then
         the topic's curated clauses are not the answer; what 问答 cites for each city is."""
-        request = understand(self.ctx.analyzer.analyze(question).topic)
         if set(request.asked) & _NOT_A_TOPIC_AT_LARGE:
             return True
         # Or something narrower than the topic, in one word: 延期验收 is not 验收 at large (竣工验收,

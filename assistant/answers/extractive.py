@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from assistant.answers.context import Context
 from assistant.answers.forms import forms_not_included
@@ -14,7 +15,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (ATTACHMENT_SHARE, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, coverage, is_relevant, known_weight, names_nothing,
+from assistant.answers.relevance import (MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
@@ -397,6 +398,7 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
 _DEONTIC = r"(?:不得|不能|不准|禁止|严禁|可以|允许|方可|才能|必须|须)"
 
 
+@lru_cache(maxsize=256)
 def _rule_on(act: tuple[str, ...]) -> re.Pattern:
     """A sentence's rule on the act: a modal right before its words ("不得正式投入使用")."""
     return re.compile(_DEONTIC + r"[^，,。；;：:]{0,6}?(?:" + "|".join(map(re.escape, act)) + ")")
@@ -416,7 +418,7 @@ def permitting(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[H
     score = ctx.matcher.scorer(analysis)
     found = [(max(fits), h) for h in hits
              for fits in [[score(s) for s in sentences(h.clause) if rule.search(s) and not is_heading(s)]] if fits]
-    return [h for _, h in sorted(found, key=lambda t: -t[0] * (ATTACHMENT_SHARE if t[1].clause.kind is PartKind.ATTACHMENT_SECTION else 1))]
+    return by_governing_fit(found)
 
 
 def _every_holds(lines: list[str | None]) -> str | None:

@@ -416,10 +416,15 @@ def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: l
                 if best and best > found.get(h.clause.id, (0.0, h))[0]:
                     found[h.clause.id] = (best, h)
     # The clause whose stating sentence fits the ask best first (第十九条 "由…组织…竣工验收" before
-    # 第十五条 "…负责…组织实施" for "验收谁来组织"); the 办法's own articles before an attachment
-    # that says it too (an outline or a form restates; the article governs).
-    return [h for _, h in sorted(found.values(),
-                                 key=lambda t: -t[0] * (ATTACHMENT_SHARE if t[1].clause.kind is PartKind.ATTACHMENT_SECTION else 1))]
+    # 第十五条 "…负责…组织实施" for "验收谁来组织").
+    return by_governing_fit(found.values())
+
+
+def by_governing_fit(fitted) -> list[Hit]:
+    """(fit, hit) pairs as governing clauses rank: best fit first, the 办法's own articles before an
+    attachment that says it too (an outline or a form restates; the article governs)."""
+    return [h for _, h in sorted(fitted, key=lambda t: -t[0] * (ATTACHMENT_SHARE if t[1].clause.kind
+                                                                is PartKind.ATTACHMENT_SECTION else 1))]
 
 
 def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, asked: Asked, text: str):
@@ -666,7 +671,7 @@ _FUNCTION_TAGS = frozenset({"d", "r", "c", "p", "u", "y", "e", "o"})
 
 
 def names_nothing(word: str) -> bool:
-    """Whether a word is one that names nothing: an adverb, a pronoun (大家), a conjunction …"""
+    """Whether a word is one that names nothing: an adverb (再), a pronoun (自己), a conjunction …"""
     return _tag(word, "n") in _FUNCTION_TAGS
 
 

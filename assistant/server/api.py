@@ -340,10 +340,13 @@ def _ask_routes(app: FastAPI, live: Live, security: SecuritySettings) -> None:
                                                                   history=history)),
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        if service.grounded.enabled:  # a model's answer is written afresh each time
+        def answered() -> dict:
             return service.grounded.ask(req.question, city=req.city or None, history=history).to_json()
-        return service.responses.get(("ask", req.question, req.city or None, tuple(history)), lambda: service.grounded.ask(
-            req.question, city=req.city or None, history=history).to_json(), keep=service.healthy)
+
+        if service.grounded.enabled:  # a model's answer is written afresh each time
+            return answered()
+        return service.responses.get(("ask", req.question, req.city or None, tuple(history)), answered,
+                                     keep=service.healthy)
 
     @app.get("/api/search", tags=["问答"], summary="检索条款（最相关的在前）")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="检索词",

@@ -986,6 +986,26 @@ def test_a_permission_turning_on_a_word_no_text_uses_gets_no_verdict(assistant):
     assert not first.startswith(("是：", "不是："))
 
 
+@pytest.mark.parametrize("question, named, related", [
+    # 六安's 办法 never speak of 回避: the 审查论证 clause is further reading, not a 是/不是.
+    ("六安的审查论证专家如果和申报单位有利害关系，是不是必须回避？", "六安市的办法未涉及“回避”", "第十二条"),
+    # The act runs on past the comma: 续签 is what the claim turns on.
+    ("上城区维保期结束后，运维服务能不能不重新采购，直接和原承建单位续签？", "上城区的办法未涉及“续签”", "上城区"),
+])
+def test_a_permission_turning_on_an_act_no_text_in_scope_speaks_of_is_refused(assistant, question, named, related):
+    a = assistant.ask(question)
+    assert _refused(a) and named in a.answer
+    assert related in a.answer.split("相关条款", 1)[1]
+
+
+@pytest.mark.parametrize("question", [
+    "六安没列进年度计划的项目能先干着吗",   # 先干: a verb in speech's dress, 不得擅自建设 answers
+    "要是没批就先改了 结果超概算了 事后还能补办吗",   # 补办: done after the fact, 不再受理 answers
+])
+def test_a_permission_asked_in_everyday_verbs_is_answered(assistant, question):
+    assert assistant.ask(question).answerable
+
+
 @pytest.mark.parametrize("question, first_line", [
     ("上城项目初验，我们请4个专家组验收组自己评，可以吧？", "不是："),   # 3人（含）以上单数: 4 is even
     ("上城项目初验请5个专家可以吧", "是："),
@@ -1459,6 +1479,7 @@ def test_a_rule_confirms_only_a_claim_naming_what_it_governs(assistant):
 
 
 def test_a_claim_of_what_is_required_is_settled_only_by_a_sentence_on_that_act(assistant):
-    # 六安 第十二条 restates 专家/审查论证 but says nothing of 回避: it was read as "是".
+    # 六安 第十二条 restates 专家/审查论证 but says nothing of 回避: it was read as "是". No text of
+    # 六安 speaks of 回避 at all: the clause is further reading, not the answer.
     a = assistant.ask("六安集中审查论证的专家，碰到自己单位的项目是不是必须回避？")
-    assert not a.answer.startswith(("是", "不是")) and "luan-2021/第十二条" in _cited(a)
+    assert _refused(a) and "未涉及“回避”" in a.answer and "第十二条" in a.answer.split("相关条款", 1)[1]

@@ -29,7 +29,7 @@ from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
 from assistant.search.matching import NEGATED
 from assistant.search.places import county_names
-from assistant.search.tokenizer import specificity
+from assistant.search.tokenizer import _tag, established, specificity, spoken_verb
 from assistant.search.query import PLACE_MARK, QueryAnalysis
 from assistant.search.retrievers import Mode
 from assistant.text import find_quantities
@@ -226,6 +226,11 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         answer = replace(answer, answer=f"{answer.answer}\n{'、'.join(silent)}的办法对此未作规定。")
     line = conclusion(ctx, judged, chosen, conclusions)
     if line is None:
+        unsettled = _unsettled_act(ctx, judged, doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in chosen)))
+        if unsettled:
+            # "审查论证专家…是不是必须回避": no text in scope speaks of 回避 — what the claim turns on.
+            return _not_covered(question, analysis, doc_ids, unsettled, covered,
+                                [(h.meta, h.clause.label) for h in chosen[:3]])
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
@@ -392,6 +397,44 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
         return None
     words += [v for values in named.values() for v in values]
     return tuple(w for w in dict.fromkeys(words) if w in corpus)
+
+
+_ASKING = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|吗|么|呢|吧|如何|是否")
+# A word specific enough to be what a claim turns on (回避 0.50, 计入 0.96; not 拿到 0.41, 交给 0.21).
+CLAIM_SPECIFICITY = 0.45
+
+
+def _unsettled_act(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """For a question whether an act is allowed or required that no sentence settled: the words of
+    the act naming what it turns on (回避, 计入, 从头) that no document in scope uses by any spelling
+    — the texts do not speak of it, so quoting their nearest clause would read as an answer."""
+    if not is_yes_no(analysis.topic) or not doc_ids:
+        return ()
+    request = understand(analysis.topic)
+    m = _PERMITTED.search(request.asks[0]) if request.asks else None
+    if m is None:
+        return ()
+    # The act runs on into the asks after it that ask nothing of their own ("能不能不重新采购，
+    # 直接和原承建单位续签").
+    act = [m.group("act")]
+    for text, asked in zip(request.asks[1:], request.asked[1:]):
+        if asked is not Asked.WHAT or _ASKING.search(text):
+            break
+        act.append(text)
+    vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d) for d in doc_ids))
+    text = "，".join(act)
+    out = []
+    for word, _, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text)):
+        # (A word before 的 qualifies a thing — "软件能不能用盗版的": a kind of what the texts
+        # treat, 软件, whose rule "必须使用正版软件" the reader weighs.)
+        if (len(word) < 2 or alts & vocab or f"{word}的" in text or find_quantities(word) or names_nothing(word)
+                or spoken_verb(word) or not established(word)
+                or specificity(word) < CLAIM_SPECIFICITY or _tag(word)[:1] in ("s", "m")):
+            continue
+        named = [t for key, t in ctx.matcher.synonym_tokens.items() if word in key or key in word]
+        if not any(t & vocab for t in named):
+            out.append(word)
+    return tuple(out)
 
 
 # A rule on an act: forbidden (不得投入运行), allowed (可以委托), or allowed only so (方可).
@@ -778,11 +821,12 @@ def unnamed_alternatives(ctx: Context, request: Request, docs: list) -> list[str
 
 
 def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...], terms: tuple[str, ...],
-                 covered: list[DocMeta]) -> Answer:
-    """The refusal naming the words no text in scope uses."""
+                 covered: list[DocMeta], related: list[tuple[DocMeta, str]] = ()) -> Answer:
+    """The refusal naming the words no text in scope uses; `related`: the nearest provisions, as
+    further reading."""
     named = "、".join(f"“{t}”" for t in terms)
     whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
-    return refusal(question, f"{whose}未涉及{named}，无法据此回答。", covered)
+    return refusal(question, f"{whose}未涉及{named}，无法据此回答。", covered, list(related))
 
 
 def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...],

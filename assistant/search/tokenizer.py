@@ -423,6 +423,26 @@ EVERYDAY_IDF = 9.0
 SPECIFIC_IDF = 13.0  # ... and from this on, a word is wholly specific (评审费, 增值税, 破解版)
 
 
+# Complements a spoken verb takes: a direction (批下来, 挂出去, 用起来) or a result or aspect (删掉, 建了).
+_REDONE = "补重"  # prefixes of an act done after the fact or again
+_COMPLEMENTS = ("下来", "下去", "出来", "出去", "起来", "上去", "过来", "回来", "掉", "完", "了", "着", "过")
+
+
+def spoken_verb(word: str) -> bool:
+    """Whether a word is a one-character verb in the dress of speech — an adverb before it (先改,
+    再验) or a prefix doing it again or after the fact (补办, 重做), a complement after it (批下来,
+    挂出去) or doubled (改改): what it says is the verb, which the texts say in their own words."""
+    if len(word) == 2 and (word[0] == word[1] or _tag(word[0])[:1] == "d" or word[0] in _REDONE):
+        return True
+    return any(word.endswith(c) and len(word) == len(c) + 1 for c in _COMPLEMENTS)
+
+
+def established(word: str) -> bool:
+    """Whether jieba's dictionary counts the word as one of general Chinese (回避, 续签), not a
+    compound it lists once or twice (往下走) or one only its HMM guesses (上开)."""
+    return _general_dictionary().count(word) >= _RARE_PAIR
+
+
 def specificity(word: str) -> float:
     """0 for a word of everyday speech, 1 for a specific one, in between on a straight line of
     general_idf (分数 10.9 → 0.47, 牌子 11.3 → 0.57)."""

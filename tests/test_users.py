@@ -1001,9 +1001,21 @@ def test_a_permission_turning_on_an_act_no_text_in_scope_speaks_of_is_refused(as
 @pytest.mark.parametrize("question", [
     "六安没列进年度计划的项目能先干着吗",   # 先干: a verb in speech's dress, 不得擅自建设 answers
     "要是没批就先改了 结果超概算了 事后还能补办吗",   # 补办: done after the fact, 不再受理 answers
-])
-def test_a_permission_asked_in_everyday_verbs_is_answered(assistant, question):
+    "启东的可研报告里节能分析、环保消防那几章是不是一定要写？",   # the 能 of 节能 asks no permission
+], ids=["spoken-verb", "done-after-the-fact", "modal-inside-a-word"])
+def test_a_permission_asked_in_everyday_words_is_answered(assistant, question):
     assert assistant.ask(question).answerable
+
+
+@pytest.mark.parametrize("question, unsettled", [
+    # 六安 speaks of 验收 and of 在线 (审批监管平台), never in one sentence.
+    ("六安的验收会可以在线上开吗", "六安市的办法没有规定验收会可否在线上开"),
+    # "效果评估可以由第三方机构执行" is said of 效果评估: it does not confirm it of 验收.
+    ("启东项目验收可以请第三方机构做吗", "启东市的办法没有规定项目验收可否请第三方机构做"),
+], ids=["online-meeting", "another-stage-s-permission"])
+def test_a_permission_no_sentence_names_with_what_it_is_asked_of_is_not_settled(assistant, question, unsettled):
+    a = assistant.ask(question)
+    assert _refused(a) and a.answer.startswith(unsettled) and "相关条款" in a.answer
 
 
 @pytest.mark.parametrize("question, first_line", [

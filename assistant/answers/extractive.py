@@ -3,9 +3,11 @@ gate, choose which to cite, lead each with the 款/项 that answers — or refus
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.answers.context import Context
@@ -27,6 +29,7 @@ from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part, PartKind
 from assistant.rules.evaluate import RuleConclusion, check
 from assistant.rules.facts import extract_facts
+from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED
 from assistant.search.places import county_names
 from assistant.search.tokenizer import _tag, established, specificity, spoken_verb
@@ -226,11 +229,18 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         answer = replace(answer, answer=f"{answer.answer}\n{'、'.join(silent)}的办法对此未作规定。")
     line = conclusion(ctx, judged, chosen, conclusions)
     if line is None:
-        unsettled = _unsettled_act(ctx, judged, doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in chosen)))
+        in_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in chosen))
+        related = [(h.meta, h.clause.label) for h in chosen[:3]]
+        unsettled = _unsettled_act(ctx, judged, in_scope)
         if unsettled:
             # "审查论证专家…是不是必须回避": no text in scope speaks of 回避 — what the claim turns on.
-            return _not_covered(question, analysis, doc_ids, unsettled, covered,
-                                [(h.meta, h.clause.label) for h in chosen[:3]])
+            return _not_covered(question, analysis, doc_ids, unsettled, covered, related)
+        apart = _never_together(ctx, judged, in_scope)
+        if apart is not None:
+            # "启东概算调整报批之前，是不是必须先请专家论证": 启东 speaks of 概算调整 and of 专家论证,
+            # never in one sentence — nothing there says the one requires the other.
+            whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "收录的办法"
+            return refusal(question, f"{whose}没有规定{apart}，无法据此判断。", covered, related)
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
@@ -375,6 +385,22 @@ _PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|
                         r"(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
+def _permission(ctx: Context, ask: str) -> re.Match | None:
+    """The permission an ask asks for: its modal standing as a word of its own (not the 能 of 节能)
+    before an act that asks nothing of its own (not "必须单独写一章什么内容")."""
+    words = ctx.matcher.tokenizer.cut(ask)
+    starts = list(itertools.accumulate([0] + [len(w) for w in words]))
+    for m in _PERMITTED.finditer(ask):
+        # The word the modal's first character falls in, if it starts before it: a word of general
+        # Chinese there (节能, 功能) holds the character; one jieba's HMM glued (会能) does not.
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if starts[i] < m.start() and established(words[i]):
+            continue
+        if not _WH_ASKED.search(ask[m.start("act"):]):
+            return m
+    return None
+
+
 _TIMES = re.compile(r"(好几|几|多|很多|若干|[一二两三四五六七八九十\d]+)次")  # how many times: a number, not a word
 
 
@@ -400,6 +426,7 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
 
 
 _ASKING = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|吗|么|呢|吧|如何|是否")
+_WH_ASKED = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|如何")
 # A word specific enough to be what a claim turns on (回避 0.50, 计入 0.96; not 拿到 0.41, 交给 0.21).
 CLAIM_SPECIFICITY = 0.45
 
@@ -411,7 +438,7 @@ def _unsettled_act(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ..
     if not is_yes_no(analysis.topic) or not doc_ids:
         return ()
     request = understand(analysis.topic)
-    m = _PERMITTED.search(request.asks[0]) if request.asks else None
+    m = _permission(ctx, request.asks[0]) if request.asks else None
     if m is None:
         return ()
     # The act runs on into the asks after it that ask nothing of their own ("能不能不重新采购，
@@ -435,6 +462,81 @@ def _unsettled_act(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ..
         if not any(t & vocab for t in named):
             out.append(word)
     return tuple(out)
+
+
+# How a permission is asked, as a refusal says what is not settled.
+_WHETHER_WORDS = {"能不能": "能否", "可不可以": "可否", "可以": "可否", "能否": "能否", "可否": "可否", "允许": "是否允许",
+                  "能": "能否", "是不是必须": "是否必须", "是否必须": "是否必须", "必须": "是否必须",
+                  "要不要": "是否需要", "需不需要": "是否需要", "用不用": "是否需要"}
+
+
+@dataclass(frozen=True)
+class _Permission:
+    """A permission asked for: what of (the words before the modal: "概算调整报批之前"), how
+    (是不是必须), the act (先请专家论证), and the weightiest word the texts know of each, with its
+    spellings (empty when none weighs as a topic does)."""
+
+    subject: str
+    modal: str
+    act: str
+    of: frozenset[str]
+    acting: frozenset[str]
+
+    def named_in(self, ctx: Context, text: str) -> bool:
+        """Whether a text names both what it is asked of and the act."""
+        toks = set(ctx.matcher.tokenizer.tokens(text))
+        return bool(self.of & toks and self.acting & toks)
+
+    def __str__(self) -> str:  # as a refusal says what is not settled
+        return f"{self.subject.strip()}{_WHETHER_WORDS.get(self.modal, self.modal)}{self.act}"
+
+
+def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
+    request = understand(claim)
+    m = _permission(ctx, request.asks[0]) if request.asks else None
+    if m is None:
+        return None
+
+    def key(text: str) -> frozenset[str]:
+        """The weightiest word of a text the texts know, with its spellings; none when it weighs
+        less than a topic does (电子政务 is what every clause is about)."""
+        # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of.)
+        terms = [(weight, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
+                 if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and _tag(w)[:1] not in ("t", "m")]
+        weight, alts = max(terms, key=lambda t: t[0], default=(0.0, frozenset()))
+        return alts if weight >= MIN_TOPIC_IDF else frozenset()
+
+    subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
+    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act))
+
+
+def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
+    """Whether a sentence can settle a permission asked for: it names both what it is asked of and
+    the act (any sentence can, for a question asking none)."""
+    asked = _asked_permission(ctx, analysis.topic)
+    return asked is None or not asked.of or not asked.acting or asked.named_in(ctx, sentence)
+
+
+def _never_together(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> _Permission | None:
+    """For a question whether an act is allowed or required of something ("概算调整报批之前，是不是
+    必须先请专家论证") that no sentence settled: the permission, when no sentence of the documents
+    in scope names both what it is asked of (概算调整) and the act (专家论证); None otherwise."""
+    if not is_yes_no(analysis.topic) or not doc_ids:
+        return None
+    asked = _asked_permission(ctx, analysis.topic)
+    if asked is None or not asked.of or not asked.acting:
+        return None
+    for doc_id in doc_ids:
+        for clause in ctx.corpus.documents[doc_id].clauses:
+            have = ctx.matcher.clause_tokens(clause.id)
+            if not (asked.of & have and asked.acting & have):
+                continue
+            # A sentence is read under its attachment's title: "1. 经济效益分析" is of 可研报告 in
+            # 附件3 "…可行性研究报告编制要求".
+            titles = indexed_text(clause)[:-len(clause.text)] if clause.text else ""
+            if any(asked.named_in(ctx, f"{titles}{s}") for s in sentences(clause)):
+                return None
+    return asked
 
 
 # A rule on an act: forbidden (不得投入运行), allowed (可以委托), or allowed only so (方可).
@@ -571,6 +673,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):
         return None
+    if verdict.by_polarity and not _settles(ctx, analysis, read_as.get(best[1], best[1])):
+        return None  # "启东项目验收可以请第三方机构做吗" is not settled by "效果评估可以由第三方机构执行"
     unnamed = _unnamed(ctx, analysis, hits) if verdict.by_polarity and _PERMISSION.search(analysis.topic) else []
     if unnamed:
         # "软件能不能用盗版的": a sentence that does not name what the claim turns on (盗版) cannot

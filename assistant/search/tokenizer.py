@@ -109,6 +109,11 @@ class Tokenizer:
             pos = end
         return out
 
+    def cut(self, text: str) -> list[str]:
+        """jieba's accurate-mode words of a text, as written (nothing dropped)."""
+        self._ensure()
+        return self._jieba.lcut(text)
+
     def _without_modal(self, word: str) -> str:
         """A modal glued to a one-character verb, a pair no dictionary knows ("最多能延多久" →
         能延, "要交哪些" → 要交), is the verb: what is asked of is extending, handing in."""

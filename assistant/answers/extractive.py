@@ -491,6 +491,11 @@ class _Permission:
         return f"{self.subject.strip()}{_WHETHER_WORDS.get(self.modal, self.modal)}{self.act}"
 
 
+def _when(word: str) -> bool:
+    """A time word (今年, 年底; 第二年, 下个月)."""
+    return _tag(word)[:1] == "t" or bool(re.search(r"[年月日天周]$", word) and _tag(word)[:1] == "m")
+
+
 def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
     request = understand(claim)
     m = _permission(ctx, request.asks[0]) if request.asks else None
@@ -502,7 +507,7 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         less than a topic does (电子政务 is what every clause is about)."""
         # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of.)
         terms = [(weight, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
-                 if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and _tag(w)[:1] not in ("t", "m")]
+                 if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and not _when(w)]
         weight, alts = max(terms, key=lambda t: t[0], default=(0.0, frozenset()))
         return alts if weight >= MIN_TOPIC_IDF else frozenset()
 

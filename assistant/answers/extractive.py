@@ -409,7 +409,7 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
     whole; empty when it asks none; None when a word of it is no text's at all ("跨年度实施":
     what it turns on, 跨年度, no text says — its wording cannot settle it)."""
     asks = understand(claim).asks
-    m = _PERMITTED.search(asks[0]) if asks else None  # the claim is the first ask; a later one adds to it
+    m = _permission(ctx, asks[0]) if asks else None  # the claim is the first ask; a later one adds to it
     if m is None:
         return ()
     act = m.group("act")

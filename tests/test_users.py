@@ -385,7 +385,7 @@ def test_a_day_asked_for_is_stated_only_by_a_day_of_the_month(assistant):
     a = assistant.ask("上城区项目建设进度每个月几号之前要报给数据局？")
     assert a.answerable and "20日前" in a.answer.splitlines()[0]
     b = assistant.ask("六安的集中审查论证具体哪天开始？")
-    assert not b.answerable and b.answer.startswith("收录的办法没有规定集中审查论证的具体日期")
+    assert not b.answerable and b.answer.startswith("六安市的办法没有规定集中审查论证的具体日期")
     assert "第十二条" in b.answer  # the nearest provision, as reading
 
 
@@ -399,7 +399,7 @@ def test_applying_for_a_stage_is_that_stage_not_the_declaration(assistant):
 def test_a_grade_of_qualification_no_text_states_is_refused_and_having_one_is_answered(assistant):
     # The texts ask for 具备资质 / 具有信息工程监理相应资质 and never name a grade.
     a = assistant.ask("六安请监理公司，对方要几级资质？")
-    assert not a.answerable and a.answer.startswith("收录的办法没有规定监理公司的资质等级")
+    assert not a.answerable and a.answer.startswith("六安市的办法没有规定监理公司的资质等级")
     b = assistant.ask("乐山委托第三方咨询评估机构做评估，是不是非得甲级资质？")
     assert not b.answerable and "资质等级" in b.answer.splitlines()[0]
     c = assistant.ask("启东项目监理得找有信息工程监理资质的单位吧？")
@@ -409,7 +409,7 @@ def test_a_grade_of_qualification_no_text_states_is_refused_and_having_one_is_an
 def test_which_firm_to_use_is_refused_in_the_city_carried_over(assistant):
     # "比较好" is "rather good", not a comparison: the follow-up keeps 上城区, and no 办法 names a firm.
     a = assistant.ask("等保测评找哪家机构比较好？", history=["上城区项目要做等保测评吗？"])
-    assert not a.answerable and a.answer.startswith("收录的办法没有指定由哪家机构或厂商承担等保测评")
+    assert not a.answerable and a.answer.startswith("上城区的办法没有指定由哪家机构或厂商承担等保测评")
     assert "沿用上一问的城市（上城区）" in a.answer and "《乐山" not in a.answer  # related reading: 上城区 only
     b = assistant.ask("比较一下乐山和六安的绩效评价")
     assert {c.doc_id for c in b.citations} == {"leshan-2022", "luan-2021"}
@@ -423,7 +423,7 @@ def test_a_verb_and_its_object_is_an_act_the_text_words_otherwise(assistant):
 
 def test_a_share_of_the_investment_no_text_states_is_refused(assistant):
     a = assistant.ask("启东项目的监理费占总投资多少？")
-    assert not a.answerable and a.answer.startswith("收录的办法没有规定监理") and "比例" in a.answer.splitlines()[0]
+    assert not a.answerable and a.answer.startswith("启东市的办法没有规定监理") and "比例" in a.answer.splitlines()[0]
 
 
 def test_a_negation_about_another_act_does_not_deny_the_claim(assistant):
@@ -457,9 +457,9 @@ def test_a_time_limit_is_stated_only_where_the_sentence_says_it_of_what_is_asked
 def test_a_fee_is_stated_only_by_what_something_costs(assistant):
     # "监理费呢" after the 监理 threshold asks the fee; "投资预算达到100万元" is no fee.
     a = assistant.ask("监理费呢？", history=["六安项目多少钱以上要请监理？"])
-    assert not a.answerable and a.answer.startswith("收录的办法没有规定监理的收费或金额标准")
+    assert not a.answerable and a.answer.startswith("六安市的办法没有规定监理的收费或金额标准")
     b = assistant.ask("专家费怎么算？", history=["上城区项目初验要几个专家？"])
-    assert not b.answerable and b.answer.startswith("收录的办法没有规定验收专家的收费或金额标准")
+    assert not b.answerable and b.answer.startswith("上城区的办法没有规定验收专家的收费或金额标准")
     # "不管多少钱都得请监理" asks no price: the threshold answers it.
     c = assistant.ask("听说六安不管多少钱的项目都得请监理，是吧？")
     assert c.answerable and "100万元" in c.answer.splitlines()[0]
@@ -975,6 +975,13 @@ def test_a_next_step_follow_up_is_answered_by_the_next_stage_s_clauses(assistant
     assert _cited(answer) == {"luan-2021/第十二条"} and "下一环节（审查）" in answer.answer
 
 
+def test_a_fee_s_standard_is_asked_as_a_fee_and_refused_for_the_city_named(assistant):
+    # "按什么标准收" of a fee asks what it costs, not which technical standard applies; the refusal
+    # speaks for the city asked about, not for every city collected.
+    a = assistant.ask("上城区项目的监理费按什么标准收")
+    assert not a.answerable and a.answer.startswith("上城区的办法没有规定监理的收费或金额标准")
+
+
 def test_a_rate_the_texts_never_state_is_refused(assistant):
     answer = assistant.ask("六安电子政务项目的监理费按什么费率收取？")
     assert not answer.answerable and "比例" in answer.answer
@@ -1247,7 +1254,7 @@ def test_a_month_asked_for_is_answered_only_by_a_sentence_giving_a_month(assista
 
 def test_an_amount_asked_before_the_fee_asks_the_fee(assistant):
     a = assistant.ask("上城区专家评审一次给多少评审费")
-    assert _refused(a) and a.answer.startswith("收录的办法没有规定专家评审的收费或金额标准")
+    assert _refused(a) and a.answer.startswith("上城区的办法没有规定专家评审的收费或金额标准")
 
 
 @pytest.mark.parametrize("question, first_line", [

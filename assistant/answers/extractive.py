@@ -182,7 +182,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         return _not_covered(question, analysis, doc_ids, gate.foreign, covered)
     if not relevant:
         return refusal(question, "语料库中没有与该问题直接相关的条款。", covered)
-    missing = unstated(ctx.matcher, analysis, request, relevant, ctx.stages)
+    missing = unstated(ctx.matcher, analysis, request, relevant, ctx.stages, whose=_whose(analysis, doc_ids))
     if missing is not None:
         return refusal(question, missing, covered, [(h.meta, h.clause.label) for h in relevant[:3]])
     # An ask set aside for naming what no text has ("有模板吗") does not stop the outline.
@@ -239,8 +239,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         if apart is not None:
             # "启东概算调整报批之前，是不是必须先请专家论证": 启东 speaks of 概算调整 and of 专家论证,
             # never in one sentence — nothing there says the one requires the other.
-            whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "收录的办法"
-            return refusal(question, f"{whose}没有规定{apart}，无法据此判断。", covered, related)
+            return refusal(question, f"{_whose(analysis, doc_ids)}没有规定{apart}，无法据此判断。", covered, related)
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
@@ -927,6 +926,11 @@ def unnamed_alternatives(ctx: Context, request: Request, docs: list) -> list[str
         if all(words) and not any(w in vocab for side in words for w in side):
             return [side for side in sides]
     return []
+
+
+def _whose(analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> str:
+    """The texts a refusal speaks for: the cities the question names, else all those collected."""
+    return f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "收录的办法"
 
 
 def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...], terms: tuple[str, ...],

@@ -314,10 +314,11 @@ ATTACHMENT_SHARE = 0.8
 
 
 def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: list[Hit],
-             stages: Sequence[Stage] = ()) -> str | None:
+             stages: Sequence[Stage] = (), whose: str = "收录的办法") -> str | None:
     """For a quantitative ask (多少钱, 几个专家, 多久一次) or who pays: None when some sentence of
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
-    the clauses share words with the question but do not say what it asks."""
+    the clauses share words with the question but do not say what it asks. `whose`: the texts
+    the refusal speaks for ("六安市的办法" when the question names its city)."""
     for asked, text in zip(request.asked, request.asks):
         asked = _choice_of_values(asked, text)
         unit = date_unit(text) if asked is Asked.DATE else None
@@ -345,7 +346,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                                 for h in hits):
             if asked is Asked.PROVIDER:  # "等保测评找哪家机构": the work, without the firm asked for
                 topic = _named_topic(matcher, _part(analysis, _FIRM_WORDS.sub(" ", part.question)))
-                return f"收录的办法没有指定由哪家机构或厂商承担{topic}。" if topic else "收录的办法没有指定具体的机构或厂商。"
+                return f"{whose}没有指定由哪家机构或厂商承担{topic}。" if topic else f"{whose}没有指定具体的机构或厂商。"
             # An ask naming nothing of two characters ("能延多久") is named by what was said before
             # it ("申请延期验收").
             topic = _named_topic(matcher, part) or (
@@ -355,7 +356,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 name = "次数"  # "还能再整改几次"
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
-            return f"收录的办法没有规定{topic + '的' if topic else ''}{name}。"
+            return f"{whose}没有规定{topic + '的' if topic else ''}{name}。"
     return None
 
 

@@ -987,6 +987,12 @@ def test_a_rate_the_texts_never_state_is_refused(assistant):
     assert not answer.answerable and "比例" in answer.answer
 
 
+def test_a_permission_whose_act_the_texts_name_nowhere_gets_no_verdict_from_a_negation_elsewhere(assistant):
+    # "不能按合同约定时间验收的" is a case of 验收, not a ruling on signing a contract for three years.
+    first = assistant.ask("六安项目的合同可以签三年吗").answer.splitlines()[0]
+    assert not first.startswith(("是", "不是"))
+
+
 def test_a_permission_turning_on_a_word_no_text_uses_gets_no_verdict(assistant):
     # 跨年度 is no text's word: "能不能跨年度实施" is not settled by a sentence on 实施细则.
     first = assistant.ask("启东的电子政务项目能不能跨年度实施？").answer.splitlines()[0]

@@ -518,7 +518,11 @@ def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
     """Whether a sentence can settle a permission asked for: it names both what it is asked of and
     the act (any sentence can, for a question asking none)."""
     asked = _asked_permission(ctx, analysis.topic)
-    return asked is None or not asked.of or not asked.acting or asked.named_in(ctx, sentence)
+    if asked is None:
+        return True
+    if not asked.acting:
+        return False
+    return not asked.of or asked.named_in(ctx, sentence)
 
 
 def _never_together(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> _Permission | None:

@@ -17,7 +17,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
+from assistant.answers.relevance import (LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
@@ -380,7 +380,7 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
 
 # The act a permission is asked for: "可以先用吗" → 先用, "能不能先把采购挂出去" → 先把采购挂出去.
 # ... or required: "是不是必须回避" → 回避, "要不要从头重新算" → 从头重新算.
-_PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能|是不是必须|是否必须|必须|要不要|需不需要|用不用)"
+_PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能|是不是必须|是否必须|必须|要不要|需不需要|是否需要|需要|用不用)"
                         r"(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
@@ -466,7 +466,7 @@ def _unsettled_act(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ..
 # How a permission is asked, as a refusal says what is not settled.
 _WHETHER_WORDS = {"能不能": "能否", "可不可以": "可否", "可以": "可否", "能否": "能否", "可否": "可否", "允许": "是否允许",
                   "能": "能否", "是不是必须": "是否必须", "是否必须": "是否必须", "必须": "是否必须",
-                  "要不要": "是否需要", "需不需要": "是否需要", "用不用": "是否需要"}
+                  "要不要": "是否需要", "需不需要": "是否需要", "是否需要": "是否需要", "需要": "是否需要", "用不用": "是否需要"}
 
 
 @dataclass(frozen=True)
@@ -502,13 +502,19 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         return None
 
     def key(text: str) -> frozenset[str]:
-        """The weightiest word of a text the texts know, with its spellings; none when it weighs
-        less than a topic does (电子政务 is what every clause is about)."""
-        # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of.)
-        terms = [(weight, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
-                 if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and not _when(w)]
-        weight, alts = max(terms, key=lambda t: t[0], default=(0.0, frozenset()))
-        return alts if weight >= MIN_TOPIC_IDF else frozenset()
+        """The weightiest word of a text the texts know, with its spellings — not its pieces (密码测评
+        is not named by the 测评 of 等保测评) unless they are all the texts have; none when it
+        weighs less than a topic does (电子政务 is what every clause is about)."""
+        # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of; a
+        # level of government — 市里, 区里 — is where, not what.)
+        terms = [(weight, w, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
+                 if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and not _when(w)
+                 and not LEVEL_WORD.match(w)]
+        weight, word, alts = max(terms, key=lambda t: t[0], default=(0.0, "", frozenset()))
+        if weight < MIN_TOPIC_IDF:
+            return frozenset()
+        whole = (alts - ctx.matcher.pieces(word)) | {word}
+        return whole if whole & ctx.matcher.idf.keys() else alts
 
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
     return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act))

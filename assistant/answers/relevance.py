@@ -232,7 +232,7 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
                 or not (matcher.tokenizer.names_a_thing(word) or word in nominal
                         or (word.isascii() and word.isalpha()))):
             continue
-        if any(word in place or place in word for place in analysis.unknown_places) or _LEVEL.match(word):
+        if any(word in place or place in word for place in analysis.unknown_places) or LEVEL_WORD.match(word):
             continue  # a place, or a level of government (县里, 市里): where, not what
         if kinds_of_known and matcher.tokenizer.head(word) in vocab:
             continue  # "能不能用盗版软件": whether a kind of what the texts regulate (软件) is allowed
@@ -294,7 +294,7 @@ def date_unit(ask: str) -> re.Pattern | None:
     return _MONTH_STATED if _MONTH_ASKED.search(ask) else None
 
 
-_LEVEL = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
+LEVEL_WORD = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
 _DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
     Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",

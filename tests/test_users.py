@@ -975,6 +975,23 @@ def test_a_next_step_follow_up_is_answered_by_the_next_stage_s_clauses(assistant
     assert _cited(answer) == {"luan-2021/第十二条"} and "下一环节（审查）" in answer.answer
 
 
+@pytest.mark.parametrize("question, unstated", [
+    # 六安 第六条 names the 专家组 and no number of experts: it cannot confirm "至少5个人".
+    ("六安竣工验收的专家组是不是至少得有5个人？", "六安市的办法没有规定"),
+    # 第二十条 says 提前, with no number of days.
+    ("我们六安的项目要申请延期验收，是不是得在合同约定验收日前30天就提出来？", "六安市的办法没有规定"),
+], ids=["count", "days-before"])
+def test_a_claimed_bound_no_text_gives_a_number_for_is_refused(assistant, question, unstated):
+    a = assistant.ask(question)
+    assert not a.answerable and a.answer.startswith(unstated)
+
+
+def test_a_number_telling_the_situation_is_not_a_claim_to_check(assistant):
+    # "一张表格只能填写一个项目" answers; "两个项目" is what the unit has, not a bound it claims.
+    a = assistant.ask("启东那个电子政务工程建设项目申报表，我们有两个项目能不能填一张")
+    assert a.answerable and "一张表格只能填写一个项目" in a.answer
+
+
 def test_a_fee_s_standard_is_asked_as_a_fee_and_refused_for_the_city_named(assistant):
     # "按什么标准收" of a fee asks what it costs, not which technical standard applies; the refusal
     # speaks for the city asked about, not for every city collected.

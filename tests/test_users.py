@@ -1042,7 +1042,9 @@ def test_a_permission_asked_in_everyday_words_is_answered(assistant, question):
     ("六安的验收会可以在线上开吗", "六安市的办法没有规定验收会可否在线上开"),
     # "效果评估可以由第三方机构执行" is said of 效果评估: it does not confirm it of 验收.
     ("启东项目验收可以请第三方机构做吗", "启东市的办法没有规定项目验收可否请第三方机构做"),
-], ids=["online-meeting", "another-stage-s-permission"])
+    # A prohibition claimed ("是不是就不能…") is a permission asked the other way round.
+    ("在六安，绩效评估结果差的单位第二年是不是就不能再申报新项目了？", "六安市的办法没有规定绩效评估结果差的单位第二年能否再申报新项目"),
+], ids=["online-meeting", "another-stage-s-permission", "claimed-prohibition"])
 def test_a_permission_no_sentence_names_with_what_it_is_asked_of_is_not_settled(assistant, question, unsettled):
     a = assistant.ask(question)
     assert _refused(a) and a.answer.startswith(unsettled) and "相关条款" in a.answer

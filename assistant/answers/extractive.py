@@ -380,7 +380,8 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
 
 # The act a permission is asked for: "可以先用吗" → 先用, "能不能先把采购挂出去" → 先把采购挂出去.
 # ... or required: "是不是必须回避" → 回避, "要不要从头重新算" → 从头重新算.
-_PERMITTED = re.compile(r"(?:能不能|可不可以|可以|能否|可否|允许|能|是不是必须|是否必须|必须|要不要|需不需要|是否需要|需要|用不用)"
+_PERMITTED = re.compile(r"(?:能不能|可不可以|不可以|可以|能否|可否|允许|不能|能|是不是必须|是否必须|必须|要不要|需不需要|是否需要|"
+                        r"不需要|需要|用不用|不用)"
                         r"(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
@@ -463,10 +464,13 @@ def _unsettled_act(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ..
     return tuple(out)
 
 
+# Words before the modal that ask, not what is asked of: "是不是就不能", "应该不用".
+_HOW_ASKED = re.compile(r"(?:是不是|是否|应该|应当|就|还|也|都|到底|究竟)+$")
 # How a permission is asked, as a refusal says what is not settled.
 _WHETHER_WORDS = {"能不能": "能否", "可不可以": "可否", "可以": "可否", "能否": "能否", "可否": "可否", "允许": "是否允许",
                   "能": "能否", "是不是必须": "是否必须", "是否必须": "是否必须", "必须": "是否必须",
-                  "要不要": "是否需要", "需不需要": "是否需要", "是否需要": "是否需要", "需要": "是否需要", "用不用": "是否需要"}
+                  "要不要": "是否需要", "需不需要": "是否需要", "是否需要": "是否需要", "需要": "是否需要", "用不用": "是否需要",
+                  "不能": "能否", "不可以": "可否", "不需要": "是否需要", "不用": "是否需要"}
 
 
 @dataclass(frozen=True)
@@ -487,7 +491,8 @@ class _Permission:
         return bool(self.of & toks and self.acting & toks)
 
     def __str__(self) -> str:  # as a refusal says what is not settled
-        return f"{self.subject.strip()}{_WHETHER_WORDS.get(self.modal, self.modal)}{self.act}"
+        subject = _HOW_ASKED.sub("", self.subject.strip())  # "…第二年是不是就不能…": 是不是就 is how it asks
+        return f"{subject}{_WHETHER_WORDS.get(self.modal, self.modal)}{self.act.rstrip('了啊呀')}"
 
 
 def _when(word: str) -> bool:
@@ -510,11 +515,12 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         terms = [(weight, w, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
                  if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and not _when(w)
                  and not LEVEL_WORD.match(w)]
-        weight, word, alts = max(terms, key=lambda t: t[0], default=(0.0, "", frozenset()))
-        if weight < MIN_TOPIC_IDF:
-            return frozenset()
-        whole = (alts - ctx.matcher.pieces(word)) | {word}
-        return whole if whole & ctx.matcher.idf.keys() else alts
+        out: set[str] = set()
+        for weight, word, alts in terms:
+            if weight >= MIN_TOPIC_IDF:
+                whole = (alts - ctx.matcher.pieces(word)) | {word}
+                out |= whole if whole & ctx.matcher.idf.keys() else alts
+        return frozenset(out)
 
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
     return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act))

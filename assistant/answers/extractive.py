@@ -476,8 +476,8 @@ _WHETHER_WORDS = {"能不能": "能否", "可不可以": "可否", "可以": "�
 @dataclass(frozen=True)
 class _Permission:
     """A permission asked for: what of (the words before the modal: "概算调整报批之前"), how
-    (是不是必须), the act (先请专家论证), and the weightiest word the texts know of each, with its
-    spellings (empty when none weighs as a topic does)."""
+    (是不是必须), the act (先请专家论证), and the words of each the texts know that weigh as a topic
+    does, with their spellings (empty when there are none)."""
 
     subject: str
     modal: str
@@ -507,9 +507,9 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         return None
 
     def key(text: str) -> frozenset[str]:
-        """The weightiest word of a text the texts know, with its spellings — not its pieces (密码测评
-        is not named by the 测评 of 等保测评) unless they are all the texts have; none when it
-        weighs less than a topic does (电子政务 is what every clause is about)."""
+        """The words of a text the texts know that weigh as a topic does (not 电子政务, which every
+        clause is about), with their spellings — not their pieces (密码测评 is not named by the 测评
+        of 等保测评) unless they are all the texts have."""
         # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of; a
         # level of government — 市里, 区里 — is where, not what.)
         terms = [(weight, w, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))

@@ -135,6 +135,8 @@ def _claimed_time(asks) -> Asked | None:
     return None
 
 
+# A question tag alone: the claim is what was said before it.
+_TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
 _BOUND_BEFORE = re.compile(r"至少|最少|最多|不少于|不超过|不低于|不高于|超过|低于|满|前|提前|之前|只要")
 _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|之前|前|够|为止|截止|起)|就(行|可以))")
 
@@ -348,8 +350,12 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     the refusal speaks for ("六安市的办法" when the question names its city)."""
     for asked, text in zip(request.asked, request.asks):
         if asked is Asked.WHETHER:
-            # "专家组是不是至少得有5个人": settled only where a text gives a count to compare.
-            asked = claimed_value(text) or asked
+            # "专家组是不是至少得有5个人": settled only where a text gives a count to compare. (A
+            # bare "对吗" asks of the claim said before it.)
+            claim = f"{request.context[-1]}，{text}" if _TAG_ASKED.match(text) and request.context else text
+            claimed = claimed_value(claim)
+            if claimed is not None:
+                asked, text = claimed, claim
         asked = _choice_of_values(asked, text)
         unit = date_unit(text) if asked is Asked.DATE else None
         if asked not in QUANTITATIVE and unit is None:

@@ -986,6 +986,12 @@ def test_a_claimed_bound_no_text_gives_a_number_for_is_refused(assistant, questi
     assert not a.answerable and a.answer.startswith(unstated)
 
 
+def test_an_ask_pointing_back_asks_of_what_the_ask_before_it_named(assistant):
+    # "这些钱" are the costs of 监理 and 等保测评, not of the story's 本级/新建/市级财政.
+    a = assistant.ask("六安市本级新建一个150万的软件开发项目，市级财政出钱，监理和等保测评都要做吗？这些钱从哪出")
+    assert a.answerable and "费用纳入该项目预算" in a.answer and "引入监理" in a.answer
+
+
 def test_a_number_telling_the_situation_is_not_a_claim_to_check(assistant):
     # "一张表格只能填写一个项目" answers; "两个项目" is what the unit has, not a bound it claims.
     a = assistant.ask("启东那个电子政务工程建设项目申报表，我们有两个项目能不能填一张")

@@ -471,9 +471,17 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     total, score = known_weight(matcher, part)
     if total < MIN_TOPIC_IDF:
         rest = [a for a in request.asks if a != text] + list(request.context)
+        before = list(request.asks[:request.asks.index(text)]) if text in request.asks else []
+        if _POINTING.search(text) and before:
+            # "监理和等保测评都要做吗？这些钱从哪出": 这些 points at what the ask before it named,
+            # not at the story (本级, 新建, 市级财政出钱).
+            rest = before[-1:]
         part = _part(analysis, "，".join(rest))
         total, score = known_weight(matcher, part)
     return part, total, score
+
+
+_POINTING = re.compile(r"这些|那些|这个|那个|这笔|这项|这几")
 
 
 def _built_on(matcher: Matcher, word: str, alts: frozenset[str]) -> frozenset[str]:

@@ -135,6 +135,7 @@ def _claimed_time(asks) -> Asked | None:
     return None
 
 
+_ONLY_TIMES = re.compile(r"(只能|只可以|最多|至多|仅限|只)[^，。？?]{0,6}$")
 # A question tag alone: the claim is what was said before it.
 _TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
 _BOUND_BEFORE = re.compile(r"至少|最少|最多|不少于|不超过|不低于|不高于|超过|低于|满|前|提前|之前|只要")
@@ -148,6 +149,8 @@ def claimed_value(ask: str) -> Asked | None:
     by the rules, not asked; how many times in a period — "一年能启动两次", "每两年一次", "走两回" —
     is a frequency, which the texts give as a rule on the act.)"""
     found = find_quantities(ask)
+    if any(q.unit == "次" and _ONLY_TIMES.search(ask[:q.start]) for q in found) and not re.search(r"每|[年月]内|一年", ask):
+        return Asked.COUNT  # "延期验收是不是只能申请一次": how many times at all, as 几次 asks
     if any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]|每[^，。？?]{0,3}[年月]", ask):
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
@@ -333,7 +336,7 @@ _ASKED_NAMES = {
 # The firm a provider ask asks for, and the verbs of seeking one ("找哪家机构做").
 _FIRM_WORDS = re.compile(rf"云?({FIRM_NOUNS}|机构)|找|用的是|在运营|运营|做|比较好|靠谱|好")
 # Words of the asking, left out when a refusal names what is not covered.
-_ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体"})
+_ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体", "只能", "至少", "最多"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
 ASK_COVERAGE = 0.5
 # ... and names one of the ask's two weightiest words, the second if it weighs this share of the first.
@@ -388,7 +391,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             topic = _named_topic(matcher, part) or (
                 _named_topic(matcher, _part(analysis, "，".join(request.context))) if request.context else "")
             name = _ASKED_NAMES[asked]
-            if asked is Asked.COUNT and re.search(r"(几|多少)次", text):
+            if asked is Asked.COUNT and re.search(r"(几|多少|[一二两三四五六七八九十\d])次", text):
                 name = "次数"  # "还能再整改几次"
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"

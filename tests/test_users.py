@@ -992,6 +992,15 @@ def test_an_ask_pointing_back_asks_of_what_the_ask_before_it_named(assistant):
     assert a.answerable and "费用纳入该项目预算" in a.answer and "引入监理" in a.answer
 
 
+@pytest.mark.parametrize("question, first_line", [
+    ("上城区是先开专家评审会，专家通过了再做部门初审，顺序是这样吗？", "不是："),   # 项目初审通过的，…组织专家评审
+    ("上城区是先初审，初审通过了再开专家评审会吧", "是："),
+], ids=["reversed", "in-order"])
+def test_a_claimed_order_of_two_steps_is_read_from_the_sentence_putting_one_after_the_other(assistant, question, first_line):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(first_line) and "项目初审通过的" in first
+
+
 def test_a_number_telling_the_situation_is_not_a_claim_to_check(assistant):
     # "一张表格只能填写一个项目" answers; "两个项目" is what the unit has, not a bound it claims.
     a = assistant.ask("启东那个电子政务工程建设项目申报表，我们有两个项目能不能填一张")

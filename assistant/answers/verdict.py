@@ -152,8 +152,44 @@ def quantified(claim: str) -> bool:
     return bool(_UNIVERSAL.search(claim) or _EXCLUSIVE.search(claim))
 
 
+# A claimed order of two steps: "先开专家评审会，专家通过了再做部门初审", "初验之后再试运行".
+_CLAIMED_ORDER = re.compile(r"先(?P<a>[^，,。？?先再]{2,14}?)[，,]?[^，,。？?先再]{0,8}?(?:再|然后|之后|以后)(?P<b>[^，,。？?再]{2,14})|"
+                            r"(?P<a2>[^，,。？?先再]{2,12}?)(?:之后|以后|后|通过了?|完成了?)(?:再|才)(?P<b2>[^，,。？?再]{2,14})")
+# ... and a sentence that puts one step before another: "项目初审通过的，由…组织专家评审".
+_AFTER_STEP = r"[^，。；]{0,8}?(?:通过|完成|结束|合格)?[^，。；]{0,3}?(?:的|后|之后|以后)[，,]?[^。；]{0,40}?"
+
+
+def _common_run(text: str, sentence: str, least: int = 2) -> str:
+    """The longest run of `text` (at least `least` characters) that the sentence holds."""
+    for n in range(len(text), least - 1, -1):
+        for i in range(len(text) - n + 1):
+            if text[i:i + n] in sentence:
+                return text[i:i + n]
+    return ""
+
+
+def _by_order(claim: str, sentence: str) -> Verdict | None:
+    """A claim that one step comes before another, against a sentence that puts one after the
+    other's passing or completion ("项目初审通过的，由…组织专家评审"); None when it does not."""
+    m = _CLAIMED_ORDER.search(claim)
+    if m is None:
+        return None
+    a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+    first, then = _common_run(a, sentence), _common_run(b, sentence)
+    if not first or not then or first in then or then in first:
+        return None
+    if re.search(re.escape(first) + _AFTER_STEP + re.escape(then), sentence):
+        return Verdict(True, "顺序一致")
+    if re.search(re.escape(then) + _AFTER_STEP + re.escape(first), sentence):
+        return Verdict(False, f"顺序相反：先{then}，后{first}")
+    return None
+
+
 def judge(claim: str, sentence: str) -> Verdict | None:
     """Whether the text's sentence confirms the question's claim; None when it cannot tell."""
+    by_order = _by_order(claim, sentence)
+    if by_order is not None:
+        return by_order
     by_number = _by_number(claim, sentence)
     if by_number is UNDECIDED:
         return None

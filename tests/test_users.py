@@ -1001,6 +1001,15 @@ def test_a_claimed_order_of_two_steps_is_read_from_the_sentence_putting_one_afte
     assert first.startswith(first_line) and "项目初审通过的" in first
 
 
+@pytest.mark.parametrize("question, first_line", [
+    ("上城区项目合同里的维保期一般不能少于两年，对不对？", "是："),   # 不能少于 is 不少于: a lower bound
+    ("上城区项目合同里的维保期一般不能少于3年，对吧？", "不是："),   # a bound the text does not set
+], ids=["same-bound", "stronger-bound"])
+def test_a_bound_with_a_modal_between_is_read_as_the_bound(assistant, question, first_line):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(first_line) and "不少于2年" in first
+
+
 def test_a_number_telling_the_situation_is_not_a_claim_to_check(assistant):
     # "一张表格只能填写一个项目" answers; "两个项目" is what the unit has, not a bound it claims.
     a = assistant.ask("启东那个电子政务工程建设项目申报表，我们有两个项目能不能填一张")

@@ -563,7 +563,7 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
     return out
 
 
-_BY_TIME = re.compile(r"\s*(以内|之内|内|以前|之前|前|为止|以后|之后|后)")
+_BY_TIME = re.compile(r"\s*(以内|之内|内|以前|之前|前|为止|以后|之后|后|就?截止|就?结束|截至)")
 _LAST_DAY = {2: (28, 29), 4: (30,), 6: (30,), 9: (30,), 11: (30,)}
 
 

@@ -1010,6 +1010,15 @@ def test_a_bound_with_a_modal_between_is_read_as_the_bound(assistant, question, 
     assert first.startswith(first_line) and "不少于2年" in first
 
 
+@pytest.mark.parametrize("question, first_line", [
+    ("六安的非涉密系统放在我们单位自己机房里也行吧", "不是："),   # 全部部署在市政务云平台
+    ("听说六安非涉密的项目全都得上市政务云，不能放在自己单位机房，是真的吗？", "是："),
+], ids=["another-place", "not-another-place"])
+def test_a_place_the_text_does_not_put_systems_in_is_judged_against_the_place_it_does(assistant, question, first_line):
+    first = assistant.ask(question).answer.splitlines()[0]
+    assert first.startswith(first_line) and "全部部署在市政务云平台" in first
+
+
 def test_a_number_telling_the_situation_is_not_a_claim_to_check(assistant):
     # "一张表格只能填写一个项目" answers; "两个项目" is what the unit has, not a bound it claims.
     a = assistant.ask("启东那个电子政务工程建设项目申报表，我们有两个项目能不能填一张")

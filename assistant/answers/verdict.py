@@ -189,6 +189,25 @@ def _by_order(claim: str, sentence: str) -> Verdict | None:
     return None
 
 
+# Where a text puts every such system ("全部部署在市政务云平台"), and where a claim puts one
+# ("放在我们单位自己机房里也行吧").
+_MANDATED_PLACE = re.compile(r"(?:全部|统一|一律|均应?|均须|必须|应当?)(?:部署|迁移|迁入|存放|托管|放)(?:在|到|至|于)(?P<place>[^，。；、]{2,12})")
+_CLAIMED_PLACE = re.compile(r"(?P<neg>不能|不可以|不可|不得|不许|不让)?(?:部署|迁移|存放|托管|放|搬)(?:在|到|至|进)"
+                            r"(?P<place>[^，,。？?吗吧呢、]{2,14})")
+
+
+def _place_mismatch(claim: str, sentence: str) -> Verdict | None:
+    """For a claim putting a system somewhere other than where the text puts every one: 不是 —
+    or 是 when the claim is that it may not go there ("不能放在自己机房吧")."""
+    mandated, claimed = _MANDATED_PLACE.search(sentence), _CLAIMED_PLACE.search(claim)
+    if mandated is None or claimed is None:
+        return None
+    here, there = mandated.group("place"), claimed.group("place")
+    if any(here[i:i + 2] in there for i in range(len(here) - 1)):
+        return None  # the same place ("放在市政务云上吧")
+    return Verdict(bool(claimed.group("neg")), f"地点不同：{there} / {here}")
+
+
 def judge(claim: str, sentence: str) -> Verdict | None:
     """Whether the text's sentence confirms the question's claim; None when it cannot tell."""
     by_order = _by_order(claim, sentence)
@@ -209,7 +228,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     shared_duty = any(d in claim and d in sentence for d in _DUTY)
     if party_q and party_s and not shared_duty and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
-    actor = _actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence) or payer_mismatch(claim, sentence)
+    actor = (_actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence) or payer_mismatch(claim, sentence)
+             or _place_mismatch(claim, sentence))
     if actor is not None:
         return actor
     if _EXCLUSIVE.search(claim) and _SHARED.search(sentence):

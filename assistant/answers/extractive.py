@@ -230,16 +230,18 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     line = conclusion(ctx, judged, chosen, conclusions)
     if line is None:
         in_scope = doc_ids or tuple(dict.fromkeys(h.meta.doc_id for h in chosen))
+        asked = _asked_permission(ctx, judged.topic) if in_scope and is_yes_no(judged.topic) else None
+        if asked is None:
+            return answer
         related = [(h.meta, h.clause.label) for h in chosen[:3]]
-        unsettled = _unsettled_act(ctx, judged, in_scope)
+        unsettled = _unsettled_act(ctx, asked, in_scope)
         if unsettled:
             # "审查论证专家…是不是必须回避": no text in scope speaks of 回避 — what the claim turns on.
             return _not_covered(question, analysis, doc_ids, unsettled, covered, related)
-        apart = _never_together(ctx, judged, in_scope)
-        if apart is not None:
+        if _never_together(ctx, asked, in_scope):
             # "启东概算调整报批之前，是不是必须先请专家论证": 启东 speaks of 概算调整 and of 专家论证,
             # never in one sentence — nothing there says the one requires the other.
-            return refusal(question, f"{_whose(analysis, doc_ids)}没有规定{apart}，无法据此判断。", covered, related)
+            return refusal(question, f"{_whose(analysis, doc_ids)}没有规定{asked}，无法据此判断。", covered, related)
         return answer
     # After a computation's verdict the computation itself follows on the same line.
     return replace(answer, answer=f"{line}{'。' if conclusions else chr(10)}{answer.answer}")
@@ -431,25 +433,12 @@ _WH_ASKED = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|如何")
 CLAIM_SPECIFICITY = 0.45
 
 
-def _unsettled_act(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> tuple[str, ...]:
+def _unsettled_act(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -> tuple[str, ...]:
     """For a question whether an act is allowed or required that no sentence settled: the words of
     the act naming what it turns on (回避, 计入, 从头) that no document in scope uses by any spelling
     — the texts do not speak of it, so quoting their nearest clause would read as an answer."""
-    if not is_yes_no(analysis.topic) or not doc_ids:
-        return ()
-    request = understand(analysis.topic)
-    m = _permission(ctx, request.asks[0]) if request.asks else None
-    if m is None:
-        return ()
-    # The act runs on into the asks after it that ask nothing of their own ("能不能不重新采购，
-    # 直接和原承建单位续签").
-    act = [m.group("act")]
-    for text, asked in zip(request.asks[1:], request.asked[1:]):
-        if asked is not Asked.WHAT or _ASKING.search(text):
-            break
-        act.append(text)
     vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d) for d in doc_ids))
-    text = "，".join(act)
+    text = "，".join((asked.act, *asked.then))
     out = []
     for word, _, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text)):
         # (A word before 的 qualifies a thing — "软件能不能用盗版的": a kind of what the texts
@@ -484,6 +473,7 @@ class _Permission:
     act: str
     of: frozenset[str]
     acting: frozenset[str]
+    then: tuple[str, ...] = ()  # the asks after it that run the act on ("…，直接和原承建单位续签")
 
     def named_in(self, ctx: Context, text: str) -> bool:
         """Whether a text names both what it is asked of and the act."""
@@ -522,8 +512,15 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
                 out |= whole if whole & ctx.matcher.idf.keys() else alts
         return frozenset(out)
 
+    # The act runs on into the asks after it that ask nothing of their own ("能不能不重新采购，
+    # 直接和原承建单位续签").
+    then = []
+    for text, asked in zip(request.asks[1:], request.asked[1:]):
+        if asked is not Asked.WHAT or _ASKING.search(text):
+            break
+        then.append(text)
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
-    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act))
+    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act), tuple(then))
 
 
 def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
@@ -537,15 +534,12 @@ def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
     return not asked.of or asked.named_in(ctx, sentence)
 
 
-def _never_together(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> _Permission | None:
+def _never_together(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -> bool:
     """For a question whether an act is allowed or required of something ("概算调整报批之前，是不是
-    必须先请专家论证") that no sentence settled: the permission, when no sentence of the documents
-    in scope names both what it is asked of (概算调整) and the act (专家论证); None otherwise."""
-    if not is_yes_no(analysis.topic) or not doc_ids:
-        return None
-    asked = _asked_permission(ctx, analysis.topic)
-    if asked is None or not asked.of or not asked.acting:
-        return None
+    必须先请专家论证") that no sentence settled: whether no sentence of the documents in scope names
+    both what it is asked of (概算调整) and the act (专家论证)."""
+    if not asked.of or not asked.acting:
+        return False
     for doc_id in doc_ids:
         for clause in ctx.corpus.documents[doc_id].clauses:
             have = ctx.matcher.clause_tokens(clause.id)
@@ -555,8 +549,8 @@ def _never_together(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
             # 附件3 "…可行性研究报告编制要求".
             titles = indexed_text(clause)[:-len(clause.text)] if clause.text else ""
             if any(asked.named_in(ctx, f"{titles}{s}") for s in sentences(clause)):
-                return None
-    return asked
+                return False
+    return True
 
 
 # A rule on an act: forbidden (不得投入运行), allowed (可以委托), or allowed only so (方可).
@@ -944,9 +938,9 @@ def unnamed_alternatives(ctx: Context, request: Request, docs: list) -> list[str
     return []
 
 
-def _whose(analysis: QueryAnalysis, doc_ids: tuple[str, ...]) -> str:
-    """The texts a refusal speaks for: the cities the question names, else all those collected."""
-    return f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "收录的办法"
+def _whose(analysis: QueryAnalysis, doc_ids: tuple[str, ...], every: str = "收录的办法") -> str:
+    """The texts a refusal speaks for: the cities the question names, else `every` (all collected)."""
+    return f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else every
 
 
 def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...], terms: tuple[str, ...],
@@ -954,8 +948,8 @@ def _not_covered(question: str, analysis: QueryAnalysis, doc_ids: tuple[str, ...
     """The refusal naming the words no text in scope uses; `related`: the nearest provisions, as
     further reading."""
     named = "、".join(f"“{t}”" for t in terms)
-    whose = f"{'、'.join(analysis.cities)}的办法" if doc_ids and analysis.cities else "所收录的办法均"
-    return refusal(question, f"{whose}未涉及{named}，无法据此回答。", covered, list(related))
+    return refusal(question, f"{_whose(analysis, doc_ids, every='所收录的办法均')}未涉及{named}，无法据此回答。", covered,
+                   list(related))
 
 
 def choose(ctx: Context, hits: list[Hit], analysis: QueryAnalysis, doc_ids: tuple[str, ...],

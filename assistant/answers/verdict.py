@@ -203,7 +203,7 @@ def _place_mismatch(claim: str, sentence: str) -> Verdict | None:
     if mandated is None or claimed is None:
         return None
     here, there = mandated.group("place"), claimed.group("place")
-    if any(here[i:i + 2] in there for i in range(len(here) - 1)):
+    if _bigrams(here) & _bigrams(there):
         return None  # the same place ("放在市政务云上吧")
     return Verdict(bool(claimed.group("neg")), f"地点不同：{there} / {here}")
 

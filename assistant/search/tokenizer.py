@@ -169,7 +169,7 @@ class Tokenizer:
         set phrase, is read by its head, the last of its pieces (个人所得税 → 所得税). The tagger's table loads on first use."""
         if len(word) == 2 and _tag(word[0])[:1] in ("d", "m") and _tag(word[1])[:1] in ("v", "p", "d"):
             return False  # an adverb or numeral before a verb (先用, 一共): how something is done, whatever the table says
-        if len(word) == 2 and _tag(word[0])[:1] == "d" and _general_dictionary().count(word) < _RARE_PAIR:
+        if len(word) == 2 and _tag(word[0])[:1] == "d" and not established(word):
             return False  # an adverb glued to a one-character word the table barely knows (先报, 再交)
         if len(word) == 3 and word[1] in "得不":
             return False  # a verb with its potential complement (行得通, 用不上): whether it can be done

@@ -1560,3 +1560,18 @@ def test_a_claim_of_what_is_required_is_settled_only_by_a_sentence_on_that_act(a
     # 六安 speaks of 回避 at all: the clause is further reading, not the answer.
     a = assistant.ask("六安集中审查论证的专家，碰到自己单位的项目是不是必须回避？")
     assert _refused(a) and "未涉及“回避”" in a.answer and "第十二条" in a.answer.split("相关条款", 1)[1]
+
+
+def test_a_date_claimed_on_the_calendar_is_settled_only_by_one_the_text_gives(assistant):
+    # 乐山's 办法 names no month at all: "9月底就截止了" is not settled by 第十五条's wording.
+    a = assistant.ask("乐山市级部门报次年度信息化项目需求，是不是9月底就截止了？")
+    assert _refused(a) and "乐山市的办法没有规定" in a.answer
+    # 启东 gives the month: the claim is judged by it.
+    b = assistant.ask("启东下一年度的电子政务项目计划，是不是9月底前就得交？")
+    assert b.answer.startswith("不是：") and "10 月底前" in b.answer.split("\n")[0]
+
+
+def test_a_claimed_bound_is_not_confirmed_by_a_sentence_giving_another_kind_of_number(assistant):
+    # 上城 第七章·第6段 gives 5个工作日 for filing documents; nothing of keeping them 10 years.
+    a = assistant.ask("上城区电子政务项目的档案资料是不是要求至少保存10年？")
+    assert not a.answer.startswith(("是", "不是"))

@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, focus, states_value, strip_procedure
+from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, claimed_value, focus,
+                                       states_value, strip_procedure)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
@@ -135,38 +136,8 @@ def _claimed_time(asks) -> Asked | None:
     return None
 
 
-_ONLY_TIMES = re.compile(r"(只能|只可以|最多|至多|仅限|只)[^，。？?]{0,6}$")
 # A question tag alone: the claim is what was said before it.
 _TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
-_BOUND_BEFORE = re.compile(r"至少|最少|最多|不少于|不超过|不低于|不高于|超过|低于|满|前|提前|之前|只要")
-_BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|之前|前|够|为止|截止|起)|就(行|可以))")
-
-
-def claimed_value(ask: str) -> Asked | None:
-    """The value a yes/no claim puts to the test, asked as its question would ask for it: a date
-    ("9月底就截止了吧": 什么时候), a duration ("试运行两个月够吗": 多久), a count ("专家组至少得有5个人吧":
-    几个) or a share ("要占10%以上吧": 百分之几). (An amount of money is what the project is, settled
-    by the rules, not asked; how many times in a period — "一年能启动两次", "每两年一次", "走两回" —
-    is a frequency, which the texts give as a rule on the act.)"""
-    found = find_quantities(ask)
-    if any(q.unit == "次" and _ONLY_TIMES.search(ask[:q.start]) for q in found) and not re.search(r"每|[年月]内|一年", ask):
-        return Asked.COUNT  # "延期验收是不是只能申请一次": how many times at all, as 几次 asks
-    if any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]|每[^，。？?]{0,3}[年月]", ask):
-        return None
-    # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
-    # test; one that tells the project's situation ("我们就3个人维护") is not.
-    for q in found:
-        if not (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end)):
-            continue
-        if q.kind == "date" and q.unit != "年":
-            return Asked.DATE
-        if q.kind == "duration":
-            return Asked.DURATION
-        if q.kind == "count":
-            return Asked.COUNT
-        if q.kind == "percent":
-            return Asked.RATE
-    return None
 
 
 def unknown_content(matcher: Matcher, part: QueryAnalysis, said: str = "") -> list[str]:
@@ -361,6 +332,10 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 asked, text = claimed, claim
         asked = _choice_of_values(asked, text)
         unit = date_unit(text) if asked is Asked.DATE else None
+        if asked is Asked.DATE and unit is None and _MONTH_STATED.search(text):
+            # A date claimed on the calendar ("是不是9月底就截止了") is settled only by one the text
+            # gives on the calendar, not by a step it follows ("立项后").
+            unit = _MONTH_STATED
         if asked not in QUANTITATIVE and unit is None:
             continue
         part, total, score = _ask_focus(matcher, analysis, request, asked, text)

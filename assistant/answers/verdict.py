@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import OFFERS_ALTERNATIVES, in_order
+from assistant.answers.request import OFFERS_ALTERNATIVES, claimed_value, in_order
 from assistant.search.matching import aside_windows, negated, only_set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
@@ -251,6 +251,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         # time the text gives, never by the wording of a sentence that gives none. ("12月复核没
         #通过" only says when something happened.)
         return None
+    if claimed_value(claim) is not None:
+        return None  # "档案资料是不是要求至少保存10年": a claimed bound, against a sentence giving no such number
     if _APPLIES_ASKED.search(claim) and not _APPLIES_STATED.search(sentence):
         # "县区的项目用的是这个办法吗" is settled by what the 办法 applies to, not by a sentence that
         # shares its words ("各县区结合自身实际，制定相应管理办法" says they make their own).

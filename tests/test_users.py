@@ -1575,3 +1575,13 @@ def test_a_claimed_bound_is_not_confirmed_by_a_sentence_giving_another_kind_of_n
     # 上城 第七章·第6段 gives 5个工作日 for filing documents; nothing of keeping them 10 years.
     a = assistant.ask("上城区电子政务项目的档案资料是不是要求至少保存10年？")
     assert not a.answer.startswith(("是", "不是"))
+
+
+def test_a_time_told_in_the_story_is_not_a_time_claimed_for_the_act(assistant):
+    # "年中" is when the task came, not when the user claims to file: 第七条's 10 月底 does not deny
+    # "现在还能申报吗" (第八条 opens the special procedure for exactly this).
+    a = assistant.ask("启东市公安局年中突然接到任务要建一个系统，去年没报计划，现在还能申报吗？怎么报？")
+    assert not a.answer.startswith("不是") and "qidong-2019/第八条" in _cited(a)
+    # A time the claim itself gives is still compared: 第一季度 against 每年年底前.
+    b = assistant.ask("乐山项目绩效监控报告是每年第一季度交吧？")
+    assert b.answer.startswith("不是：") and "年底前" in b.answer.split("\n")[0]

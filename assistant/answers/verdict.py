@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import OFFERS_ALTERNATIVES, claimed_value, in_order
+from assistant.answers.request import OFFERS_ALTERNATIVES, claimed_value, in_order, understand
 from assistant.search.matching import aside_windows, negated, only_set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
@@ -243,8 +243,11 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     period_q, period_s = _periods(claim), _periods(sentence)
     if period_q and period_s and not period_q & period_s:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
-    months_q, months_s = _months(claim), _months(sentence)
-    if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(claim) or _TIME_OF_YEAR.search(sentence)):
+    # A time of year told in the story ("年中突然接到任务…现在还能申报吗") is when things happened,
+    # not a time claimed for the act: only the asks' own times are compared.
+    asked = "，".join(understand(claim).asks) or claim
+    months_q, months_s = _months(asked), _months(sentence)
+    if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(asked) or _TIME_OF_YEAR.search(sentence)):
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
     if any(q.kind in ("date", "duration") and _BY_TIME.match(claim, q.end) for q, _, _ in _values(claim)):
         # "12月前交就行吧", "一年内做完": a claim of a deadline or a time limit is settled by a

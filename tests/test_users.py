@@ -1585,3 +1585,10 @@ def test_a_time_told_in_the_story_is_not_a_time_claimed_for_the_act(assistant):
     # A time the claim itself gives is still compared: 第一季度 against 每年年底前.
     b = assistant.ask("乐山项目绩效监控报告是每年第一季度交吧？")
     assert b.answer.startswith("不是：") and "年底前" in b.answer.split("\n")[0]
+
+
+def test_a_rule_on_an_act_is_read_with_the_clause_ruling_on_its_condition(assistant):
+    # 第十六条 forbids buying what the annual plan lacks; 第十四条, on the same condition, says how
+    # such a project gets in (专题请示) — the way the text leaves open.
+    a = assistant.ask("六安市卫健委今年5月份临时接到任务，要建一个80万左右的疫苗冷链监管小系统，年度计划里没有。能不能先自己采购了再补手续？")
+    assert {"luan-2021/第十六条", "luan-2021/第十四条"} <= set(_cited(a)) and "专题请示" in a.answer

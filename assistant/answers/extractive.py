@@ -35,7 +35,7 @@ from assistant.search.places import county_names
 from assistant.search.tokenizer import _tag, established, specificity, spoken_verb
 from assistant.search.query import PLACE_MARK, QueryAnalysis
 from assistant.search.retrievers import Mode
-from assistant.text import find_quantities
+from assistant.text import comma_parts, find_quantities
 
 MAX_CITATIONS = 4
 WIDE_RUNNER_UPS = 2  # in a comparison of three or four cities, runner-ups cited beside their city's first
@@ -218,6 +218,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     chosen = choose(ctx, ordered, analysis, doc_ids, unsure)
     if is_yes_no(analysis.topic):  # "节能分析那章是不是一定要写": the mark's meaning answers
         chosen += _legends(ctx, chosen)
+        chosen += _same_condition(ctx, analysis, chosen)
     if len(doc_ids) == 1:  # ("有什么不一样" of one city compares within it, not cities)
         chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:
@@ -578,6 +579,47 @@ def permitting(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[H
     found = [(max(fits), h) for h in hits
              for fits in [[score(s) for s in sentences(h.clause) if rule.search(s) and not is_heading(s)]] if fits]
     return by_governing_fit(found)
+
+
+CONDITION_SHARE = 0.75  # of the condition's word weight, another clause's ruling sentence names this much
+
+
+def _same_condition(ctx: Context, analysis: QueryAnalysis, chosen: list[Hit]) -> list[Hit]:
+    """For a permission asked ("年度计划里没有…能不能先自己采购了再补手续") and answered by a rule
+    on its act under a condition ("未列入年度建设计划项目，不得自行采购"): the other clause of that
+    document ruling on the same condition ("不得擅自建设未列入年度计划的项目。确需新增项目，须向市政府
+    专题请示批准后列入计划") — the way the text leaves open, read beside the rule."""
+    asks = understand(analysis.topic).asks
+    m = _permission(ctx, asks[0]) if chosen and asks else None
+    # (The act by the words the texts use: "先把采购挂出去" is 采购, however it is said.)
+    act = tuple(w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(m.group("act")))
+                if len(w) >= 2 and w in ctx.analyzer.corpus_text) if m else ()
+    if not act:
+        return []
+    first = chosen[0]
+    rule = _rule_on(act)
+    ruled = [(s, m) for s in sentences(first.clause) if (m := rule.search(s))]
+    if not ruled:
+        return []
+    s, m = ruled[0]
+    condition = comma_parts(s[:m.start()])[-1:] if comma_parts(s[:m.start()]) else []
+    vocab = ctx.matcher.doc_vocabulary(first.meta.doc_id)
+    weights = {w: ctx.matcher.idf[w] for text in condition for w in ctx.matcher.tokenizer.tokens(text)
+               if w in vocab and ctx.matcher.idf.get(w, 0.0) >= MIN_TOPIC_IDF}
+    if len(weights) < 2:
+        return []
+    doc = ctx.corpus.documents[first.meta.doc_id]
+    have = {h.clause.id for h in chosen}
+    for clause in doc.clauses:
+        if clause.id in have or clause.kind is PartKind.ATTACHMENT_SECTION:
+            continue
+        for sentence in sentences(clause):
+            if not re.search(_DEONTIC, sentence):
+                continue
+            named = set(ctx.matcher.tokenizer.tokens(sentence))
+            if sum(x for w, x in weights.items() if w in named) >= CONDITION_SHARE * sum(weights.values()):
+                return [Hit(clause=clause, meta=doc.meta, score=first.score)]
+    return []
 
 
 def _every_holds(lines: list[str | None]) -> str | None:

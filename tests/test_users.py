@@ -1592,3 +1592,12 @@ def test_a_rule_on_an_act_is_read_with_the_clause_ruling_on_its_condition(assist
     # such a project gets in (专题请示) — the way the text leaves open.
     a = assistant.ask("六安市卫健委今年5月份临时接到任务，要建一个80万左右的疫苗冷链监管小系统，年度计划里没有。能不能先自己采购了再补手续？")
     assert {"luan-2021/第十六条", "luan-2021/第十四条"} <= set(_cited(a)) and "专题请示" in a.answer
+
+
+def test_a_procedure_named_by_its_title_is_read_with_the_article_setting_it_out(assistant):
+    # 启东 第八条 opens 特殊申报程序 for what could not be filed in time; 第九条 (headed 特殊申报程序)
+    # is how it runs. 第二十四条's "按第二章所述一般申报程序" is 第七条.
+    a = assistant.ask("启东 我们局今年年中突然接到上面任务要建个防汛防疫数据平台 去年根本没报计划 现在咋整还能申请钱吗")
+    assert {"qidong-2019/第八条", "qidong-2019/第九条"} <= set(_cited(a))
+    b = assistant.ask("启东运维的钱怎么申请")
+    assert {"qidong-2019/第二十四条", "qidong-2019/第七条"} <= set(_cited(b))

@@ -219,6 +219,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if is_yes_no(analysis.topic):  # "节能分析那章是不是一定要写": the mark's meaning answers
         chosen += _legends(ctx, chosen)
         chosen += _same_condition(ctx, analysis, chosen)
+    chosen += _procedures_named(ctx, chosen)
     if len(doc_ids) == 1:  # ("有什么不一样" of one city compares within it, not cities)
         chosen += _per_ask(ctx, analysis, request, ordered + [h for h in hits if h not in ordered], chosen)
     if not doc_ids:
@@ -579,6 +580,28 @@ def permitting(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[H
     found = [(max(fits), h) for h in hits
              for fits in [[score(s) for s in sentences(h.clause) if rule.search(s) and not is_heading(s)]] if fits]
     return by_governing_fit(found)
+
+
+# A named procedure ("启动特殊申报程序"), and an article headed by one ("第九条 特殊申报程序（一）…").
+_PROCEDURE = re.compile(r"[\u4e00-\u9fa5]{2,6}程序")
+_HEADED = re.compile(r"^(?:第[一二三四五六七八九十百]+条\s*)?(?P<name>[\u4e00-\u9fa5]{2,6}程序)")
+
+
+def _procedures_named(ctx: Context, chosen: list[Hit]) -> list[Hit]:
+    """The articles setting out a procedure the answer's clauses name by its title ("…可以启动
+    特殊申报程序" → 第九条 "特殊申报程序（一）…"; and 第九条 → 第八条 "特殊申报程序使用规范"): how it
+    runs, or when it may, is read with it."""
+    out: list[Hit] = []
+    have = {h.clause.id for h in chosen}
+    for hit in chosen:
+        named = set(_PROCEDURE.findall(hit.clause.text))
+        doc = ctx.corpus.documents[hit.meta.doc_id]
+        for clause in doc.clauses if named else ():
+            m = _HEADED.match(clause.text)
+            if clause.id not in have and m and any(n.endswith(m.group("name")) for n in named):
+                out.append(Hit(clause=clause, meta=doc.meta, score=hit.score))
+                have.add(clause.id)
+    return out
 
 
 CONDITION_SHARE = 0.75  # of the condition's word weight, another clause's ruling sentence names this much

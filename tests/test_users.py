@@ -1601,3 +1601,12 @@ def test_a_procedure_named_by_its_title_is_read_with_the_article_setting_it_out(
     assert {"qidong-2019/第八条", "qidong-2019/第九条"} <= set(_cited(a))
     b = assistant.ask("启东运维的钱怎么申请")
     assert {"qidong-2019/第二十四条", "qidong-2019/第七条"} <= set(_cited(b))
+
+
+def test_the_steps_asked_are_quoted_whole(assistant):
+    # A procedure told sentence by sentence: 初验, then 30 days of 试运行, then the application.
+    a = assistant.ask("上城区项目建完后验收是怎么个流程？初验、试运行、正式验收分别怎么搞")
+    assert "不少于30天的试运行" in a.answer and "专家3人（含）以上单数" in a.answer
+    # Steps numbered on into the next 款: 启东 第七条 (五) "随部门预算同步报送市财政局".
+    b = assistant.ask("启东的一般申报程序，从报计划到进部门预算，具体哪几步？")
+    assert all(s in b.answer for s in ("10 月底前", "11 月 30 日前", "12 月底前", "随部门预算"))

@@ -9,7 +9,7 @@ from assistant.answers.request import Asked, states_value
 from assistant.corpus.model import Part
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
-from assistant.text import fold
+from assistant.text import fold, parse_cn_int
 
 _LIST_ITEMS = 10
 _SHORT_CLAUSE = 160    # characters: a clause this short is quoted whole
@@ -52,13 +52,18 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
     if len(asks) > 1 or (short and attribute is None):
         return _best_part(score, clause, body, short, steps)
     stated = _stating(score, clause, attribute) if attribute is not None else None
-    if stated is not None:
+    if stated is not None and not (steps and _SPAN_ASKED.search(analysis.question)):
         return stated
+    # (The times along a span, "从交年度计划一直到进部门预算…几个时间节点", are its steps' times.)
     return _best_part(score, clause, body, short, steps)
 
 
+_STEP_SENTENCES = 5  # of a long 款 asked for its steps, the sentences kept ...
+_STEP_SHARE = 0.3     # ... that fit at least this share of the best one
 # Asking for the steps of a procedure: every numbered step answers, not the one that fits best.
-_STEPS_ASKED = re.compile(r"几步|步骤|流程|程序|环节|过程|怎么|如何|怎样|咋")
+# (A span asked across, "从交年度计划一直到进部门预算", asks for the steps between.)
+_SPAN_ASKED = re.compile(r"从[^，,。？?]{1,16}(?:到|至)")
+_STEPS_ASKED = re.compile(rf"几步|步骤|流程|程序|环节|过程|怎么|如何|怎样|咋|{_SPAN_ASKED.pattern}")
 
 
 def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False) -> tuple[str, list[str]]:
@@ -75,7 +80,15 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     para = paragraphs[best[1]]
     intro = LABEL_PREFIX.sub("", para.text, count=1)
     if best[2] >= 0 and steps:
-        return para.label, [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
+        texts = [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
+        # Steps numbered on into the next 款 ("（五）通过复核的项目凭书面意见，随部门预算…") go on.
+        last, label = para.items[-1], para.label
+        for nxt in paragraphs[best[1] + 1:]:
+            if not nxt.items or _item_number(nxt.items[0].label) != _item_number(last.label) + 1:
+                break
+            texts += [LABEL_PREFIX.sub("", nxt.text, count=1)] + [i.text for i in nxt.items[:_LIST_ITEMS]]
+            last, label = nxt.items[-1], clause.label
+        return label, texts
     if best[2] >= 0:
         items = [s for s in segments if s[1] == best[1] and s[2] >= 0 and s[0] >= 0.7 * best[0]]
         items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])
@@ -98,8 +111,19 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     parts = [x.strip() for x in re.split(r"(?<=[。！？!?])", intro) if x.strip()]
     scored = sorted(((score(x), i) for i, x in enumerate(parts)), reverse=True)
     top = scored[0][0]
-    keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
+    if steps:
+        # A procedure told sentence by sentence ("…包含初验、试运行和验收三个环节…项目初验由…初验通过后
+        # 开展不少于30天的试运行…"): every sentence that speaks to it is a step, in the text's order.
+        keep = sorted(i for sc, i in scored[:_STEP_SENTENCES] if sc >= _STEP_SHARE * top)
+    else:
+        keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
     return para.label, [parts[i] for i in keep]
+
+
+def _item_number(label: str) -> int:
+    """The number of a 项 from its label ("第七条第二款第五项" → 5); 0 when it has none."""
+    m = re.search(r"第([零〇一二三四五六七八九十百\d]+)项$", label)
+    return (parse_cn_int(m.group(1)) or 0) if m else 0
 
 
 def is_heading(text: str) -> bool:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, claimed_value, focus,
+from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, TAG_ASKED, VALUED, Asked, Request, claimed_value, focus,
                                        states_value, strip_procedure)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
@@ -136,8 +136,6 @@ def _claimed_time(asks) -> Asked | None:
     return None
 
 
-# A question tag alone: the claim is what was said before it.
-_TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
 
 
 def unknown_content(matcher: Matcher, part: QueryAnalysis, said: str = "") -> list[str]:
@@ -326,7 +324,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked is Asked.WHETHER:
             # "专家组是不是至少得有5个人": settled only where a text gives a count to compare. (A
             # bare "对吗" asks of the claim said before it.)
-            claim = f"{request.context[-1]}，{text}" if _TAG_ASKED.match(text) and request.context else text
+            claim = f"{request.context[-1]}，{text}" if TAG_ASKED.match(text) and request.context else text
             claimed = claimed_value(claim)
             if claimed is not None:
                 asked, text = claimed, claim

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import OFFERS_ALTERNATIVES, claimed_value, in_order, understand
+from assistant.answers.request import OFFERS_ALTERNATIVES, TAG_ASKED, claimed_value, in_order, understand
 from assistant.search.matching import aside_windows, negated, only_set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
@@ -245,7 +245,9 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
     # A time of year told in the story ("年中突然接到任务…现在还能申报吗") is when things happened,
     # not a time claimed for the act: only the asks' own times are compared.
-    asked = "，".join(understand(claim).asks) or claim
+    # (A bare "对吧" asks of the whole claim said before it.)
+    asks = understand(claim).asks
+    asked = claim if not asks or any(TAG_ASKED.match(a) for a in asks) else "，".join(asks)
     months_q, months_s = _months(asked), _months(sentence)
     if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(asked) or _TIME_OF_YEAR.search(sentence)):
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"

@@ -102,7 +102,7 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     if steps and not para.items and not is_heading(intro):
         # How a stage is done: each 款 of the clause that speaks to it as much, in the clause's order
         # (乐山 第三十一条: after 试运行, 市数字经济局 organises the acceptance).
-        near = [pi for s, pi, ii in segments if ii < 0 and s >= 0.7 * best[0] and not paragraphs[pi].items]
+        near = [pi for s, pi, ii in segments if ii < 0 and s >= _STEP_SHARE * best[0] and not paragraphs[pi].items]
         if len(near) > 1:
             texts = [LABEL_PREFIX.sub("", paragraphs[pi].text, count=1) for pi in sorted(near)[:3]]
             return clause.label, texts

@@ -115,6 +115,7 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
         # A procedure told sentence by sentence ("…包含初验、试运行和验收三个环节…项目初验由…初验通过后
         # 开展不少于30天的试运行…"): every sentence that speaks to it is a step, in the text's order.
         keep = sorted(i for sc, i in scored[:_STEP_SENTENCES] if sc >= _STEP_SHARE * top)
+        keep = list(range(keep[0], keep[-1] + 1))  # a step between two kept ones is not skipped
     else:
         keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
     return para.label, [parts[i] for i in keep]

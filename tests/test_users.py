@@ -1610,3 +1610,10 @@ def test_the_steps_asked_are_quoted_whole(assistant):
     # Steps numbered on into the next 款: 启东 第七条 (五) "随部门预算同步报送市财政局".
     b = assistant.ask("启东的一般申报程序，从报计划到进部门预算，具体哪几步？")
     assert all(s in b.answer for s in ("10 月底前", "11 月 30 日前", "12 月底前", "随部门预算"))
+
+
+def test_asked_what_to_hand_in_the_listing_paragraph_leads(assistant):
+    # "东西" shares nothing with "申请材料包括：…"; the ask is for materials all the same.
+    a = assistant.ask("六安项目弄完了要申请竣工验收，得交哪些东西？")
+    first = a.answer.split("\n")[0]
+    assert "第十九条" in first and "申请材料包括" in first and "源代码" in first

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answers.request import Asked, states_value
+from assistant.answers.request import Asked, states_value, understand
 from assistant.corpus.model import Part
 from assistant.search.matching import Matcher
 from assistant.search.query import QueryAnalysis
@@ -50,12 +50,27 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
         return clause.label, sorted(parts, key=lambda p: order[p])
     steps = bool(_STEPS_ASKED.search(analysis.question))
     if len(asks) > 1 or (short and attribute is None):
-        return _best_part(score, clause, body, short, steps)
+        return _with_materials(analysis, clause, *_best_part(score, clause, body, short, steps))
     stated = _stating(score, clause, attribute) if attribute is not None else None
     if stated is not None and not (steps and _SPAN_ASKED.search(analysis.question)):
         return stated
     # (The times along a span, "从交年度计划一直到进部门预算…几个时间节点", are its steps' times.)
-    return _best_part(score, clause, body, short, steps)
+    return _with_materials(analysis, clause, *_best_part(score, clause, body, short, steps))
+
+
+# A 款 that lists what is handed in: "申请材料包括：项目合同、…", "…提交A、B、C…".
+_MATERIALS_LISTED = re.compile(r"(材料|资料|文件)(主要)?(包括|有|为|是)|(提交|报送|递交|附)[^。；]{0,30}、[^。；]{0,30}、")
+
+
+def _with_materials(analysis: QueryAnalysis, clause: Part, label: str, parts: list[str]) -> tuple[str, list[str]]:
+    """Asked what to hand in ("得交哪些东西"), the 款 of the clause listing it leads, whichever 款
+    shares more of the question's words."""
+    if any(_MATERIALS_LISTED.search(p) for p in parts) or Asked.MATERIALS not in understand(analysis.topic).asked:
+        return label, parts
+    listed = [p for p in clause.paragraphs if _MATERIALS_LISTED.search(p.text)]
+    if not listed:
+        return label, parts
+    return clause.label, [LABEL_PREFIX.sub("", listed[0].text, count=1), *parts]
 
 
 _STEP_SENTENCES = 5  # of a long 款 asked for its steps, the sentences kept ...

@@ -1617,3 +1617,11 @@ def test_asked_what_to_hand_in_the_listing_paragraph_leads(assistant):
     a = assistant.ask("六安项目弄完了要申请竣工验收，得交哪些东西？")
     first = a.answer.split("\n")[0]
     assert "第十九条" in first and "申请材料包括" in first and "源代码" in first
+
+
+def test_how_to_file_a_project_a_rule_recognised_quotes_that_article_s_steps(assistant):
+    # The rule (650万 ≥ 500万 → 建议书及实施方案报市发改委审批) comes from 第九条, whose first 款 is
+    # when and where to file; the project's name (大数据平台) does not send the answer to 第七条.
+    a = assistant.ask("我们是六安市人社局 想明年上个就业服务大数据平台 估了650万 这个得怎么报")
+    lines = a.answer.split("\n")
+    assert lines[0].startswith("【计算】650万元 ≥ 500万元") and "第九条" in lines[1] and "7月底前" in lines[1]

@@ -193,7 +193,13 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     # "how is stage X done", the clauses that govern stage X (corpus/checklist.yaml) do.
     governing = (stating(ctx.matcher, analysis, request, relevant, ctx.stages) or permitting(ctx, analysis, relevant)
                  or stage_clauses(ctx, request, relevant))
-    ordered = governing + [h for h in relevant if h not in governing]
+    if conclusions and Asked.STEPS in request.asked:
+        # "估了650万 这个得怎么报": the article whose rule the project falls under is how it is done
+        # (六安 第九条: 7月底前 申报, then who compiles and approves) — its steps lead.
+        ruled = [Hit(clause=ctx.corpus.by_id(i), meta=ctx.corpus.documents[i.split("/", 1)[0]].meta, score=1.0)
+                 for i in dict.fromkeys(c.rule.clause_id for c in conclusions)]
+        governing = ruled + [h for h in governing if h.clause.id not in {r.clause.id for r in ruled}]
+    ordered = governing + [h for h in relevant if h.clause.id not in {g.clause.id for g in governing}]
     silent: list[str] = []
     if governing and not doc_ids and not analysis.compare:
         # No city named: only the cities whose 办法 state it answer; the rest are said to be silent.

@@ -196,8 +196,8 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     if conclusions and Asked.STEPS in request.asked:
         # "估了650万 这个得怎么报": the article whose rule the project falls under is how it is done
         # (六安 第九条: 7月底前 申报, then who compiles and approves) — its steps lead.
-        ruled = [Hit(clause=ctx.corpus.by_id(i), meta=ctx.corpus.documents[i.split("/", 1)[0]].meta, score=1.0)
-                 for i in dict.fromkeys(c.rule.clause_id for c in conclusions)]
+        ruled = [Hit(clause=c, meta=ctx.corpus.documents[c.doc_id].meta, score=1.0)
+                 for c in map(ctx.corpus.by_id, dict.fromkeys(c.rule.clause_id for c in conclusions))]
         governing = ruled + [h for h in governing if h.clause.id not in {r.clause.id for r in ruled}]
     ordered = governing + [h for h in relevant if h.clause.id not in {g.clause.id for g in governing}]
     silent: list[str] = []
@@ -619,35 +619,35 @@ def _same_condition(ctx: Context, analysis: QueryAnalysis, chosen: list[Hit]) ->
     document ruling on the same condition ("不得擅自建设未列入年度计划的项目。确需新增项目，须向市政府
     专题请示批准后列入计划") — the way the text leaves open, read beside the rule."""
     asks = understand(analysis.topic).asks
-    m = _permission(ctx, asks[0]) if chosen and asks else None
+    asked = _permission(ctx, asks[0]) if chosen and asks else None
     # (The act by the words the texts use: "先把采购挂出去" is 采购, however it is said.)
-    act = tuple(w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(m.group("act")))
-                if len(w) >= 2 and w in ctx.analyzer.corpus_text) if m else ()
+    act = tuple(w for w, _, _ in ctx.matcher.question_terms(ctx.analyzer.analyze(asked.group("act")))
+                if len(w) >= 2 and w in ctx.analyzer.corpus_text) if asked else ()
     if not act:
         return []
     first = chosen[0]
     rule = _rule_on(act)
-    ruled = [(s, m) for s in sentences(first.clause) if (m := rule.search(s))]
-    if not ruled:
+    ruling = next(((s, found) for s in sentences(first.clause) if (found := rule.search(s))), None)
+    if ruling is None:
         return []
-    s, m = ruled[0]
-    condition = comma_parts(s[:m.start()])[-1:] if comma_parts(s[:m.start()]) else []
+    sentence, found = ruling
+    condition = comma_parts(sentence[:found.start()])[-1:]  # "未列入年度建设计划项目"
     vocab = ctx.matcher.doc_vocabulary(first.meta.doc_id)
     weights = {w: ctx.matcher.idf[w] for text in condition for w in ctx.matcher.tokenizer.tokens(text)
                if w in vocab and ctx.matcher.idf.get(w, 0.0) >= MIN_TOPIC_IDF}
     if len(weights) < 2:
         return []
+    needed = CONDITION_SHARE * sum(weights.values())
+    named = lambda tokens: sum(x for w, x in weights.items() if w in tokens)  # noqa: E731
     doc = ctx.corpus.documents[first.meta.doc_id]
     have = {h.clause.id for h in chosen}
     for clause in doc.clauses:
-        if clause.id in have or clause.kind is PartKind.ATTACHMENT_SECTION:
+        if (clause.id in have or clause.kind is PartKind.ATTACHMENT_SECTION
+                or named(ctx.matcher.clause_tokens(clause.id)) < needed):
             continue
-        for sentence in sentences(clause):
-            if not re.search(_DEONTIC, sentence):
-                continue
-            named = set(ctx.matcher.tokenizer.tokens(sentence))
-            if sum(x for w, x in weights.items() if w in named) >= CONDITION_SHARE * sum(weights.values()):
-                return [Hit(clause=clause, meta=doc.meta, score=first.score)]
+        if any(re.search(_DEONTIC, s) and named(set(ctx.matcher.tokenizer.tokens(s))) >= needed
+               for s in sentences(clause)):
+            return [Hit(clause=clause, meta=doc.meta, score=first.score)]
     return []
 
 

@@ -1566,6 +1566,9 @@ def test_a_date_claimed_on_the_calendar_is_settled_only_by_one_the_text_gives(as
     # 乐山's 办法 names no month at all: "9月底就截止了" is not settled by 第十五条's wording.
     a = assistant.ask("乐山市级部门报次年度信息化项目需求，是不是9月底就截止了？")
     assert _refused(a) and "乐山市的办法没有规定" in a.answer
+    # The refusal names what the date is of, not the claimed month or the asking word (截止).
+    said = a.answer.split("。")[0]
+    assert "信息化项目需求" in said and "月底" not in said and "截止" not in said
     # 启东 gives the month: the claim is judged by it.
     b = assistant.ask("启东下一年度的电子政务项目计划，是不是9月底前就得交？")
     assert b.answer.startswith("不是：") and "10 月底前" in b.answer.split("\n")[0]

@@ -68,51 +68,51 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     sixteens = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study16", "study17")]
     assert sixteens[0] == sixteens[1] and all(sum(n for (_, refuse), n in t.items() if refuse) >= 30 for t in sixteens)
     # batch 18: every kind, 45 refusals (10 of them follow-ups), split by kind and refusal within one case.
-    eighteens = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study18", "study19")]
-    assert all(abs(eighteens[0][k] - eighteens[1][k]) <= 1 for k in eighteens[0] | eighteens[1])
-    assert sum(c.refuse for name in ("study18", "study19") for c in sets[name]) >= 45
-    assert sum(c.refuse and c.kind == "followup" for name in ("study18", "study19") for c in sets[name]) >= 10
+    eighteens = _halves(sets, "study18", "study19")
+    assert sum(c.refuse for c in eighteens) >= 45
+    assert sum(c.refuse and c.kind == "followup" for c in eighteens) >= 10
     # batch 20: half of it to refuse (60, 12 of them follow-ups), split by kind and refusal within one case.
-    twenties = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study20", "study21")]
-    assert all(abs(twenties[0][k] - twenties[1][k]) <= 1 for k in twenties[0] | twenties[1])
-    assert sum(c.refuse for name in ("study20", "study21") for c in sets[name]) >= 60
-    assert sum(c.refuse and c.kind == "followup" for name in ("study20", "study21") for c in sets[name]) >= 12
+    twenties = _halves(sets, "study20", "study21")
+    assert sum(c.refuse for c in twenties) >= 60
+    assert sum(c.refuse and c.kind == "followup" for c in twenties) >= 12
     # batch 22: seventy refusals in ten classes (15 follow-ups), thirty answerable twins.
-    twentytwos = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study22", "study23")]
-    assert all(abs(twentytwos[0][k] - twentytwos[1][k]) <= 1 for k in twentytwos[0] | twentytwos[1])
-    assert sum(c.refuse for name in ("study22", "study23") for c in sets[name]) >= 70
-    assert sum(c.refuse and c.kind == "followup" for name in ("study22", "study23") for c in sets[name]) >= 15
+    twentytwos = _halves(sets, "study22", "study23")
+    assert sum(c.refuse for c in twentytwos) >= 70
+    assert sum(c.refuse and c.kind == "followup" for c in twentytwos) >= 15
     # batch 24: every kind as users ask it (a fifth of it scenarios), 32 refusals, split by kind and refusal.
-    twentyfours = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study24", "study25")]
-    assert all(abs(twentyfours[0][k] - twentyfours[1][k]) <= 1 for k in twentyfours[0] | twentyfours[1])
-    assert sum(c.refuse for name in ("study24", "study25") for c in sets[name]) >= 32
-    assert sum(c.kind == "scenario" for name in ("study24", "study25") for c in sets[name]) >= 24
+    twentyfours = _halves(sets, "study24", "study25")
+    assert sum(c.refuse for c in twentyfours) >= 32
+    assert sum(c.kind == "scenario" for c in twentyfours) >= 24
     # batch 26: 150 cases of every kind (a fifth scenarios), 36 refusals (4 of them follow-ups), split by kind and refusal.
-    twentysixes = [Counter((c.kind, c.refuse) for c in sets[name]) for name in ("study26", "study27")]
-    assert all(abs(twentysixes[0][k] - twentysixes[1][k]) <= 1 for k in twentysixes[0] | twentysixes[1])
-    assert sum(len(sets[name]) for name in ("study26", "study27")) >= 150
-    assert sum(c.refuse for name in ("study26", "study27") for c in sets[name]) >= 36
-    assert sum(c.refuse and c.kind == "followup" for name in ("study26", "study27") for c in sets[name]) >= 4
-    assert sum(c.kind == "scenario" for name in ("study26", "study27") for c in sets[name]) >= 30
+    twentysixes = _halves(sets, "study26", "study27")
+    assert len(twentysixes) >= 150
+    assert sum(c.refuse for c in twentysixes) >= 36
+    assert sum(c.refuse and c.kind == "followup" for c in twentysixes) >= 4
+    assert sum(c.kind == "scenario" for c in twentysixes) >= 30
     # batch 28: yes/no questions, 50 the texts do not settle (10 of them follow-ups) and 30 premises.
-    twentyeights = [Counter((c.kind, c.refuse, c.verdict) for c in sets[name]) for name in ("study28", "study29")]
-    assert all(abs(twentyeights[0][k] - twentyeights[1][k]) <= 1 for k in twentyeights[0] | twentyeights[1])
-    assert sum(c.refuse for name in ("study28", "study29") for c in sets[name]) >= 50
-    assert sum(c.refuse and c.kind == "followup" for name in ("study28", "study29") for c in sets[name]) >= 10
-    assert sum(c.kind == "premise" for name in ("study28", "study29") for c in sets[name]) >= 30
+    twentyeights = _halves(sets, "study28", "study29", verdict=True)
+    assert sum(c.refuse for c in twentyeights) >= 50
+    assert sum(c.refuse and c.kind == "followup" for c in twentyeights) >= 10
+    assert sum(c.kind == "premise" for c in twentyeights) >= 30
     # batch 30: 60 refusals (30 yes/no, 20 open, 10 follow-ups), 30 premises, 30 answerable of every kind.
-    thirties = [Counter((c.kind, c.refuse, c.verdict) for c in sets[name]) for name in ("study30", "study31")]
-    assert all(abs(thirties[0][k] - thirties[1][k]) <= 1 for k in thirties[0] | thirties[1])
-    assert sum(c.refuse for name in ("study30", "study31") for c in sets[name]) >= 60
-    assert sum(c.refuse and c.kind == "followup" for name in ("study30", "study31") for c in sets[name]) >= 10
-    assert sum(c.kind == "premise" for name in ("study30", "study31") for c in sets[name]) >= 30
+    thirties = _halves(sets, "study30", "study31", verdict=True)
+    assert sum(c.refuse for c in thirties) >= 60
+    assert sum(c.refuse and c.kind == "followup" for c in thirties) >= 10
+    assert sum(c.kind == "premise" for c in thirties) >= 30
     # batch 32: 40 refusals (12 open, 12 yes/no, 6 other places, 10 follow-ups), 20 premises, 60 answerable of every kind.
-    thirtytwos = [Counter((c.kind, c.refuse, c.verdict) for c in sets[name]) for name in ("study32", "study33")]
-    assert all(abs(thirtytwos[0][k] - thirtytwos[1][k]) <= 1 for k in thirtytwos[0] | thirtytwos[1])
-    assert sum(c.refuse for name in ("study32", "study33") for c in sets[name]) >= 40
-    assert sum(c.refuse and c.kind == "followup" for name in ("study32", "study33") for c in sets[name]) >= 10
-    assert sum(c.kind == "premise" for name in ("study32", "study33") for c in sets[name]) >= 20
-    assert sum(not c.refuse and c.kind == "followup" for name in ("study32", "study33") for c in sets[name]) >= 10
+    thirtytwos = _halves(sets, "study32", "study33", verdict=True)
+    assert sum(c.refuse for c in thirtytwos) >= 40
+    assert sum(c.refuse and c.kind == "followup" for c in thirtytwos) >= 10
+    assert sum(c.kind == "premise" for c in thirtytwos) >= 20
+    assert sum(not c.refuse and c.kind == "followup" for c in thirtytwos) >= 10
+
+
+def _halves(sets, studied: str, held: str, verdict: bool = False) -> list:
+    """A batch's two halves, asserted split evenly by kind and refusal (and by verdict): their cases together."""
+    key = (lambda c: (c.kind, c.refuse, c.verdict)) if verdict else (lambda c: (c.kind, c.refuse))  # noqa: E731
+    a, b = Counter(map(key, sets[studied])), Counter(map(key, sets[held]))
+    assert all(abs(a[k] - b[k]) <= 1 for k in a | b), (studied, held)
+    return sets[studied] + sets[held]
 
 
 def test_the_set_is_large_and_varied():

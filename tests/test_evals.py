@@ -23,13 +23,14 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and thirty-two later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and thirty-three later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
                                          "study13.yaml", "study14.yaml", "study15.yaml", "study16.yaml", "study17.yaml", "study18.yaml", "study19.yaml", "study2.yaml", "study20.yaml", "study21.yaml", "study22.yaml", "study23.yaml",
                                          "study24.yaml", "study25.yaml", "study26.yaml", "study27.yaml", "study28.yaml",
-                                         "study29.yaml", "study3.yaml", "study30.yaml", "study31.yaml", "study32.yaml", "study33.yaml", "study4.yaml",
+                                         "study29.yaml", "study3.yaml", "study30.yaml", "study31.yaml", "study32.yaml", "study33.yaml", "study34.yaml",
+                                         "study35.yaml", "study4.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -105,6 +106,12 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert sum(c.refuse and c.kind == "followup" for c in thirtytwos) >= 10
     assert sum(c.kind == "premise" for c in thirtytwos) >= 20
     assert sum(not c.refuse and c.kind == "followup" for c in thirtytwos) >= 10
+    # batch 34: the same mix as batch 32, written afresh.
+    thirtyfours = _halves(sets, "study34", "study35", verdict=True)
+    assert sum(c.refuse for c in thirtyfours) >= 40
+    assert sum(c.refuse and c.kind == "followup" for c in thirtyfours) >= 10
+    assert sum(c.kind == "premise" for c in thirtyfours) >= 20
+    assert sum(not c.refuse and c.kind == "followup" for c in thirtyfours) >= 10
 
 
 def _halves(sets, studied: str, held: str, verdict: bool = False) -> list:

@@ -1628,3 +1628,47 @@ def test_how_to_file_a_project_a_rule_recognised_quotes_that_article_s_steps(ass
     a = assistant.ask("我们是六安市人社局 想明年上个就业服务大数据平台 估了650万 这个得怎么报")
     lines = a.answer.split("\n")
     assert lines[0].startswith("【计算】650万元 ≥ 500万元") and "第九条" in lines[1] and "7月底前" in lines[1]
+
+
+def test_where_to_start_is_asked_within_the_stage_named_or_after_the_one_done(assistant):
+    # "先做什么后做什么" of 验收 asks the order within it, after the build the story says is done —
+    # not the lifecycle's first stage (申报).
+    a = assistant.ask("启东项目建完以后验收怎么走？先做什么后做什么？")
+    assert a.answer.startswith("按所述进度，下一环节是验收") and "第一步是申报" not in a.answer
+    assert "qidong-2019/第二十条" in _cited(a)
+    b = assistant.ask("乐山项目建完了，第一步干嘛")
+    assert b.answer.startswith("按所述进度，下一环节是验收") and _cited(b) == {"leshan-2022/第三十一条"}
+    # A project not yet started, no stage named: the lifecycle's first stage, per city.
+    c = assistant.ask("我们局要上一套智慧停车系统，预算350万，第一步干嘛？")
+    assert c.answer.startswith("【六安市】第一步是申报")
+
+
+def test_a_few_under_a_claim_tag_is_a_claim_not_a_count_asked(assistant):
+    # "找几个专家弄一下就行了吧" claims a few will do; 上城 第八章 has 区数据资源局 lead the acceptance
+    # of a project bought through 政府采购 — not the unit itself.
+    a = assistant.ask("上城区纳入政府采购的项目，终验我们单位自己找几个专家弄一下就行了吧？")
+    first = a.answer.split("\n")[0]
+    assert first.startswith("不是：") and "由区数据资源局牵头组织技术专家" in first
+
+
+def test_a_share_is_compared_only_with_a_share_of_the_same_base(assistant):
+    # "合同金额的30%" is not settled by "核减数额不超过预算金额15%": a share of another thing.
+    a = assistant.ask("上城区合同里的首付款，是不是不能超过合同金额的30%？")
+    assert not a.answer.startswith(("是", "不是"))
+    # A line claimed for the rule's own line: 不低于10% against 不低于5% of the same 总投资.
+    b = assistant.ask("听说上城区要求新建项目网络安全预算不低于总投资的10%，对吗？")
+    assert b.answer.startswith("不是：") and "5%" in b.answer.split("\n")[0]
+
+
+def test_every_numbered_step_is_quoted_when_the_question_also_asks_a_date(assistant):
+    # Steps and their months asked together: 启东 第七条 (一)–(四), then (五) in the next 款.
+    a = assistant.ask("启东的一般申报程序是怎么走的，每一步的截止时间是几月？")
+    assert all(s in a.answer for s in ("10 月底前", "11 月 30 日前", "12 月底前", "随部门预算同步报送"))
+
+
+def test_a_claim_is_not_confirmed_by_a_sentence_not_naming_what_was_said_before_the_ask(assistant):
+    # "乐山项目验收的时候，是不是必须由…到场签字": 第二十六条 names the 主要负责人 as the project's
+    # 责任人 and says nothing of 验收 — its wording confirms nothing.
+    a = assistant.ask("乐山项目验收的时候，是不是必须由项目单位主要负责人到场签字？")
+    assert not a.answer.startswith(("是", "不是"))
+

@@ -5,8 +5,8 @@ from __future__ import annotations
 from assistant.answers.checklist import build_checklist
 from assistant.answers.context import Context
 from assistant.answers.document import document_answer
-from assistant.answers.extractive import extractive_answer
-from assistant.answers.intent import FIRST_STEP, Intent, intents
+from assistant.answers.extractive import extractive_answer, names_a_stage
+from assistant.answers.intent import FIRST_STEP, Intent, intents, wants_whole_lifecycle
 from assistant.answers.lookup import lookup
 from assistant.answers.notes import refusal
 from assistant.answers.records import Answer
@@ -43,6 +43,10 @@ def _try(ctx: Context, intent: Intent, question: str, analysis: QueryAnalysis,
     if intent in (Intent.DOCUMENT_STATUS, Intent.DOCUMENT_BASIS):
         return document_answer(ctx, analysis, doc_ids, status=intent is Intent.DOCUMENT_STATUS)
     if intent is Intent.CHECKLIST:
+        if FIRST_STEP.search(question) and not wants_whole_lifecycle(question) and names_a_stage(ctx, analysis.topic):
+            # "验收怎么走？先做什么后做什么", "建完了第一步干嘛": where to start within the stage it
+            # names, or after the one it says is done — not the first stage of the lifecycle.
+            return None
         checklist = build_checklist(ctx, question, doc_ids)
         return checklist.to_answer(first_step=bool(FIRST_STEP.search(question))) if checklist is not None else None
     return None

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from assistant.answers.context import Context
 from assistant.answers.forms import forms_not_included
+from assistant.answers.intent import FIRST_STEP
 from assistant.answers.lead import LABEL_PREFIX, is_heading, lead
 from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
@@ -121,7 +122,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             answer = compose(ctx, question, analysis, hits)
             if after is None:
                 return answer
-            return replace(answer, answer=f"{answer.answer}\n（按所述进度，下一环节是{after}。）")
+            return replace(answer, answer=f"按所述进度，下一环节是{after}：\n{answer.answer}")
     span = stage_span(ctx, analysis.topic) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
     if span:
         # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.
@@ -395,6 +396,9 @@ _PERMITTED = re.compile(r"(?:能不能|可不可以|不可以|可以|能否|可�
                         r"(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
+_PERMITTED_END = re.compile(r"[吗么呢吧啊呀？?。！!\s]+$")
+
+
 def _permission(ctx: Context, ask: str) -> re.Match | None:
     """The permission an ask asks for: its modal standing as a word of its own (not the 能 of 节能)
     before an act that asks nothing of its own (not "必须单独写一章什么内容")."""
@@ -482,15 +486,19 @@ class _Permission:
     of: frozenset[str]
     acting: frozenset[str]
     then: tuple[str, ...] = ()  # the asks after it that run the act on ("…，直接和原承建单位续签")
+    said: str = ""  # the act as the ask words it, to its end (the act itself is cut at ten characters)
+    # What it is asked of when the ask names nothing before its modal: the words said before the ask
+    # ("乐山项目验收的时候，是不是必须由主要负责人到场签字": 验收).
+    around: frozenset[str] = frozenset()
 
-    def named_in(self, ctx: Context, text: str) -> bool:
+    def named_in(self, ctx: Context, text: str, of: frozenset[str] | None = None) -> bool:
         """Whether a text names both what it is asked of and the act."""
         toks = set(ctx.matcher.tokenizer.tokens(text))
-        return bool(self.of & toks and self.acting & toks)
+        return bool((self.of if of is None else of) & toks and self.acting & toks)
 
     def __str__(self) -> str:  # as a refusal says what is not settled
         subject = _HOW_ASKED.sub("", self.subject.strip())  # "…第二年是不是就不能…": 是不是就 is how it asks
-        return f"{subject}{_WHETHER_WORDS.get(self.modal, self.modal)}{self.act.rstrip('了啊呀')}"
+        return f"{subject}{_WHETHER_WORDS.get(self.modal, self.modal)}{(self.said or self.act).rstrip('了啊呀')}"
 
 
 def _when(word: str) -> bool:
@@ -504,10 +512,10 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
     if m is None:
         return None
 
-    def key(text: str) -> frozenset[str]:
+    def key(text: str, pieces: bool = False) -> frozenset[str]:
         """The words of a text the texts know that weigh as a topic does (not 电子政务, which every
         clause is about), with their spellings — not their pieces (密码测评 is not named by the 测评
-        of 等保测评) unless they are all the texts have."""
+        of 等保测评) unless they are all the texts have, or `pieces` asks for them."""
         # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of; a
         # level of government — 市里, 区里 — is where, not what.)
         terms = [(weight, w, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
@@ -517,7 +525,7 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         for weight, word, alts in terms:
             if weight >= MIN_TOPIC_IDF:
                 whole = (alts - ctx.matcher.pieces(word)) | {word}
-                out |= whole if whole & ctx.matcher.idf.keys() else alts
+                out |= whole if whole & ctx.matcher.idf.keys() and not pieces else alts
         return frozenset(out)
 
     # The act runs on into the asks after it that ask nothing of their own ("能不能不重新采购，
@@ -528,7 +536,12 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
             break
         then.append(text)
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
-    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act), tuple(then))
+    # (Never with a number of the asker's: every number an answer shows has a source.)
+    said = _PERMITTED_END.sub("", request.asks[0][m.start("act"):])
+    said = "" if find_quantities(said) else said
+    around = key(request.context[-1], pieces=True) if request.context and not key(subject) else frozenset()
+    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act), tuple(then), said,
+                       around)
 
 
 def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
@@ -539,7 +552,11 @@ def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
         return True
     if not asked.acting:
         return False
-    return not asked.of or asked.named_in(ctx, sentence)
+    # (What the ask is asked of may have been said before it: a sentence settling it names that too.
+    # Only a verdict is held to it; a refusal is not made of it, the words before an ask being as
+    # often the asker's situation.)
+    of = asked.of or asked.around
+    return not of or asked.named_in(ctx, sentence, of)
 
 
 def _never_together(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -> bool:
@@ -887,9 +904,14 @@ def stage_span(ctx: Context, topic: str) -> list[Stage]:
 
 
 # "我们现在该干啥", "下一步要做什么": what comes next for the asker, after what the story says is done.
-_WHAT_NOW = re.compile(r"(现在|接下来|下一步|然后|目前)(该|要|得|应该|需要)?(干|做|办|弄|搞)(啥|什么|嘛|些什么)")
+_WHAT_NOW = re.compile(r"(现在|接下来|下一步|然后|目前)(该|要|得|应该|需要)?(干|做|办|弄|搞)(啥|什么|嘛|些什么)|" + FIRST_STEP.pattern)
 _DONE = re.compile(r"^(?:完|好|完成|完毕|结束|通过|下来)")
 _DONE_IN = ("完", "好", "下来")
+
+
+def names_a_stage(ctx: Context, topic: str) -> bool:
+    """Whether a question names a lifecycle stage, by its name or an alias (验收, 建完, 批下来)."""
+    return any(k in topic for s in ctx.stages for k in (s.name, *s.aliases))
 
 
 def next_stage(ctx: Context, topic: str) -> str | None:

@@ -40,6 +40,11 @@ _STAGE_WORDS = ("申报", "审查", "评审", "论证", "立项", "审批", "采
                 "运维", "维护", "绩效", "评价")
 
 
+def wants_whole_lifecycle(question: str) -> bool:
+    """"全流程", "从头到尾", "自查": every stage is asked for, whatever else the question names."""
+    return bool(_CHECKLIST_ALL.search(question))
+
+
 def wants_checklist(analysis: QueryAnalysis) -> bool:
     """The whole lifecycle is asked for ("全流程", "自查"), or the materials/steps for a project of
     some amount without naming one stage ("500万以下项目需要什么材料？")."""

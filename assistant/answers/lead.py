@@ -39,7 +39,9 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
     if len(asks) > 1 and clause.paragraphs and not short:
         parts: list[str] = []
         for ask in asks:
-            for part in _best_part(matcher.scorer(replace(analysis, question=ask, topic=ask)), clause, body, short)[1]:
+            # (An ask for the steps gets every numbered step, as a question of one ask does.)
+            for part in _best_part(matcher.scorer(replace(analysis, question=ask, topic=ask)), clause, body, short,
+                                   bool(_STEPS_ASKED.search(ask)))[1]:
                 if part not in parts:
                     parts.append(part)
         if attribute is not None:
@@ -94,16 +96,8 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     best = max(segments, key=lambda s: (s[0], -s[1], -s[2]))
     para = paragraphs[best[1]]
     intro = LABEL_PREFIX.sub("", para.text, count=1)
-    if best[2] >= 0 and steps:
-        texts = [intro] + [i.text for i in para.items[:_LIST_ITEMS]]
-        # Steps numbered on into the next 款 ("（五）通过复核的项目凭书面意见，随部门预算…") go on.
-        last, label = para.items[-1], para.label
-        for nxt in paragraphs[best[1] + 1:]:
-            if not nxt.items or _item_number(nxt.items[0].label) != _item_number(last.label) + 1:
-                break
-            texts += [LABEL_PREFIX.sub("", nxt.text, count=1)] + [i.text for i in nxt.items[:_LIST_ITEMS]]
-            last, label = nxt.items[-1], clause.label
-        return label, texts
+    if steps and para.items and (best[2] >= 0 or is_heading(intro) or intro.rstrip().endswith(("：", ":"))):
+        return _numbered_on(clause, best[1], [intro] + [i.text for i in para.items[:_LIST_ITEMS]])
     if best[2] >= 0:
         items = [s for s in segments if s[1] == best[1] and s[2] >= 0 and s[0] >= 0.7 * best[0]]
         items = sorted(sorted(items, key=lambda s: -s[0])[:3], key=lambda s: s[2])
@@ -134,6 +128,19 @@ def _best_part(score, clause: Part, body: str, short: bool, steps: bool = False)
     else:
         keep = sorted(i for sc, i in scored[:2] if sc >= 0.7 * top)
     return para.label, [parts[i] for i in keep]
+
+
+def _numbered_on(clause: Part, pi: int, texts: list[str]) -> tuple[str, list[str]]:
+    """A 款's numbered steps, and the steps numbered on into the next 款 ("（五）通过复核的项目凭书面
+    意见，随部门预算…", with the 款 that introduces it): the whole procedure."""
+    paragraphs = clause.paragraphs
+    last, label = paragraphs[pi].items[-1], paragraphs[pi].label
+    for nxt in paragraphs[pi + 1:]:
+        if not nxt.items or _item_number(nxt.items[0].label) != _item_number(last.label) + 1:
+            break
+        texts += [LABEL_PREFIX.sub("", nxt.text, count=1)] + [i.text for i in nxt.items[:_LIST_ITEMS]]
+        last, label = nxt.items[-1], clause.label
+    return label, texts
 
 
 def _item_number(label: str) -> int:

@@ -213,12 +213,17 @@ def _asked_of(segment: str, question: str) -> Asked:
     """What a segment asks. "怎么处理" asks for a consequence only after a breach ("挪用资金会怎么
     处理"); of anything else ("涉密的系统怎么处理") it asks how it is handled."""
     asked = next((a for a, p in _ASKED if p.search(segment)), Asked.WHAT)
+    if asked in QUANTITATIVE and _CLAIM_TAG.search(segment):
+        # Under a tag asking for agreement 几/多少 is indefinite: "请几个专家搞定就行了吧" claims
+        # a few will do; it asks whether, not how many.
+        return Asked.WHETHER
     if (asked is Asked.CONSEQUENCE and _HANDLED.search(segment) and not _BREACH.search(question)
             and not dict(_ASKED)[asked].search(_HANDLED.sub("", segment))):
         return Asked.STEPS
     return asked
 
 
+_CLAIM_TAG = re.compile(r"吧[？?]?$")
 _HANDLED = re.compile(r"(?<![会被])(怎么|如何)处理")  # "会怎么处理我们" asks what follows
 # What a consequence follows: a breach of a rule, something not done, a failure, a refusal.
 _BREACH = re.compile(r"违规|违反|违法|违约|没|未|不按|擅自|私自|挪用|挤占|截留|虚报|瞒报|谎报|弄虚作假|"

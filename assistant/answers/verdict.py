@@ -436,7 +436,7 @@ def payer_mismatch(claim: str, sentence: str) -> Verdict | None:
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".
 # The body after 是/由 ("是发改委审批的吧"), or the asker's own unit as a claim's subject
 # ("我们单位自己写建议书…就行", "要我们单独编吗"; not the object in "委托我们管").
-_CLAIMED_ACTOR = re.compile(rf"(?:(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))|(?:(?<=^)|(?<=[，,；;要让得]))(?P<own>(?:我们|咱们)(?:单位|局|委|部门)?))"
+_CLAIMED_ACTOR = re.compile(rf"(?:(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))|(?:(?<=^)|(?<=[，,；;要让得])|(?=(?:我们|咱们)(?:单位|局|委|部门)?(?:自己|自行)))(?P<own>(?:我们|咱们)(?:单位|局|委|部门)?))"
                             r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在|自己|自行|单独|审批|审核|审查|组织|编制|批复|管理|"
                             # a verb of doing it, in everyday words: "是数管局打捆编建议书吧"
                             r"(?:统一|打捆|集中|直接)?(?:编|报|批|审|做|搞|弄|出具|验收|采购))")
@@ -462,6 +462,7 @@ _AGENCY = re.compile(r"(局|委|办|办公室)$")  # a government agency (not �
 
 
 _AGENT = re.compile(rf"由([\u4e00-\u9fa5]{{1,24}}?(?:{_BODY_ENDS})(?:办公室)?)")  # …领导小组办公室 in full
+_AGENT_OF = re.compile(rf"由([\u4e00-\u9fa5]{{1,24}}?(?:{_BODY_ENDS})(?:办公室)?)([^，。；;]*)")  # … and what it does
 
 
 def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | None:
@@ -481,6 +482,13 @@ def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | Non
         # the agent after 由, however far before the duty.
         agents = _AGENT.findall(sentence[:sentence.find(duty)])
         b = agents[-1] if agents else None
+    if b is None and not duty:
+        # "纳入政府采购的项目，由区数据资源局牵头组织技术专家对项目进行验收": the agent after 由
+        # of what the claim speaks of (专家, 验收) — not a word at the start that ends like a body
+        # (纳入政府), nor the agent of another act ("由市数字经济局组织竣工验收" for who issues a report).
+        claimed = _bigrams(claim.replace(a, " "))
+        b = next((_BEFORE_BODY.split(m.group(1))[-1] for m in _AGENT_OF.finditer(sentence)
+                  if _bigrams(m.group(2)) & claimed), None)
     if b is None:
         m = _NAMED_BODY.match(re.sub(r"^[\s　]*(由|经)?", "", sentence)[:_SUBJECT_CHARS])
         if m is None and head and head != sentence:
@@ -554,7 +562,8 @@ def _periods(text: str) -> set[str]:
 
 
 def _bound(sentence: str, q: Quantity) -> str | None:
-    before = sentence[max(0, q.start - 6):q.start]
+    # The comparator may stand before the base of a share ("不超过预算金额15%"), within its phrase.
+    before = _PHRASE_BREAK.split(sentence[max(0, q.start - _BOUND_REACH):q.start])[-1]
     after = sentence[q.end:q.end + 6]  # "3人（含）以上"
     if _UPPER.search(before) or _UPPER.search(after) or after.startswith("内"):  # 半年内, 30日内
         return "upper"
@@ -602,6 +611,18 @@ def _month_end(text: str, month: Quantity, day: Quantity) -> bool:
             and day.value in _LAST_DAY.get(int(month.value), (31,)))
 
 
+_BASE_TAIL = 3  # two bases of a share are one when they end alike (总投资, 项目总投资; not 合同金额, 预算金额)
+_BOUND_REACH = 10  # characters before a number searched for its comparator
+_PHRASE_BREAK = re.compile(r"[，,；;。？?、：:]")
+_SHARE_OF = re.compile(r"(?:超过|超出|超|不足|低于|高于|达到|占|按|为)([\u4e00-\u9fa5]{2,6}?)的?$")
+
+
+def _share_base(text: str, q: Quantity) -> str:
+    """What a share is of, named right before it: "不超过预算金额15%" → 预算金额; "" when unnamed."""
+    m = _SHARE_OF.search(_PHRASE_BREAK.split(text[:q.start])[-1])
+    return m.group(1) if m else ""
+
+
 def _by_number(claim: str, sentence: str) -> Verdict | None:
     asked_values = _values(claim)
     stated_values = _values(sentence)
@@ -620,6 +641,12 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
         if not same:
             continue
         s, stated = same[0]
+        if q.kind == "percent":
+            # "合同金额的30%" is not compared with "预算金额15%": a share of another thing.
+            a, b = _share_base(claim, q), _share_base(sentence, s)
+            k = min(_BASE_TAIL, len(a), len(b))
+            if a and b and a[-k:] != b[-k:]:
+                return UNDECIDED
         ends = [v for x, v in same if (x.start, x.end) == (s.start, s.end)]
         if len(ends) == 2:  # "12 至 24 个月内": the claim holds inside the range
             low, high = sorted(ends)
@@ -639,6 +666,9 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
             # "超过500万的…" against "500万元以下的…": the sentence speaks of the other side of the
             # line; what holds on the claim's side is another sentence's to say.
             return UNDECIDED
+        if claim_bound and claim_bound == stated_bound:
+            # "不低于总投资的10%" against "不低于项目总投资的5%": a line claimed for the rule's line.
+            return Verdict(value == stated, f"界限：{q.text} / {s.text}")
         if q.kind == "count" and _ODD.match(sentence[s.end:s.end + 8]) and value % 2 == 0:
             return Verdict(False, f"{q.text} 不是单数")  # "请4个专家" against "3人（含）以上单数"
         around = claim[max(0, q.start - 4):q.end + 3]

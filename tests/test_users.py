@@ -1672,3 +1672,12 @@ def test_a_claim_is_not_confirmed_by_a_sentence_not_naming_what_was_said_before_
     a = assistant.ask("乐山项目验收的时候，是不是必须由项目单位主要负责人到场签字？")
     assert not a.answer.startswith(("是", "不是"))
 
+
+
+def test_an_occasion_said_before_a_bare_ask_is_what_it_is_asked_of(assistant):
+    # "…报批之前，是不是一定要…": 启东 speaks of 概算调整 and of 专家论证, never in one sentence.
+    a = assistant.ask("启东项目调整概算报批之前，是不是一定要先请专家论证？")
+    assert _refused(a) and a.answer.startswith("启东市的办法没有规定项目调整概算报批之前是否必须先请专家论证")
+    # A sentence on the 汇报 PPT does not settle who must give the 汇报.
+    b = assistant.ask("上城区专家评审会上，是不是必须由分管领导亲自来汇报？")
+    assert not b.answer.startswith(("是", "不是"))

@@ -36,7 +36,7 @@ from assistant.search.places import county_names
 from assistant.search.tokenizer import _tag, established, specificity, spoken_verb
 from assistant.search.query import PLACE_MARK, QueryAnalysis
 from assistant.search.retrievers import Mode
-from assistant.text import comma_parts, find_quantities
+from assistant.text import canonical_quantities, comma_parts, find_quantities
 
 MAX_CITATIONS = 4
 WIDE_RUNNER_UPS = 2  # in a comparison of three or four cities, runner-ups cited beside their city's first
@@ -391,11 +391,14 @@ def _actor_verdict(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> tu
 
 # The act a permission is asked for: "可以先用吗" → 先用, "能不能先把采购挂出去" → 先把采购挂出去.
 # ... or required: "是不是必须回避" → 回避, "要不要从头重新算" → 从头重新算.
-_PERMITTED = re.compile(r"(?:能不能|可不可以|不可以|可以|能否|可否|允许|不能|能|是不是必须|是否必须|必须|要不要|需不需要|是否需要|"
+_PERMITTED = re.compile(r"(?:能不能|可不可以|不可以|可以|能否|可否|允许|不能|能|是不是必须|是否必须|必须|"
+                        r"是不是一定要|是否一定要|一定要|一定得|非得|要不要|需不需要|是否需要|"
                         r"不需要|需要|用不用|不用)"
                         r"(?P<act>[^，,。？?吗么呢吧]{1,10})")
 
 
+# An occasion said before an ask: "报批之前", "验收的时候", "评审会上", "试运行期间".
+_OCCASION = re.compile(r"(之前|以前|前|之后|以后|后|时|的时候|期间|会上)$")
 _PERMITTED_END = re.compile(r"[吗么呢吧啊呀？?。！!\s]+$")
 
 
@@ -470,6 +473,7 @@ _HOW_ASKED = re.compile(r"(?:是不是|是否|应该|应当|就|还|也|都|到�
 # How a permission is asked, as a refusal says what is not settled.
 _WHETHER_WORDS = {"能不能": "能否", "可不可以": "可否", "可以": "可否", "能否": "能否", "可否": "可否", "允许": "是否允许",
                   "能": "能否", "是不是必须": "是否必须", "是否必须": "是否必须", "必须": "是否必须",
+                  "是不是一定要": "是否必须", "是否一定要": "是否必须", "一定要": "是否必须", "一定得": "是否必须", "非得": "是否必须",
                   "要不要": "是否需要", "需不需要": "是否需要", "是否需要": "是否需要", "需要": "是否需要", "用不用": "是否需要",
                   "不能": "能否", "不可以": "可否", "不需要": "是否需要", "不用": "是否需要"}
 
@@ -490,6 +494,7 @@ class _Permission:
     # What it is asked of when the ask names nothing before its modal: the words said before the ask
     # ("乐山项目验收的时候，是不是必须由主要负责人到场签字": 验收).
     around: frozenset[str] = frozenset()
+    acts: tuple[frozenset[str], ...] = ()  # each word of the act, with its spellings
 
     def named_in(self, ctx: Context, text: str, of: frozenset[str] | None = None) -> bool:
         """Whether a text names both what it is asked of and the act."""
@@ -513,6 +518,9 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         return None
 
     def key(text: str, pieces: bool = False) -> frozenset[str]:
+        return frozenset().union(*words(text, pieces))
+
+    def words(text: str, pieces: bool = False) -> tuple[frozenset[str], ...]:
         """The words of a text the texts know that weigh as a topic does (not 电子政务, which every
         clause is about), with their spellings — not their pieces (密码测评 is not named by the 测评
         of 等保测评) unless they are all the texts have, or `pieces` asks for them."""
@@ -521,12 +529,12 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         terms = [(weight, w, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
                  if len(w) >= 2 and alts & ctx.matcher.idf.keys() and _names_something(w) and not _when(w)
                  and not LEVEL_WORD.match(w)]
-        out: set[str] = set()
+        out: list[frozenset[str]] = []
         for weight, word, alts in terms:
             if weight >= MIN_TOPIC_IDF:
                 whole = (alts - ctx.matcher.pieces(word)) | {word}
-                out |= whole if whole & ctx.matcher.idf.keys() and not pieces else alts
-        return frozenset(out)
+                out.append(frozenset(whole if whole & ctx.matcher.idf.keys() and not pieces else alts))
+        return tuple(out)
 
     # The act runs on into the asks after it that ask nothing of their own ("能不能不重新采购，
     # 直接和原承建单位续签").
@@ -536,12 +544,15 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
             break
         then.append(text)
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
-    # (Never with a number of the asker's: every number an answer shows has a source.)
     said = _PERMITTED_END.sub("", request.asks[0][m.start("act"):])
-    said = "" if find_quantities(said) else said
     around = key(request.context[-1], pieces=True) if request.context and not key(subject) else frozenset()
+    if around and _OCCASION.search(request.context[-1]) and not canonical_quantities(request.context[-1]):
+        # "概算调整报批之前，是不是必须先请专家论证": a time or occasion framing the ask is what it
+        # is asked of — not a story of the asker's (those are told, not framed by 之前, 时, 会上). (Never
+        # one with the asker's numbers: a refusal names it, and every number shown has a source.)
+        subject = request.context[-1]
     return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act), tuple(then), said,
-                       around)
+                       around, words(act))
 
 
 def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
@@ -556,7 +567,11 @@ def _settles(ctx: Context, analysis: QueryAnalysis, sentence: str) -> bool:
     # Only a verdict is held to it; a refusal is not made of it, the words before an ask being as
     # often the asker's situation.)
     of = asked.of or asked.around
-    return not of or asked.named_in(ctx, sentence, of)
+    if of and not asked.named_in(ctx, sentence, of):
+        return False
+    # ... and every word of the act: "由分管领导亲自汇报" is not settled by a sentence on 汇报 PPT.
+    toks = set(ctx.matcher.tokenizer.tokens(sentence))
+    return all(w & toks for w in asked.acts)
 
 
 def _never_together(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -> bool:
@@ -564,6 +579,10 @@ def _never_together(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) 
     必须先请专家论证") that no sentence settled: whether no sentence of the documents in scope names
     both what it is asked of (概算调整) and the act (专家论证)."""
     if not asked.of or not asked.acting:
+        return False
+    if canonical_quantities(asked.said):
+        # "验收之前是不是必须试运行3个月": a number claimed is settled by a number the text gives
+        # (claimed_value), and a refusal naming the asker's number would show one without a source.
         return False
     for doc_id in doc_ids:
         for clause in ctx.corpus.documents[doc_id].clauses:

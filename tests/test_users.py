@@ -1681,3 +1681,14 @@ def test_an_occasion_said_before_a_bare_ask_is_what_it_is_asked_of(assistant):
     # A sentence on the 汇报 PPT does not settle who must give the 汇报.
     b = assistant.ask("上城区专家评审会上，是不是必须由分管领导亲自来汇报？")
     assert not b.answer.startswith(("是", "不是"))
+
+
+def test_a_word_placing_what_is_asked_is_not_what_is_asked(assistant):
+    # "正文之外/后面还要附哪些图表": 正文 (no text's word) places the attachments asked for; 启东
+    # 附件3's note lists the drawings and tables a feasibility report carries.
+    for q in ("启东的可研报告，正文之外还得附上哪些图表？", "启东的可研报告正文后面要附什么图和表？"):
+        a = assistant.ask(q)
+        assert a.answerable and "qidong-2019/附件3·说明" in _cited(a), q
+    # A word no text uses that is itself what is asked still is not covered.
+    b = assistant.ask("启东的可研报告要不要附上护照复印件？")
+    assert not b.answerable

@@ -545,13 +545,14 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         then.append(text)
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
     said = _PERMITTED_END.sub("", request.asks[0][m.start("act"):])
-    around = key(request.context[-1], pieces=True) if request.context and not key(subject) else frozenset()
+    of = key(subject)
+    around = key(request.context[-1], pieces=True) if request.context and not of else frozenset()
     if around and _OCCASION.search(request.context[-1]) and not canonical_quantities(request.context[-1]):
         # "概算调整报批之前，是不是必须先请专家论证": a time or occasion framing the ask is what it
         # is asked of — not a story of the asker's (those are told, not framed by 之前, 时, 会上). (Never
         # one with the asker's numbers: a refusal names it, and every number shown has a source.)
-        subject = request.context[-1]
-    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, key(subject), key(act), tuple(then), said,
+        subject, of = request.context[-1], key(request.context[-1])
+    return _Permission(subject, m.group(0)[:len(m.group(0)) - len(act)], act, of, key(act), tuple(then), said,
                        around, words(act))
 
 

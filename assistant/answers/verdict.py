@@ -462,7 +462,7 @@ _AGENCY = re.compile(r"(局|委|办|办公室)$")  # a government agency (not �
 
 
 _AGENT = re.compile(rf"由([\u4e00-\u9fa5]{{1,24}}?(?:{_BODY_ENDS})(?:办公室)?)")  # …领导小组办公室 in full
-_AGENT_OF = re.compile(rf"由([\u4e00-\u9fa5]{{1,24}}?(?:{_BODY_ENDS})(?:办公室)?)([^，。；;]*)")  # … and what it does
+_AGENT_OF = re.compile(_AGENT.pattern + r"([^，。；;]*)")  # … and what it does, to the end of its phrase
 
 
 def subject_mismatch(claim: str, sentence: str, head: str = "") -> Verdict | None:

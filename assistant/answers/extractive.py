@@ -931,7 +931,7 @@ _DONE_IN = ("完", "好", "下来")
 
 def names_a_stage(ctx: Context, topic: str) -> bool:
     """Whether a question names a lifecycle stage, by its name or an alias (验收, 建完, 批下来)."""
-    return any(k in topic for s in ctx.stages for k in (s.name, *s.aliases))
+    return _stage_of(ctx, topic, last=False) is not None
 
 
 def next_stage(ctx: Context, topic: str) -> str | None:

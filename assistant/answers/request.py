@@ -10,6 +10,7 @@ Only the ask decides whether the 办法 speak to the question, and a quantitativ
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -163,6 +164,7 @@ QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, A
                           Asked.PAYER, Asked.STANDARD, Asked.GRADE, Asked.PROVIDER})
 
 
+@lru_cache(maxsize=1024)  # pure: the same text is parsed once however many steps ask (lead, verdict, …)
 def understand(question: str) -> Request:
     """Split a question into its asks and its context, the asker's situation left out. `question`
     has its place names blanked (QueryAnalysis.topic): "乐山市住建局" leaves the 住建局 at the start."""

@@ -1692,3 +1692,40 @@ def test_a_word_placing_what_is_asked_is_not_what_is_asked(assistant):
     # A word no text uses that is itself what is asked still is not covered.
     b = assistant.ask("启东的可研报告要不要附上护照复印件？")
     assert not b.answerable
+
+
+def test_a_calendar_date_each_year_is_claimed_as_a_date(assistant):
+    # "每年X月底前" names a day of the calendar, each year — a date the text must give, not how often.
+    a = assistant.ask("六安是不是每年7月底前完成项目申报？")
+    assert a.answer.startswith("是") and "luan-2021/第九条" in _cited(a)
+    b = assistant.ask("乐山是不是每年5月底前就得把下一年的需求报上去？")
+    assert not b.answerable and "日期" in b.answer
+    assert unbacked_numbers(b, assistant.corpus.catalog) == []  # the asker's 5月 is not repeated
+
+
+def test_a_rhythm_claimed_for_an_act_needs_a_text_stating_one(assistant):
+    # "一年一签" claims how often; 上城 states no period for its maintenance contracts, so a
+    # sentence requiring maintenance is not a "是".
+    a = assistant.ask("上城区的运维合同是不是一年一签？")
+    assert not a.answerable and "频次" in a.answer
+    assert not a.answer.startswith(("是", "不是"))
+
+
+def test_a_part_of_an_amount_is_asked_as_a_share_of_it(assistant):
+    # "能到预算金额的多少" asks a share: 上城's "资金核减数额不超过预算金额15%的，…" states one (the
+    # 的 closing that condition owns no noun after it).
+    a = assistant.ask("上城区项目变更后，核减的资金最多能到预算金额的多少？")
+    assert a.answerable and "shangcheng-draft/第七章·第12段" in _cited(a) and "15%" in a.answer
+    # A share of the contract paid in advance: no text in 乐山 states one (the 15% of 资金调整 is a
+    # share of other money, and 首付款 is not named by 资金).
+    b = assistant.ask("乐山的合同签了以后，首付款最多能付到合同金额的多少？")
+    assert not b.answerable and "比例" in b.answer
+
+
+def test_a_span_may_start_at_a_step_said_in_the_asker_s_words(assistant):
+    # "从填报需求到拿到审批批复": 填报 is said in 乐山's clause for 申报; "交材料" is where 上城's
+    # 申报 clauses hand in the 材料. Every stage between is quoted by its clauses.
+    a = assistant.ask("乐山的政务信息化项目，从填报需求到拿到审批批复，大体要走哪些环节？")
+    assert {"leshan-2022/第十五条", "leshan-2022/第十七条", "leshan-2022/第二十四条"} <= _cited(a)
+    b = assistant.ask("上城区申报项目，从交材料到最后拿到立项文件，一共要过几关？")
+    assert {"shangcheng-draft/第五章·项目初审·第1段", "shangcheng-draft/第五章·项目立项·第1段"} <= _cited(b)

@@ -123,7 +123,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             if after is None:
                 return answer
             return replace(answer, answer=f"按所述进度，下一环节是{after}：\n{answer.answer}")
-    span = stage_span(ctx, analysis.topic) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
+    span = stage_span(ctx, analysis.topic, doc_ids[0]) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
     if span:
         # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.
         labels = dict.fromkeys(label for stage in span for label in stage.clauses.get(doc_ids[0], ()))
@@ -907,15 +907,21 @@ _SPAN = re.compile(r"从?(?P<start>[^，。？?从到至]{1,14}?)(?:到|至)(?P<
                    r"(?P<start2>[^，。？?从]{1,12}?)(?:以后|之后)[^。？?到至]{0,6}(?:到|至)(?P<end2>[^，。？?]{1,14})")
 
 
-def stage_span(ctx: Context, topic: str) -> list[Stage]:
+def stage_span(ctx: Context, topic: str, doc_id: str = "") -> list[Stage]:
     """The lifecycle stages from the one a question starts at to the one it ends at, in the
-    checklist's order (both named, the start before the end); empty for any other question."""
+    checklist's order (both named, the start before the end); empty for any other question.
+    `doc_id`: the city's 办法, whose clauses for each stage say which a step in the asker's words
+    ("交材料", "填报需求") belongs to."""
     m = _SPAN.search(topic)
     if m is None:
         return []
     start, end = (m.group("start"), m.group("end")) if m.group("start") else (m.group("start2"), m.group("end2"))
     first = _stage_of(ctx, start, last=True)
     last = _stage_of(ctx, end, last=False)
+    if m.group(0).startswith("从"):
+        # Where a span said as one ("从…到…"; "下沉到街道", "建到一半" are no steps) starts may be
+        # said in the asker's words; where it ends is a stage named ("拿钱" is no step of one).
+        first = first or _stage_by_clauses(ctx, start, doc_id)
     if first is None or last is None:
         return []
     order = [s.name for s in ctx.stages]
@@ -954,6 +960,22 @@ def _stage_of(ctx: Context, text: str, last: bool) -> str | None:
     if not found:
         return None
     return (max if last else min)(found)[1]
+
+
+def _stage_by_clauses(ctx: Context, text: str, doc_id: str) -> str | None:
+    """The first stage whose clauses in a city's 办法 name every weighty word of a step said in the
+    asker's words ("填报需求": 乐山 第十五条, 申报; 材料 is handed in at 申报 before 验收); None when
+    no stage's clauses do."""
+    if not doc_id:
+        return None
+    words = [alts for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
+             if weight >= MIN_TOPIC_IDF and alts & ctx.matcher.idf.keys()]
+    if not words:
+        return None
+    found = [s.name for s in ctx.stages
+             if any(all(alts & ctx.matcher.clause_tokens(ctx.corpus.clause(doc_id, label).id) for alts in words)
+                    for label in s.clauses.get(doc_id, ()))]
+    return found[0] if found else None
 
 
 def stage_clauses(ctx: Context, request: Request, hits: list[Hit]) -> list[Hit]:

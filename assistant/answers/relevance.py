@@ -493,7 +493,8 @@ def _around_value(asked: Asked, sentence: str) -> str:
             continue
         # A value before 的 belongs to the noun after it ("不低于1个月的试运行，…提出竣工验收申请"
         # is how long the trial runs): that phrase, not the parts around it, says what it is of.
-        owned = [q for q in find_quantities(p) if _OWNED.match(p, q.end)]
+        # (A 的 ending the part closes a condition — "…不超过预算金额15%的，由…" — and owns nothing.)
+        owned = [q for q in find_quantities(p) if (o := _OWNED.match(p, q.end)) and p[o.end():].strip()]
         if owned and len(owned) == len(find_quantities(p)):
             out += [p[owned[0].start:]]
         else:
@@ -535,7 +536,9 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         known = of_what
     # The second weightiest counts only if it weighs something (项目, in every clause, does not).
     named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
-    keys = frozenset().union(*(alts if paid_for else (alts - pieces - _built_on(matcher, word, alts)) or alts
+    # (Nor is what money is paid for named by the money its spellings reach: 预付款 is not 资金.)
+    keys = frozenset().union(*(frozenset(a for a in alts if not _MONEY.fullmatch(a)) or alts if paid_for
+                               else (alts - pieces - _built_on(matcher, word, alts)) or alts
                                for _, word, alts in named))
     # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
     # (初验…专家3人…组织评审): a sentence that names stages names, itself or by its clause's

@@ -64,7 +64,8 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
                 # "专家费怎么算", "评审费咋给": how a fee is worked out is its standard
                 # ... as is what standard it is charged by ("监理费按什么标准收")
                 r"(费|费用|报酬)(一般|大概)?(怎么|如何|咋|按照?(什么|啥|哪个)(标准)?)(算|收|定|给|发|计算|计|核定|支付)"),
-    (Asked.RATE, r"百分之(几|多少)|占[^，。？?]{0,8}(多少|几成)(?!钱|万|元|人|个|天|年)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%|(什么|哪个|啥|多少)的?(比例|费率|比率|税率)|"
+    # "付到合同金额的多少": a part of an amount is a share of it.
+    (Asked.RATE, r"百分之(几|多少)|(金额|投资|预算|资金|价款|概算)的多少(?![万元钱比%])|占[^，。？?]{0,8}(多少|几成)(?!钱|万|元|人|个|天|年)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%|(什么|哪个|啥|多少)的?(比例|费率|比率|税率)|"
                 r"(占|打|扣|得|给)?(多少|几)分(?![钟之开批期类别项])|分值|权重"),
     (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额)[^，。？?]{0,4}(多少|多大|几)"),
     # "几个时间节点" asks for the times, not how many there are.
@@ -412,6 +413,10 @@ _BOUND_BEFORE = re.compile(r"至少|最少|最多|不少于|不超过|不低于|
 _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|之前|前|够|为止|截止|起)|就(行|可以))")
 
 
+# A period claimed as the rhythm of an act: "一年一签", "一季一报", "每月一报".
+_PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
+
+
 def claimed_value(ask: str) -> Asked | None:
     """The value a yes/no claim puts to the test, asked as its question would ask for it: a date
     ("9月底就截止了吧": 什么时候), a duration ("试运行两个月够吗": 多久), a count ("专家组至少得有5个人吧":
@@ -421,7 +426,12 @@ def claimed_value(ask: str) -> Asked | None:
     found = find_quantities(ask)
     if any(q.unit == "次" and _ONLY_TIMES.search(ask[:q.start]) for q in found) and not re.search(r"每|[年月]内|一年", ask):
         return Asked.COUNT  # "延期验收是不是只能申请一次": how many times at all, as 几次 asks
-    if any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]|每[^，。？?]{0,3}[年月]", ask):
+    if _PERIOD_CLAIMED.search(ask):
+        return Asked.FREQUENCY  # "运维合同是不是一年一签": how often, which a text must state of the act
+    every = re.search(r"每[^，。？?]{0,3}?[年月]", ask)
+    if every and any(q.kind == "date" and q.start == every.end() for q in found):
+        every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
+    if any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask) or every:
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.

@@ -1729,3 +1729,12 @@ def test_a_span_may_start_at_a_step_said_in_the_asker_s_words(assistant):
     assert {"leshan-2022/第十五条", "leshan-2022/第十七条", "leshan-2022/第二十四条"} <= _cited(a)
     b = assistant.ask("上城区申报项目，从交材料到最后拿到立项文件，一共要过几关？")
     assert {"shangcheng-draft/第五章·项目初审·第1段", "shangcheng-draft/第五章·项目立项·第1段"} <= _cited(b)
+
+
+def test_a_date_asked_reaches_the_clause_giving_one_of_what_is_asked(assistant):
+    # 启东 第七条 gives the day the feasibility report is due ("一并在每年 11 月 30 日前报送"); the
+    # report's outline (附件3) shares more words but gives no date. The day may be spaced in the text.
+    for q in ("启东可研报告最晚什么时候要交？", "启东的可行性研究报告最迟哪天前要报上去？"):
+        a = assistant.ask(q)
+        assert a.answerable and "qidong-2019/第七条" in _cited(a), q
+        assert "11 月 30 日" in a.answer or "11月30日" in a.answer, q

@@ -41,6 +41,7 @@ from assistant.text import canonical_quantities, comma_parts, find_quantities
 MAX_CITATIONS = 4
 WIDE_RUNNER_UPS = 2  # in a comparison of three or four cities, runner-ups cited beside their city's first
 PERIODS = ("每月", "每年", "每季度", "每半年", "定期", "按年度")  # how the texts say how often
+DATES = ("#月底", "#月", "#日")  # any date on the calendar, as the index marks one (7月底 → "#月底")
 SANCTIONS = ("不得", "不予", "取消", "暂停", "追究", "责令整改")  # how the texts say what follows a breach
 AMOUNT_LABEL = re.compile(r"(总投资|投资|预算|概算|金额|资金)(大概|大约|约|是|为|有)?(?=[\d一二三四五六七八九十两百千万]+(万|元|亿))")
 PER_CITY_HITS = 5
@@ -140,6 +141,15 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     hits = ctx.searcher.search(analysis, PER_CITY_HITS * cities, scope, per_city=routing,
                                spread_out=gate.attribute is not None)
     hits += _asked_alone(ctx, analysis, request, hits, PER_CITY_HITS * cities, scope, routing)
+    if Asked.DATE in request.asked:
+        # "可研报告最晚啥时候交" asks for a day of the calendar: a clause giving one of what is asked
+        # ("…可行性研究报告…一并在每年 11 月 30 日前报送") joins the candidates, though others share
+        # more words (附件3, the report's outline).
+        dated = replace(analysis, expansions=analysis.expansions + DATES)
+        seen = {h.clause.id for h in hits}
+        fresh = [h for h in ctx.searcher.search(dated, PER_CITY_HITS * cities, scope, mode=Mode.BM25, per_city=routing)
+                 if h.clause.id not in seen]
+        hits += stating(ctx.matcher, analysis, request, fresh, ctx.stages)
     if Asked.CONSEQUENCE in request.asked:
         # "没验收先用会咋样" asks what follows: candidates too from a search for how the texts
         # attach a sanction, beside (not instead of) those of the question's own words.

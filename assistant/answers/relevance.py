@@ -287,7 +287,7 @@ _DEADLINE_STATED = re.compile(r"月底|(日|号|年度|月份?)前|之前|以前
 # A date asked to the day ("具体哪天", "几号", "几月几日") is stated only by a day of the month
 # ("每月20日前"), not by "9月底" or "每年7-8月份" (a document number, 〔2021〕21号, is no day).
 _DAY_ASKED = re.compile(r"几号|哪(一)?天|几月几[日号]|(具体|准确|确切)(的)?(日期|日子|时间)")
-_DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}[日号](?![常内])")
+_DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}\s*[日号](?![常内])")
 # A month asked for ("几月底之前", "哪个月") is stated by a month of the year or a part of it
 # ("10 月底", "7-8月份", "年底", "第一季度"), not by "次年度" or "…前" alone. The sentence need
 # not name the ask's words: "几月份开评审会" is answered by "每年7-8月份…集中审查论证".

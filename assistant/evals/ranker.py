@@ -26,7 +26,7 @@ from assistant.evals.cases import Case, load_cases
 # The studied halves of every batch (the held-out halves, frozen and probe are never read).
 TRAINING_SETS = ("evals/cases.yaml", "evals/users/tune.yaml",
                  *(f"evals/users/study{n}.yaml" for n in (2, 3, 4, 5, 6, 8, 9, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28,
-                                                          30, 32, 34)))
+                                                          30, 32, 34, 36)))
 # Regularisation of the logistic regression (sklearn's C): chosen by the cross-validation below.
 C = 1.0
 

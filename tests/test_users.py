@@ -1738,3 +1738,24 @@ def test_a_date_asked_reaches_the_clause_giving_one_of_what_is_asked(assistant):
         a = assistant.ask(q)
         assert a.answerable and "qidong-2019/第七条" in _cited(a), q
         assert "11 月 30 日" in a.answer or "11月30日" in a.answer, q
+
+
+def test_a_payer_claimed_needs_a_text_saying_who_pays_for_that_cost(assistant):
+    # "…的钱是不是得我们单位自己出": who pays, asked of what is paid for. 乐山 says nothing of who
+    # pays for acceptance experts, so nothing settles it (it was "是" by who organises acceptance).
+    a = assistant.ask("乐山项目验收请专家的钱，是不是得我们单位自己出？")
+    assert not a.answerable and "费用来源" in a.answer
+    assert not a.answer.startswith(("是", "不是"))
+    # Where the text says who pays for that cost, the claim is judged against it.
+    b = assistant.ask("上城项目验收的费用，应该是区数据资源局出吧？")
+    assert b.answer.startswith("不是") and "shangcheng-draft/第八章·第2段" in _cited(b)
+
+
+def test_an_act_done_said_before_a_bare_ask_is_what_it_is_asked_of(assistant):
+    # "签完合同，是不是必须…备案": an act done with what it was done to frames the ask, as "…之后"
+    # does; 启东 never speaks of 合同 and 备案 in one sentence.
+    a = assistant.ask("启东签完合同，是不是必须报领导小组办公室备案？")
+    assert not a.answerable and "签完合同" in a.answer
+    # The asker's own story ("我们把材料改好了") is no topic: 启东 第七条 says what follows a failed 复核.
+    b = assistant.ask("启东复核没通过，我们把材料改好了，当年还能再申请复核吗？")
+    assert b.answerable and "qidong-2019/第七条" in _cited(b)

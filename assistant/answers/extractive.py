@@ -408,7 +408,8 @@ _PERMITTED = re.compile(r"(?:能不能|可不可以|不可以|可以|能否|可�
 
 
 # An occasion said before an ask: "报批之前", "验收的时候", "评审会上", "试运行期间".
-_OCCASION = re.compile(r"(之前|以前|前|之后|以后|后|时|的时候|期间|会上)$")
+# ... or an act done, with what it was done to ("签完项目合同", "交完材料"; not "我们建完了", a story).
+_OCCASION = re.compile(r"(之前|以前|前|之后|以后|后|时|的时候|期间|会上)$|(?<=[\u4e00-\u9fa5])完[\u4e00-\u9fa5]{2,6}$")
 _PERMITTED_END = re.compile(r"[吗么呢吧啊呀？?。！!\s]+$")
 
 
@@ -527,13 +528,14 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
     if m is None:
         return None
 
-    def key(text: str, pieces: bool = False) -> frozenset[str]:
-        return frozenset().union(*words(text, pieces))
+    def key(text: str, pieces: bool = False, whole_only: bool = False) -> frozenset[str]:
+        return frozenset().union(*words(text, pieces, whole_only))
 
-    def words(text: str, pieces: bool = False) -> tuple[frozenset[str], ...]:
+    def words(text: str, pieces: bool = False, whole_only: bool = False) -> tuple[frozenset[str], ...]:
         """The words of a text the texts know that weigh as a topic does (not 电子政务, which every
         clause is about), with their spellings — not their pieces (密码测评 is not named by the 测评
-        of 等保测评) unless they are all the texts have, or `pieces` asks for them."""
+        of 等保测评) unless they are all the texts have, or `pieces` asks for them; `whole_only`:
+        never by pieces alone (a word no text uses whole — "我们改好了", 改好 — is no topic)."""
         # (When it is asked — 第二年, 今年 — is the asker's situation, not what it is asked of; a
         # level of government — 市里, 区里 — is where, not what.)
         terms = [(weight, w, alts) for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
@@ -543,6 +545,8 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         for weight, word, alts in terms:
             if weight >= MIN_TOPIC_IDF:
                 whole = (alts - ctx.matcher.pieces(word)) | {word}
+                if whole_only and not whole & ctx.matcher.idf.keys():
+                    continue
                 out.append(frozenset(whole if whole & ctx.matcher.idf.keys() and not pieces else alts))
         return tuple(out)
 
@@ -555,7 +559,7 @@ def _asked_permission(ctx: Context, claim: str) -> _Permission | None:
         then.append(text)
     subject, act = request.asks[0][:m.start()].lstrip("的"), m.group("act")
     said = _PERMITTED_END.sub("", request.asks[0][m.start("act"):])
-    of = key(subject)
+    of = key(subject, whole_only=True)
     around = key(request.context[-1], pieces=True) if request.context and not of else frozenset()
     if around and _OCCASION.search(request.context[-1]) and not canonical_quantities(request.context[-1]):
         # "概算调整报批之前，是不是必须先请专家论证": a time or occasion framing the ask is what it

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, TAG_ASKED, VALUED, Asked, Request, claimed_value, focus,
                                        states_value, strip_procedure)
+from assistant.answers.verdict import without_payer
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
@@ -328,11 +329,18 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     the clauses share words with the question but do not say what it asks. `whose`: the texts
     the refusal speaks for ("六安市的办法" when the question names its city)."""
     for asked, text in zip(request.asked, request.asks):
+        focused = request
         if asked is Asked.WHETHER:
             # "专家组是不是至少得有5个人": settled only where a text gives a count to compare. (A
             # bare "对吗" asks of the claim said before it.)
             claim = f"{request.context[-1]}，{text}" if TAG_ASKED.match(text) and request.context else text
             claimed = claimed_value(claim)
+            paid_for = without_payer(claim) if claimed is None else None
+            if paid_for is not None:
+                # "评审费要我们自己掏吗": who pays, which a text must state of that cost — asked of
+                # what is paid for, not of the payer claimed (the ask read without it).
+                claimed, claim = Asked.PAYER, paid_for
+                focused = replace(request, asks=tuple(paid_for if a == text else a for a in request.asks))
             if claimed is not None:
                 asked, text = claimed, claim
         asked = _choice_of_values(asked, text)
@@ -343,7 +351,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             unit = _MONTH_STATED
         if asked not in QUANTITATIVE and unit is None:
             continue
-        part, total, score = _ask_focus(matcher, analysis, request, asked, text)
+        part, total, score = _ask_focus(matcher, analysis, focused, asked, text)
         if unit is not None and request.context and total:
             # "项目进度 每个月几号前报": what the day is of may be said before the ask.
             part = _part(analysis, "，".join((focus(asked, text), *request.context)))

@@ -413,6 +413,8 @@ _BOUND_BEFORE = re.compile(r"至少|最少|最多|不少于|不超过|不低于|
 _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|之前|前|够|为止|截止|起)|就(行|可以))")
 
 
+# A count's bound after what it counts: "5个人以上", "3家以下".
+_COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以上|以下|以内)")
 # A period claimed as the rhythm of an act: "一年一签", "一季一报", "每月一报".
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
@@ -436,7 +438,8 @@ def claimed_value(ask: str) -> Asked | None:
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
     for q in found:
-        if not (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end)):
+        if not (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end)
+                or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)):
             continue
         if q.kind == "date" and q.unit != "年":
             return Asked.DATE

@@ -413,6 +413,16 @@ def claims_payer(claim: str) -> bool:
     return bool(_CLAIM_PAYER.search(_FORM.sub("", claim)))
 
 
+def without_payer(claim: str) -> str | None:
+    """A claim of who pays with the payer taken out — what is paid for ("评审费要我们自己掏吗" →
+    "评审费要吗"); None when it claims no payer."""
+    for text in (claim, _FORM.sub("", claim)):
+        m = _CLAIM_PAYER.search(text)
+        if m is not None:
+            return text[:m.start()] + text[m.end():]
+    return None
+
+
 def payer_mismatch(claim: str, sentence: str) -> Verdict | None:
     """"验收费用应该是区数据资源局出吧" against "项目验收涉及的费用由项目建设单位承担"; "论证费用我们
     单位自己掏吧" against "项目论证费用纳入年度预算" (a budget, not the unit's own money)."""

@@ -1759,3 +1759,14 @@ def test_an_act_done_said_before_a_bare_ask_is_what_it_is_asked_of(assistant):
     # The asker's own story ("我们把材料改好了") is no topic: 启东 第七条 says what follows a failed 复核.
     b = assistant.ask("启东复核没通过，我们把材料改好了，当年还能再申请复核吗？")
     assert b.answerable and "qidong-2019/第七条" in _cited(b)
+
+
+def test_the_word_for_a_share_is_not_what_the_share_is_of(assistant):
+    # "首付款比例不能超过30%": 比例 (spelt as any "%") is what is asked; 乐山's only 15% is of
+    # 资金调整, not of a down payment — nothing settles the claim (it was "不是" by that 15%).
+    a = assistant.ask("乐山项目合同的首付款比例最多30%，对吗？")
+    assert not a.answerable and "首付款比例" in a.answer and "比例的比例" not in a.answer
+    assert unbacked_numbers(a, assistant.corpus.catalog) == []
+    # A share the text does give of what is asked is still found.
+    b = assistant.ask("上城的网络安全投入占项目总投资的比例有要求吗？")
+    assert b.answerable and "shangcheng-draft/第七章·第10段" in _cited(b)

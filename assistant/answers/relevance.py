@@ -16,7 +16,7 @@ from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED, Matcher, own_titles
 from assistant.search.query import QueryAnalysis
-from assistant.search.tokenizer import _tag, specificity
+from assistant.search.tokenizer import UNIT_MARK, _tag, specificity
 from assistant.text import comma_parts, find_quantities, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
@@ -383,6 +383,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 name = "次数"  # "还能再整改几次"
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
+            if topic.endswith(name):  # "首付款比例": the topic names what is asked already
+                return f"{whose}没有规定{topic}。"
             return f"{whose}没有规定{topic + '的' if topic else ''}{name}。"
     return None
 
@@ -537,6 +539,10 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     paid_for = bool(things)
     if paid_for:
         known = things
+    # The word for a share itself (比例, spelt as any "%") says what is asked, not what it is of:
+    # "首付款比例不能超过30%" is not answered by another thing's 15%.
+    if asked is Asked.RATE:
+        known = [t for t in known if UNIT_MARK + "%" not in t[2]] or known
     # A share is of something, out of a base: "监理费按总投资的百分之几" is asked of 监理费, and a
     # share of 总投资 that is another thing's ("资金调整数额不超过批复总投资15%") does not answer it.
     of_what = [t for t in known if t[1] not in base and not t[2] & base]

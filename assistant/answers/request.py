@@ -422,9 +422,9 @@ _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![�
 def claimed_value(ask: str) -> Asked | None:
     """The value a yes/no claim puts to the test, asked as its question would ask for it: a date
     ("9月底就截止了吧": 什么时候), a duration ("试运行两个月够吗": 多久), a count ("专家组至少得有5个人吧":
-    几个) or a share ("要占10%以上吧": 百分之几). (An amount of money is what the project is, settled
-    by the rules, not asked; how many times in a period — "一年能启动两次", "每两年一次", "走两回" —
-    is a frequency, which the texts give as a rule on the act.)"""
+    几个), a share ("要占10%以上吧": 百分之几) or a rhythm ("一年一签": 多久一次). (An amount of money
+    is what the project is, settled by the rules, not asked; how many times in a period — "一年能启动
+    两次", "每两年一次", "走两回" — the texts give as a rule on the act. "每年6月底前" is a date.)"""
     found = find_quantities(ask)
     if any(q.unit == "次" and _ONLY_TIMES.search(ask[:q.start]) for q in found) and not re.search(r"每|[年月]内|一年", ask):
         return Asked.COUNT  # "延期验收是不是只能申请一次": how many times at all, as 几次 asks

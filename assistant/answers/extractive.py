@@ -921,7 +921,7 @@ _SPAN = re.compile(r"从?(?P<start>[^，。？?从到至]{1,14}?)(?:到|至)(?P<
                    r"(?P<start2>[^，。？?从]{1,12}?)(?:以后|之后)[^。？?到至]{0,6}(?:到|至)(?P<end2>[^，。？?]{1,14})")
 
 
-def stage_span(ctx: Context, topic: str, doc_id: str = "") -> list[Stage]:
+def stage_span(ctx: Context, topic: str, doc_id: str) -> list[Stage]:
     """The lifecycle stages from the one a question starts at to the one it ends at, in the
     checklist's order (both named, the start before the end); empty for any other question.
     `doc_id`: the city's 办法, whose clauses for each stage say which a step in the asker's words
@@ -980,8 +980,6 @@ def _stage_by_clauses(ctx: Context, text: str, doc_id: str) -> str | None:
     """The first stage whose clauses in a city's 办法 name every weighty word of a step said in the
     asker's words ("填报需求": 乐山 第十五条, 申报; 材料 is handed in at 申报 before 验收); None when
     no stage's clauses do."""
-    if not doc_id:
-        return None
     words = [alts for w, weight, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text))
              if weight >= MIN_TOPIC_IDF and alts & ctx.matcher.idf.keys()]
     if not words:

@@ -152,7 +152,7 @@ def unknown_content(matcher: Matcher, part: QueryAnalysis, said: str = "") -> li
         return []  # "500万这条线上有啥讲究": the amount the texts use is what it asks about
     heads = {m.group(2) for text in (part.question, said) for m in _DETERMINED.finditer(text)}
     return [w for w, _ in terms if len(w) >= 2 and w not in heads and matcher.tokenizer.reads_as_noun(w)
-            and not re.search(re.escape(w) + _LOCATIVE, part.question)]  # (正文之外: where, not what)
+            and not placed_by(w, part.question)]  # (正文之外: where, not what)
 
 
 def _part(analysis: QueryAnalysis, text: str) -> QueryAnalysis:
@@ -216,6 +216,11 @@ _WHOSE = re.compile(r"(由|归|是)(谁|哪位)")
 _LOCATIVE = r"(?:之外|以外|后面|后边|之后|以后|前面|前边|之前|以前)"
 
 
+def placed_by(word: str, text: str) -> bool:
+    """Whether a text uses a word as a point of reference ("正文之外还要附哪些图表")."""
+    return bool(re.search(re.escape(word) + _LOCATIVE, text))
+
+
 def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = (),
                   kinds_of_known: bool = False) -> list[str]:
     """Nouns of an ask that no document in scope uses, by any spelling the lexicon knows (护照,
@@ -241,7 +246,7 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
             continue
         if any(word in place or place in word for place in analysis.unknown_places) or LEVEL_WORD.match(word):
             continue  # a place, or a level of government (县里, 市里): where, not what
-        if re.search(re.escape(word) + _LOCATIVE, analysis.question):
+        if placed_by(word, analysis.question):
             continue  # "正文之外还要附哪些图表": a point of reference for what is asked, not what is asked
         if kinds_of_known and matcher.tokenizer.head(word) in vocab:
             continue  # "能不能用盗版软件": whether a kind of what the texts regulate (软件) is allowed

@@ -23,7 +23,7 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and thirty-five later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and thirty-seven later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
@@ -31,6 +31,7 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
                                          "study24.yaml", "study25.yaml", "study26.yaml", "study27.yaml", "study28.yaml",
                                          "study29.yaml", "study3.yaml", "study30.yaml", "study31.yaml", "study32.yaml", "study33.yaml", "study34.yaml",
                                          "study35.yaml", "study36.yaml", "study37.yaml", "study38.yaml", "study39.yaml", "study4.yaml",
+                                         "study40.yaml", "study41.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -114,6 +115,12 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert sum(c.refuse and c.kind == "near_domain" for c in yes_no) == 40
     assert sum(c.kind == "premise" and c.verdict == "是" for c in yes_no) == 20
     assert sum(c.kind == "premise" and c.verdict == "否" for c in yes_no) == 20
+    # batch 40: open questions only — 40 whose asked attribute the named city's text does not state
+    # (8 of them follow-ups), 40 close in topic and wording that it answers (8 follow-ups).
+    open_asks = _halves(sets, "study40", "study41")
+    assert sum(c.refuse for c in open_asks) == 40 and not any(c.verdict for c in open_asks)
+    assert sum(c.refuse and c.kind == "followup" for c in open_asks) == 8
+    assert sum(not c.refuse and c.kind == "followup" for c in open_asks) == 8
 
 
 def _halves(sets, studied: str, held: str, verdict: bool = False) -> list:

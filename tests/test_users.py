@@ -1770,3 +1770,15 @@ def test_the_word_for_a_share_is_not_what_the_share_is_of(assistant):
     # A share the text does give of what is asked is still found.
     b = assistant.ask("上城的网络安全投入占项目总投资的比例有要求吗？")
     assert b.answerable and "shangcheng-draft/第七章·第10段" in _cited(b)
+
+
+def test_a_thing_asked_for_that_only_another_city_names_is_refused_for_this_one(assistant):
+    # "什么资质": 启东 第十三条 names the 监理 firm's 资质; 六安's 办法 never speak of a 资质, so its
+    # nearest 监理 clause is not the answer (it was quoted as one).
+    a = assistant.ask("六安的监理单位要具备什么资质？")
+    assert not a.answerable and "资质" in a.answer and not a.citations
+    b = assistant.ask("启东的监理单位要有什么资质？")
+    assert b.answerable and "qidong-2019/第十三条" in _cited(b) and "资质" in b.answer
+    # The shape an answer takes (手续, 环节) is not a thing named: the texts give it in other words.
+    c = assistant.ask("上城区项目建完到正式验收，中间要经过哪些环节？")
+    assert c.answerable

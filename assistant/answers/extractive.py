@@ -18,7 +18,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
+from assistant.answers.relevance import (CLAIM_SPECIFICITY, LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
@@ -455,8 +455,6 @@ def _permitted_act(ctx: Context, claim: str) -> tuple[str, ...] | None:
 
 _ASKING = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|吗|么|呢|吧|如何|是否")
 _WH_ASKED = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|如何")
-# A word specific enough to be what a claim turns on (回避 0.50, 计入 0.96; not 拿到 0.41, 交给 0.21).
-CLAIM_SPECIFICITY = 0.45
 
 
 def _unsettled_act(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -> tuple[str, ...]:

@@ -73,6 +73,7 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
                                    doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
                                  or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))), said=a)
+                                 or (unnamed_heads(matcher, a, doc_ids) if x not in yes_no else [])
                   for a, x in asks}
     # An ask added after the question ("…，有模板吗") is set aside; the question itself is not
     # ("数据资源局有几个科室，项目归哪个科管": the first ask decides).
@@ -96,7 +97,8 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
             and not unknown_content(matcher, named, said="，".join(a for a, _ in asks)))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
-    heads = {h for a, _ in asks for h in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))}
+    heads = {h for a, x in asks for h in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))
+             | (set(unnamed_heads(matcher, a, doc_ids)) if x not in yes_no else set())}
     headed = tuple(w for w in foreign if w in heads)
     # A kind the scoped 办法 name only to set aside (六安: "非涉密电子政务项目…"): asked of it
     # ("六安的涉密项目怎么验收"), they do not say — the word counts as one they never use.
@@ -219,6 +221,30 @@ _LOCATIVE = r"(?:之外|以外|后面|后边|之后|以后|前面|前边|之前|
 def placed_by(word: str, text: str) -> bool:
     """Whether a text uses a word as a point of reference ("正文之外还要附哪些图表")."""
     return bool(re.search(re.escape(word) + _LOCATIVE, text))
+
+
+# A word specific enough to be what a claim or an ask turns on (回避 0.50, 资质 0.83; not 拿到 0.41,
+# 手续 0.38, 环节 0.38 — the shapes an answer takes, which texts give without naming them).
+CLAIM_SPECIFICITY = 0.45
+
+
+def unnamed_heads(matcher: Matcher, ask: str, doc_ids: tuple[str, ...]) -> list[str]:
+    """What an open ask asks for by name ("监理单位要有什么资质": 资质) when the corpus knows the
+    thing — another document names it — but no document in scope does, by any spelling: those
+    texts do not say what it is, and their nearest clause is not its answer."""
+    if not doc_ids:
+        return []
+    vocab = frozenset().union(*(matcher.doc_vocabulary(d) for d in doc_ids))
+    out = []
+    for m in _DETERMINED.finditer(ask):
+        word = m.group(2)
+        if (word in vocab or word not in matcher.idf or specificity(word) < CLAIM_SPECIFICITY
+                or not matcher.tokenizer.names_a_thing(word)):
+            continue
+        spellings = set().union(*(t for key, t in matcher.synonym_tokens.items() if word in key or key in word))
+        if not spellings & vocab:
+            out.append(word)
+    return out
 
 
 def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = (),

@@ -1782,3 +1782,13 @@ def test_a_thing_asked_for_that_only_another_city_names_is_refused_for_this_one(
     # The shape an answer takes (手续, 环节) is not a thing named: the texts give it in other words.
     c = assistant.ask("上城区项目建完到正式验收，中间要经过哪些环节？")
     assert c.answerable
+
+
+def test_a_duty_claimed_is_not_confirmed_by_a_sentence_that_never_names_what_it_turns_on(assistant):
+    # "必须请区里指定的测评公司": 上城's 办法 require 等保测评 but never speak of a 指定 firm, so their
+    # 等保 sentence neither confirms nor denies the claim (it was "是" by its wording).
+    a = assistant.ask("上城等保测评必须请区里指定的测评公司，对不对？")
+    assert not a.answer.startswith(("是", "不是"))
+    # A duty the sentence does state is still confirmed.
+    b = assistant.ask("乐山的项目必须委托工程监理单位吧？")
+    assert b.answer.startswith("是") and "leshan-2022/第二十六条" in _cited(b)

@@ -809,7 +809,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return None
     if verdict.by_polarity and not _settles(ctx, analysis, read_as.get(best[1], best[1])):
         return None  # "启东项目验收可以请第三方机构做吗" is not settled by "效果评估可以由第三方机构执行"
-    unnamed = _unnamed(ctx, analysis, hits) if verdict.by_polarity and _PERMISSION.search(analysis.topic) else []
+    unnamed = _unnamed(ctx, analysis, hits) if verdict.by_polarity and (
+        _PERMISSION.search(analysis.topic) or _OBLIGATION.search(analysis.topic)) else []
     if unnamed:
         # "软件能不能用盗版的": a sentence that does not name what the claim turns on (盗版) cannot
         # confirm or deny it by its wording — not a list that names 软件, not "必须使用正版软件".
@@ -823,6 +824,10 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
 _ABOUT_A_FORM = re.compile(r"表|填|栏|格式|模板|样式|样本")
 # Asking whether something is allowed, or whether there is one ("有没有模板").
 _PERMISSION = re.compile(r"能不能|可不可以|能否|可否|行不行|行得通|行吗|可行|允许|有没有|可以.{0,12}[吗么]|能.{0,12}[吗么]")
+
+# Claiming a duty or an only way ("必须找指定的测评机构", "只能用国产的"): what it turns on must be named
+# by the sentence that settles it, as for a permission.
+_OBLIGATION = re.compile(r"必须|必需|一定(要|得)|非得|非要|只能|只许|务必")
 
 
 def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:

@@ -1792,3 +1792,16 @@ def test_a_duty_claimed_is_not_confirmed_by_a_sentence_that_never_names_what_it_
     # A duty the sentence does state is still confirmed.
     b = assistant.ask("乐山的项目必须委托工程监理单位吧？")
     assert b.answer.startswith("是") and "leshan-2022/第二十六条" in _cited(b)
+
+
+def test_a_list_of_denials_is_checked_part_by_part(assistant):
+    # 启东 第二十一条: "未通过验收的项目，不得投入运行，市审计部门不予审计，市财政部门不予安排…经费".
+    # Three denials in the claim against four in the sentence: counted as one parity they read as
+    # opposite ("不是"); each part of the claim denies as the part it restates does.
+    a = assistant.ask("启东项目没通过验收的话，审计部门不审计、财政不安排运维经费，是这样规定的吧？")
+    assert a.answer.startswith("是") and "qidong-2019/第二十一条" in _cited(a)
+    # One part the other way round makes the claim wrong (it was "是" by parity).
+    b = assistant.ask("启东项目没通过验收，审计部门照样审计，财政也不安排运维经费，对吧？")
+    assert b.answer.startswith("不是")
+    c = assistant.ask("乐山的项目没有验收的，就不安排运维经费、也不给政务云资源，对吧？")
+    assert c.answer.startswith("是") and "leshan-2022/第三十二条" in _cited(c)

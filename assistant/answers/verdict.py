@@ -268,7 +268,35 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     other = _denied_other_party(claim, sentence)
     if other is not None and not neg_s:
         return other  # "资产不算我们局的" against "资产归市政府所有": true of another party
+    aligned = _aligned_polarity(_first_claim(claim), _DEFINED_LIST.split(sentence)[0])
+    if aligned is not None:
+        neg_q, neg_s = False, not aligned
     return Verdict(neg_q == neg_s, "肯定/否定一致" if neg_q == neg_s else "肯定/否定相反", by_polarity=True)
+
+
+_PART = re.compile(r"[，,、；;。？?！!]")
+
+
+def _aligned_polarity(claim: str, sentence: str) -> bool | None:
+    """For a claim whose negations fall in several of its parts ("没通过验收，审计不给审、财政也不给安排
+    经费"): whether each of its parts denies as the sentence's part that restates it does — a
+    list of denials counted as one parity would cancel out, and a part's own condition and
+    consequence ("没通过验收的项目不能投入运行") deny together. None when the claim's negations sit in
+    one part, or a negated part restates none of the sentence's."""
+    parts = [p for p in _PART.split(_FORM.sub("", claim)) if p.strip()]
+    negated = [p for p in parts if _NEGATION.search(p)]
+    if len(negated) < 2:
+        return None
+    pieces = [p for p in _PART.split(sentence) if p.strip()]
+    for part in parts:
+        words = _bigrams(part)
+        shared, best = max(((len(words & _bigrams(q)), q) for q in pieces), default=(0, ""))
+        if part in negated and not shared:
+            return None
+        # (A part said without a negation is held to a part it restates in two words or more.)
+        if shared >= (1 if part in negated else 2) and (part in negated) != bool(_NEGATION.search(best)):
+            return False
+    return True
 
 
 # A claim that the 办法 applies ("归这个办法管吗", "用的是本办法吧", "适用吗"), and a sentence that

@@ -1805,3 +1805,14 @@ def test_a_list_of_denials_is_checked_part_by_part(assistant):
     assert b.answer.startswith("不是")
     c = assistant.ask("乐山的项目没有验收的，就不安排运维经费、也不给政务云资源，对吧？")
     assert c.answer.startswith("是") and "leshan-2022/第三十二条" in _cited(c)
+
+
+def test_a_thing_claimed_to_be_one_party_s_is_judged_by_whose_the_text_says_it_is(assistant):
+    # 六安 第二十二条: "…项目资产归市政府所有". Claimed for the unit or the contractor it is "不是"
+    # (it was "是" by the sentence's wording, or no conclusion); claimed for the government, "是".
+    for q in ("六安市本级政府投资的电子政务项目，形成的资产算我们项目单位的，对不对？",
+              "六安市本级政府投资的项目，建成的资产算承建公司的吧？"):
+        a = assistant.ask(q)
+        assert a.answer.startswith("不是") and "luan-2021/第二十二条" in _cited(a), q
+    b = assistant.ask("六安市本级政府投资的项目，资产归市政府所有吧？")
+    assert b.answer.startswith("是")

@@ -230,7 +230,7 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     if party_q and party_s and not shared_duty and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
     actor = (_actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence) or payer_mismatch(claim, sentence)
-             or _place_mismatch(claim, sentence))
+             or _place_mismatch(claim, sentence) or owner_mismatch(claim, sentence))
     if actor is not None:
         return actor
     if _EXCLUSIVE.search(claim) and _SHARED.search(sentence):
@@ -351,6 +351,36 @@ def _denied_other_party(claim: str, sentence: str) -> Verdict | None:
     if a in b or b in a or a.lstrip("市区县") in b:
         return None  # the same party: the polarity decides
     return Verdict(True, f"否认的是另一方：{a} / {b}")
+
+
+# A claim that a thing is one party's ("资产算我们建设单位的", "归区里所有吧"), and a sentence that
+# says whose it is ("资产归市政府所有"). (Not "属于政府采购的项目": a kind, not an owner.)
+_CLAIMED_OWNER = re.compile(r"(?<![不没])(?:算|归)(?P<party>[\u4e00-\u9fa5]{1,8}?)(?:的|所有)了?(?=[，,。？?吧吗呢]|$)")
+_OWNED_BY = re.compile(r"(?:归|属于)(?P<party>[\u4e00-\u9fa5]{1,8}?)所有")
+
+
+def owner_mismatch(claim: str, sentence: str) -> Verdict | None:
+    """不是 for a claim giving a thing to one party when the sentence gives it to another
+    ("资产算我们建设单位的" against "资产归市政府所有")."""
+    claimed, owner = _CLAIMED_OWNER.search(_FORM.sub("", claim)), _OWNED_BY.search(sentence)
+    if claimed is None or owner is None:
+        return None
+    a, b = claimed.group("party"), owner.group("party")
+    kind_a, kind_b = _party_kind(a), _party_kind(b)
+    if kind_a is None or kind_b is None or kind_a == kind_b:
+        return None  # the same kind of party, or one not told: the polarity decides
+    return Verdict(False, f"归属不同：{a} / {b}")
+
+
+# The kinds of party a thing can be given to, as claims and texts name them; the first that
+# matches decides (承建单位 is the contractor, not the 建设单位).
+_PARTY_KINDS = (("contractor", re.compile(r"承建|开发商|公司|厂商|厂家|供应商|乙方|服务商")),
+                ("unit", re.compile(r"我们|咱们|我|自己|本单位|建设单位|项目单位|建设方|使用单位|甲方")),
+                ("government", re.compile(r"政府|财政|国家|集体|[市区县]里|[局委办]$")))
+
+
+def _party_kind(party: str) -> str | None:
+    return next((kind for kind, pattern in _PARTY_KINDS if pattern.search(party)), None)
 
 
 # Who does what: the body named right before a duty ("数管局审批" against "报市发改委审批").

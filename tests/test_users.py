@@ -1816,3 +1816,13 @@ def test_a_thing_claimed_to_be_one_party_s_is_judged_by_whose_the_text_says_it_i
         assert a.answer.startswith("不是") and "luan-2021/第二十二条" in _cited(a), q
     b = assistant.ask("六安市本级政府投资的项目，资产归市政府所有吧？")
     assert b.answer.startswith("是")
+
+
+def test_a_rule_s_verdict_reads_the_ask_not_the_project_s_state(assistant):
+    # "还没采购" is where the project stands, not a denial: the ask ("…备案就行吧") is what the rule's
+    # outcome (≤ 15%: 内控流程 + 备案, 上城 第七章·第12段) confirms (it was "不是").
+    a = assistant.ask("上城项目立项后还没采购，要改主要建设内容，核减的钱在预算10%以内，单位自己走内控流程、报区数据资源局备案就行吧？")
+    assert a.answer.startswith("是") and "shangcheng-draft/第七章·第12段" in _cited(a)
+    # A step the outcome does not name (审批 where it says 备案) is denied by it.
+    b = assistant.ask("上城项目立项后还没采购，要改主要建设内容，论证后核减的钱是预算的10%，是不是还得报区数据资源局审批？")
+    assert b.answer.startswith("不是")

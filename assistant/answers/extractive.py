@@ -24,7 +24,7 @@ from assistant.answers.relevance import (CLAIM_SPECIFICITY, LEVEL_WORD, MIN_MATC
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
                                       states_value, strip_procedure, understand)
 from assistant.answers.topics import match_topics
-from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, claimed_body, compares_numbers, denies_consequence, is_yes_no,
+from assistant.answers.verdict import (Verdict, claim_denies, claim_parts, claims_payer, claimed_actor, claimed_body, compares_numbers, denies_consequence, duty_mismatch, is_yes_no,
                                       judge, of_the_other_kind, quantified, sanction_verdict, subject_mismatch, without_contrast)
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import DocMeta, Hit, Part, PartKind
@@ -757,6 +757,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         c = named[0]
         if subject_mismatch(analysis.topic, c.text) is not None:
             return "不是"  # "400万可以由我们单位自己编建议书吧" against "由市数管局会同…打捆编制"
+        if c.holds and duty_mismatch(analysis.topic, c.text) is not None:
+            return "不是"  # "核减不到15%，也得报区数据资源局审批吧" against "…实施变更内控流程，并向…备案"
         return "是" if c.holds != claim_denies(analysis.topic) else "不是"
     parts = claim_parts(analysis.topic)
     if len(parts) > 1:

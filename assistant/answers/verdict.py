@@ -123,8 +123,16 @@ def claim_negated(claim: str) -> bool:
 
 
 def claim_denies(claim: str) -> bool:
-    """Whether the claim denies the duty or permission a rule decides ("300万不用请监理吧")."""
-    return len(_CLAIM_NEGATION.findall(_FORM.sub("", claim))) % 2 == 1
+    """Whether the claim denies the duty or permission a rule decides ("300万不用请监理吧"): its asks
+    do — "还没采购" or "没验收" told before the ask is the project's state, not a denial. (A bare
+    "对吧" asks of the whole claim said before it.)"""
+    return len(_CLAIM_NEGATION.findall(_FORM.sub("", _asked_part(claim)))) % 2 == 1
+
+
+def _asked_part(claim: str) -> str:
+    """The asks of a claim, or the whole claim when it ends in a bare tag ("…，对吧") or asks nothing."""
+    asks = understand(claim).asks
+    return claim if not asks or any(TAG_ASKED.match(a) for a in asks) else "，".join(asks)
 
 
 def _negated(text: str) -> bool:
@@ -247,8 +255,7 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     # A time of year told in the story ("年中突然接到任务…现在还能申报吗") is when things happened,
     # not a time claimed for the act: only the asks' own times are compared.
     # (A bare "对吧" asks of the whole claim said before it.)
-    asks = understand(claim).asks
-    asked = claim if not asks or any(TAG_ASKED.match(a) for a in asks) else "，".join(asks)
+    asked = _asked_part(claim)
     months_q, months_s = _months(asked), _months(sentence)
     if months_q and months_s and not months_q & months_s and (_TIME_OF_YEAR.search(asked) or _TIME_OF_YEAR.search(sentence)):
         return Verdict(False, "时间不同")  # "每年第一季度提交" against "每年年底前提交"
@@ -408,6 +415,16 @@ def _lead(before: str) -> str | None:
         if bodies:
             return _BEFORE_BODY.split(bodies[-1])[-1]
     return _body(before[-12:])
+
+
+def duty_mismatch(claim: str, outcome: str) -> Verdict | None:
+    """不是 for a claim that names a step (报…审批) when the rule's outcome for the project names
+    others of the kind and not it (…实施变更内控流程，并向区数据资源局备案): a filing is no approval."""
+    claimed = {d for d in _DUTY if d in _asked_part(claim)}
+    stated = {d for d in _DUTY if d in outcome}
+    if claimed and stated and not claimed & stated:
+        return Verdict(False, f"程序不同：{'、'.join(sorted(claimed))} / {'、'.join(sorted(stated))}")
+    return None
 
 
 def _actor_mismatch(claim: str, sentence: str) -> Verdict | None:

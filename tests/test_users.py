@@ -1826,3 +1826,13 @@ def test_a_rule_s_verdict_reads_the_ask_not_the_project_s_state(assistant):
     # A step the outcome does not name (审批 where it says 备案) is denied by it.
     b = assistant.ask("上城项目立项后还没采购，要改主要建设内容，论证后核减的钱是预算的10%，是不是还得报区数据资源局审批？")
     assert b.answer.startswith("不是")
+
+
+def test_the_body_asked_to_do_a_step_is_the_one_the_claim_puts_to_the_test(assistant):
+    # "请市数管局帮我们打捆编": 数管局 is claimed to compile; at 600万 六安 第九条 has the unit compile
+    # it ("由项目建设单位编制"), so the claim is wrong (it was "是": the asker's introduction,
+    # "我们是…单位", was read as the claimed actor).
+    a = assistant.ask("我们是六安市直单位，项目概算600万，可以请市数管局帮我们打捆编项目建议书吧？")
+    assert a.answer.startswith("不是") and "luan-2021/第九条" in _cited(a)
+    b = assistant.ask("我们是六安市直单位，项目概算600万，项目建议书由我们单位自己编吧？")
+    assert b.answer.startswith("是")

@@ -519,12 +519,13 @@ def payer_mismatch(claim: str, sentence: str) -> Verdict | None:
 
 
 # A claim that names who does a thing: "专家组是发改委组建和管理的吧", "由市财政局负责的吧".
-# The body after 是/由 ("是发改委审批的吧"), or the asker's own unit as a claim's subject
-# ("我们单位自己写建议书…就行", "要我们单独编吗"; not the object in "委托我们管").
-_CLAIMED_ACTOR = re.compile(rf"(?:(?:是|由)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))|(?:(?<=^)|(?<=[，,；;要让得])|(?=(?:我们|咱们)(?:单位|局|委|部门)?(?:自己|自行)))(?P<own>(?:我们|咱们)(?:单位|局|委|部门)?))"
+# The body after 是/由 ("是发改委审批的吧") or asked to do it (让/请…), or the asker's own unit as a
+# claim's subject ("我们单位自己写建议书…就行", "要我们单独编吗"; not the object in "委托我们管", nor
+# the asker introduced: "我们是六安市本级的单位").
+_CLAIMED_ACTOR = re.compile(rf"(?:(?:是|由|让|请|叫)(?P<body>[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS}))|(?:(?<=^)|(?<=[，,；;要让得])|(?=(?:我们|咱们)(?:单位|局|委|部门)?(?:自己|自行)))(?P<own>(?:我们|咱们)(?:单位|局|委|部门)?)(?!是))"
                             r"(?=[\u4e00-\u9fa5、和及]{1,10}的|负责|牵头|来|在|自己|自行|单独|审批|审核|审查|组织|编制|批复|管理|"
-                            # a verb of doing it, in everyday words: "是数管局打捆编建议书吧"
-                            r"(?:统一|打捆|集中|直接)?(?:编|报|批|审|做|搞|弄|出具|验收|采购))")
+                            # a verb of doing it, in everyday words: "是数管局打捆编建议书吧", "让数管局帮我们打捆编"
+                            r"(?:帮(?:我们|咱们)?)?(?:统一|打捆|集中|直接)?(?:编|报|批|审|做|搞|弄|出具|验收|采购))")
 # The asker's own unit, as the texts name it: "我们单位", "本单位", "我们局" are the 项目(建设)单位.
 _OWN_UNIT = re.compile(r"^(我们|咱们|我|本|自己)(单位|局|委|部门|办)?$")
 _SUBJECT_CHARS = 12  # a sentence's subject is named within its first characters

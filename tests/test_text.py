@@ -71,3 +71,9 @@ def test_weeks_are_a_duration():
     assert [q.canonical for q in find_quantities("试运行两个星期")] == ["2周"]
     assert [q.canonical for q in find_quantities("3周后")] == ["3周"]
     assert find_quantities("成立十周年") == [] and [q.unit for q in find_quantities("每周报一次")] == ["次"]
+
+
+def test_hui_counts_times_as_ci_does():
+    # "走两回" is spoken for 两次; 一回事, 回复, 回来 are words, not counts.
+    assert [(q.kind, q.value, q.canonical) for q in find_quantities("一年里走两回应该也行吧")][-1] == ("count", 2.0, "2次")
+    assert find_quantities("这是一回事") == [] and find_quantities("一回来就报") == []

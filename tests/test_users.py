@@ -1836,3 +1836,10 @@ def test_the_body_asked_to_do_a_step_is_the_one_the_claim_puts_to_the_test(assis
     assert a.answer.startswith("不是") and "luan-2021/第九条" in _cited(a)
     b = assistant.ask("我们是六安市直单位，项目概算600万，项目建议书由我们单位自己编吧？")
     assert b.answer.startswith("是")
+
+
+def test_a_count_said_in_spoken_units_is_compared_with_the_text_s(assistant):
+    # "一年里能启动三回": 回 counts as 次 does; 启东 第八条 allows one a year, so the claim is wrong
+    # (there was no conclusion: the count went unread).
+    a = assistant.ask("启东同一件事，一个部门一年里能启动三回特殊申报程序吧？")
+    assert a.answer.startswith("不是") and "qidong-2019/第八条" in _cited(a)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 
@@ -149,12 +150,22 @@ def _money_wan(number: float, unit: str) -> float:
     return number / 10_000  # 元
 
 
+# Texts whose quantities are kept: every sentence of a large corpus's answers fits many times over.
+QUANTITY_CACHE = 65536
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text` (NFKC-normalised first), in order.
 
     A range such as "12 至 24 个月" yields two quantities that share the unit.
     Ordinals (第三条) and article/chapter counts are not quantities.
     """
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=QUANTITY_CACHE)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    # The clauses' sentences are read for quantities by many answers: each once per process.
     norm = unicodedata.normalize("NFKC", text)
     squeezed, positions = _squeeze(norm)
     found: list[Quantity] = []
@@ -197,7 +208,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _HALF_MONTH.finditer(norm):
         if not any(q.start <= m.start() < q.end for q in found):
             found.append(Quantity("duration", 0.5, "个月", m.group(0), m.start(), m.end()))
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))
 
 
 _HALF_MONTH = re.compile(r"(?<![\d一二两三四五六七八九十个])半个?月")

@@ -1843,3 +1843,16 @@ def test_a_count_said_in_spoken_units_is_compared_with_the_text_s(assistant):
     # (there was no conclusion: the count went unread).
     a = assistant.ask("启东同一件事，一个部门一年里能启动三回特殊申报程序吧？")
     assert a.answer.startswith("不是") and "qidong-2019/第八条" in _cited(a)
+
+
+def test_a_bound_claimed_after_only_or_before_a_tag_is_put_to_the_test(assistant):
+    # "最多只能延2个月": 只能 bounds the number as 最多 does. 六安 gives no length for a delay, so
+    # nothing settles it (it was "不是" by the 1 个月 of 试运行).
+    a = assistant.ask("六安项目申请延期验收，最多只能延2个月吧？")
+    assert not a.answerable and "2个月" not in a.answer and "2 个月" not in a.answer
+    # A count claimed before a bare "对吧" is of what was said before it: 上城 gives 3 experts for 初验,
+    # none for the review before 立项.
+    b = assistant.ask("上城项目立项的专家评审会 专家至少要请7个人 对吧")
+    assert not b.answerable and "7" not in b.answer
+    c = assistant.ask("上城项目初验 专家得3人以上 对吧")
+    assert c.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(c)

@@ -366,6 +366,10 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             # bare "对吗" asks of the claim said before it.)
             claim = f"{request.context[-1]}，{text}" if TAG_ASKED.match(text) and request.context else text
             claimed = claimed_value(claim)
+            if claimed is not None and claim != text:
+                # ... and a value so claimed is of what was said before it too: "专家评审会 专家至少得
+                # 5个人 对吧" claims a count of the review's experts, not of any experts.
+                claim = "，".join((*request.context, text))
             paid_for = without_payer(claim) if claimed is None else None
             if paid_for is not None:
                 # "评审费要我们自己掏吗": who pays, which a text must state of that cost — asked of

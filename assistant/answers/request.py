@@ -409,7 +409,7 @@ def as_written(name: str, question: str) -> str:
 # A question tag alone: the claim is what was said before it.
 TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
 _ONLY_TIMES = re.compile(r"(只能|只可以|最多|至多|仅限|只)[^，。？?]{0,6}$")
-_BOUND_BEFORE = re.compile(r"至少|最少|最多|不少于|不超过|不低于|不高于|超过|低于|满|前|提前|之前|只要")
+_BOUND_BEFORE = re.compile(r"至少|最少|最多|最长|最短|不少于|不超过|不低于|不高于|超过|低于|满|前|提前|之前|只要|只能|只有")
 _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|之前|前|够|为止|截止|起)|就(行|可以))")
 
 

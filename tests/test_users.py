@@ -1856,3 +1856,11 @@ def test_a_bound_claimed_after_only_or_before_a_tag_is_put_to_the_test(assistant
     assert not b.answerable and "7" not in b.answer
     c = assistant.ask("上城项目初验 专家得3人以上 对吧")
     assert c.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(c)
+
+
+def test_a_price_claimed_needs_a_text_that_states_one(assistant):
+    # 乐山 第三十八条 says 市数字经济局 sets the lines' highest budget prices, not what they are: a
+    # price claimed is not settled (it was "是" by the sentence's wording), and the refusal does not
+    # repeat the asker's number.
+    a = assistant.ask("乐山通讯专线的最高预算价格是每条每年8万元，对吗？")
+    assert not a.answerable and "8万" not in a.answer and not a.answer.startswith(("是", "不是"))

@@ -415,6 +415,9 @@ _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|�
 
 # A count's bound after what it counts: "5个人以上", "3家以下".
 _COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以上|以下|以内)")
+# A price or a fee named before an amount claimed for it ("最高预算价格是…5万元", "评审费每人1000元"); not
+# what the project costs (总投资, 预算, 经费: the project's facts, which the rules weigh).
+_PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?)[^，。？?]{0,10}$")
 # A period claimed as the rhythm of an act: "一年一签", "一季一报", "每月一报".
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
@@ -433,6 +436,8 @@ def claimed_value(ask: str) -> Asked | None:
     every = re.search(r"每[^，。？?]{0,3}?[年月]", ask)
     if every and any(q.kind == "date" and q.start == every.end() for q in found):
         every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
+    if any(q.kind == "money" and _PRICED.search(ask[:q.start]) for q in found):
+        return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
     if any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask) or every:
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the

@@ -1864,3 +1864,11 @@ def test_a_price_claimed_needs_a_text_that_states_one(assistant):
     # repeat the asker's number.
     a = assistant.ask("乐山通讯专线的最高预算价格是每条每年8万元，对吗？")
     assert not a.answerable and "8万" not in a.answer and not a.answer.startswith(("是", "不是"))
+
+
+def test_points_or_an_amount_claimed_are_not_confirmed_by_a_sentence_without_any(assistant):
+    # 上城 第七章·第1段 counts overruns in the next scoring, 乐山 第四十七/四十八条 name sanctions — neither
+    # gives points or a fine. A number claimed there is not confirmed (both were "是").
+    for q in ("上城项目超期了，下一期申报打分是不是扣10分？", "乐山项目超了批复概算，是不是罚款5万元？"):
+        a = assistant.ask(q)
+        assert not a.answer.startswith(("是", "不是")), q

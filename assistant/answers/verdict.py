@@ -266,6 +266,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         return None
     if claimed_value(claim) is not None:
         return None  # "档案资料是不是要求至少保存10年": a claimed bound, against a sentence giving no such number
+    if _unmatched_number(_asked_part(claim), sentence):
+        return None  # "超期了下期评审是不是直接扣5分": a number the sentence has nothing to weigh against
     if _APPLIES_ASKED.search(claim) and not _APPLIES_STATED.search(sentence):
         # "县区的项目用的是这个办法吗" is settled by what the 办法 applies to, not by a sentence that
         # shares its words ("各县区结合自身实际，制定相应管理办法" says they make their own).
@@ -309,6 +311,19 @@ def _aligned_polarity(claim: str, sentence: str) -> bool | None:
 # A claim that the 办法 applies ("归这个办法管吗", "用的是本办法吧", "适用吗"), and a sentence that
 # says what it applies to.
 # ("归市机关事务局管吧" asks who manages a thing, not whether the 办法 apply.)
+# Points on a score sheet, which quantities leave out ("扣5分", "加两分").
+_POINTS = re.compile(r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])")
+
+
+def _unmatched_number(asked: str, sentence: str) -> bool:
+    """Whether the asks carry points, an amount or a share that the sentence gives none of. (Times and
+    counts are claims of their own, put to the test as such; a date in a story is when it happened.)"""
+    if _POINTS.search(asked) and not _POINTS.search(sentence):
+        return True
+    kinds = {q.kind for q in find_quantities(asked)} & {"money", "percent"}
+    return bool(kinds) and not kinds & {q.kind for q in find_quantities(sentence)}
+
+
 _APPLIES_ASKED = re.compile(r"(?:这个|这|本|该|此)办法|适用|按[^，,。？?]{0,6}办法")
 _APPLIES_STATED = re.compile(r"本办法|适用|参照")
 

@@ -1872,3 +1872,12 @@ def test_points_or_an_amount_claimed_are_not_confirmed_by_a_sentence_without_any
     for q in ("上城项目超期了，下一期申报打分是不是扣10分？", "乐山项目超了批复概算，是不是罚款5万元？"):
         a = assistant.ask(q)
         assert not a.answer.startswith(("是", "不是")), q
+
+
+def test_an_amount_limit_asked_as_a_standard_needs_a_text_that_sets_one(assistant):
+    # "金额标准是多少" asks a limit in money: 启东 names 公开招标 but sets no amount for it; 六安 第十六条
+    # sets 100万元 for a 监理, which answers.
+    a = assistant.ask("启东的项目要走公开招标，金额标准是多少？")
+    assert not a.answerable and not a.citations
+    b = assistant.ask("六安项目请监理的金额标准是多少？")
+    assert b.answerable and "luan-2021/第十六条" in _cited(b) and "100万元" in b.answer

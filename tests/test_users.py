@@ -1881,3 +1881,12 @@ def test_an_amount_limit_asked_as_a_standard_needs_a_text_that_sets_one(assistan
     assert not a.answerable and not a.citations
     b = assistant.ask("六安项目请监理的金额标准是多少？")
     assert b.answerable and "luan-2021/第十六条" in _cited(b) and "100万元" in b.answer
+
+
+def test_what_another_law_says_is_not_answered_from_the_clause_that_names_it(assistant):
+    # "按《政府采购法》具体怎么招标": 怎么 asks what the law says (its 么 is no question particle), which the
+    # corpus does not hold; "要按…执行吗" asks whether the 办法 send the reader there, which they answer.
+    a = assistant.ask("六安项目按《政府采购法》具体怎么招标？")
+    assert not a.answerable and "政府采购法" in a.answer
+    b = assistant.ask("乐山项目要按《政府采购法》执行吗")
+    assert b.answerable

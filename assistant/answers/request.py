@@ -356,7 +356,8 @@ _FRAMED = re.compile(r"^(?:这个|这份|那个)?(?:国家标准|行业标准|�
 _BACK_TO_IT = re.compile(r"^[^。？?]{0,12}[，,](?:那个|那份|那|该)(?:办法|文件|规定|条例|标准|细则)(?:里|中|里面|上)?"
                          r"[^，。？?]{0,20}(规定|要求|怎么|什么|哪些|哪几|多少|多久|多长|几)")
 # Whether the 办法 send the reader to it ("要按招标投标法执行吗"), not what it says.
-_REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|么|吧)")
+# (The 么 of 怎么, 什么 asks what it says.)
+_REFERENCE = re.compile(r"^[^，。？?]{0,6}(执行|办理|走|适用|来)?(吗|(?<![怎什这那多])么|吧)")
 
 
 def other_documents(question: str, titles: Sequence[str] = ()) -> list[str]:

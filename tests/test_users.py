@@ -1890,3 +1890,10 @@ def test_what_another_law_says_is_not_answered_from_the_clause_that_names_it(ass
     assert not a.answerable and "政府采购法" in a.answer
     b = assistant.ask("乐山项目要按《政府采购法》执行吗")
     assert b.answerable
+
+
+def test_a_body_s_name_holding_guan_is_not_asking_whether_the_rules_apply(assistant):
+    # "按月报给市数管局": the 管 of 数管局 is no "按…管" (whether the 办法 govern); 六安 第二十一条
+    # says 按年度, so the claim is wrong (the scope clauses answered it).
+    a = assistant.ask("六安的运维情况是不是按月报给市数管局备案？")
+    assert a.answer.startswith("不是") and "luan-2021/第二十一条" in _cited(a)

@@ -1897,3 +1897,13 @@ def test_a_body_s_name_holding_guan_is_not_asking_whether_the_rules_apply(assist
     # says 按年度, so the claim is wrong (the scope clauses answered it).
     a = assistant.ask("六安的运维情况是不是按月报给市数管局备案？")
     assert a.answer.startswith("不是") and "luan-2021/第二十一条" in _cited(a)
+
+
+def test_a_budget_claimed_for_a_cost_needs_a_text_on_that_cost_s_funding(assistant):
+    # "等保测评费可以算在网络数据安全预算里吗": which budget pays a cost, as who pays does. 上城 sets the
+    # security budget's share but never says what 等保测评 is paid from (it was answered by that share).
+    a = assistant.ask("上城项目的等保测评费可以算在网络数据安全预算里吗？")
+    assert not a.answerable and not a.citations
+    # 六安 第十六条 says where the 等保 costs go ("费用纳入该项目预算").
+    b = assistant.ask("六安软件开发类新项目的等保测评费能算在项目预算里吗？")
+    assert b.answerable and "luan-2021/第十六条" in _cited(b) and "纳入该项目预算" in b.answer

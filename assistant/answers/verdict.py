@@ -500,17 +500,31 @@ _DENIED_PAYER = re.compile(r"(不用|不需要?|无需|不是|不由|不归|不�
 
 
 def claims_payer(claim: str) -> bool:
-    return bool(_CLAIM_PAYER.search(_FORM.sub("", claim)))
+    text = _FORM.sub("", claim)
+    return bool(_CLAIM_PAYER.search(text) or _budget_claimed(text))
 
 
 def without_payer(claim: str) -> str | None:
     """A claim of who pays with the payer taken out — what is paid for ("评审费要我们自己掏吗" →
-    "评审费要吗"); None when it claims no payer."""
-    for text in (claim, _FORM.sub("", claim)):
-        m = _CLAIM_PAYER.search(text)
-        if m is not None:
-            return text[:m.start()] + text[m.end():]
+    "评审费要吗"; "等保测评费能算在这里面吗" → "等保测评费吗"); None when it claims no payer."""
+    for find in (_CLAIM_PAYER.search, _budget_claimed):
+        for text in (claim, _FORM.sub("", claim)):
+            m = find(text)
+            if m is not None:
+                return text[:m.start()] + text[m.end():]
     return None
+
+
+def _budget_claimed(text: str) -> re.Match | None:
+    """A budget claimed for a cost named just before it, in the same part ("等保测评费能算在这里面吗"; not
+    "放在我们单位自己机房里", nor a budget said apart from the cost: "…的钱得另外申请，不能算在预算里")."""
+    m = _CLAIM_BUDGET.search(text)
+    return m if m and re.search(r"(费|钱|经费|资金)[^，,。？?；;]{0,10}$", text[:m.start()]) else None
+
+
+# A claim of the budget a cost is paid from: "等保测评费能算在这里面吗", "密评的钱算不算在项目预算里".
+_CLAIM_BUDGET = re.compile(r"(?:能|可以|可|要|得)?(?:算不算|算在|算进|算到|计入|纳入|列入|列在|放在|放进|包含在|含在|包括在)"
+                           r"[^，。？?]{0,10}?(?:里面|里头|里|之中|中|之内|内|预算)")
 
 
 def payer_mismatch(claim: str, sentence: str) -> Verdict | None:

@@ -308,9 +308,6 @@ def _aligned_polarity(claim: str, sentence: str) -> bool | None:
     return True
 
 
-# A claim that the 办法 applies ("归这个办法管吗", "用的是本办法吧", "适用吗"), and a sentence that
-# says what it applies to.
-# ("归市机关事务局管吧" asks who manages a thing, not whether the 办法 apply.)
 # Points on a score sheet, which quantities leave out ("扣5分", "加两分").
 _POINTS = re.compile(r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])")
 
@@ -324,6 +321,9 @@ def _unmatched_number(asked: str, sentence: str) -> bool:
     return bool(kinds) and not kinds & {q.kind for q in find_quantities(sentence)}
 
 
+# A claim that the 办法 applies ("归这个办法管吗", "用的是本办法吧", "适用吗"), and a sentence that
+# says what it applies to.
+# ("归市机关事务局管吧" asks who manages a thing, not whether the 办法 apply.)
 _APPLIES_ASKED = re.compile(r"(?:这个|这|本|该|此)办法|适用|按[^，,。？?]{0,6}办法")
 _APPLIES_STATED = re.compile(r"本办法|适用|参照")
 

@@ -9,7 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+
+from assistant.search.caching import Memo
 
 _WS = re.compile(r"\s+")
 
@@ -150,8 +151,9 @@ def _money_wan(number: float, unit: str) -> float:
     return number / 10_000  # 元
 
 
-# Texts whose quantities are kept: every sentence of a large corpus's answers fits many times over.
-QUANTITY_CACHE = 65536
+# What the texts' quantities may hold in memory: every sentence of a large corpus's answers fits, and
+# a caller sending long texts cannot make it grow past this (bounded in bytes, as every memo here).
+QUANTITY_CACHE_BYTES = 16 * 1024 * 1024
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -163,9 +165,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return list(_quantities(text))
 
 
-@lru_cache(maxsize=QUANTITY_CACHE)
-def _quantities(text: str) -> tuple[Quantity, ...]:
-    # The clauses' sentences are read for quantities by many answers: each once per process.
+def _found_quantities(text: str) -> tuple[Quantity, ...]:
     norm = unicodedata.normalize("NFKC", text)
     squeezed, positions = _squeeze(norm)
     found: list[Quantity] = []
@@ -209,6 +209,10 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         if not any(q.start <= m.start() < q.end for q in found):
             found.append(Quantity("duration", 0.5, "个月", m.group(0), m.start(), m.end()))
     return tuple(sorted(found, key=lambda q: q.start))
+
+
+# The clauses' sentences are read for quantities by many answers: each is read once per process.
+_quantities = Memo(_found_quantities, QUANTITY_CACHE_BYTES)
 
 
 _HALF_MONTH = re.compile(r"(?<![\d一二两三四五六七八九十个])半个?月")

@@ -461,7 +461,7 @@ def _unsettled_act(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -
     """For a question whether an act is allowed or required that no sentence settled: the words of
     the act naming what it turns on (回避, 计入, 从头) that no document in scope uses by any spelling
     — the texts do not speak of it, so quoting their nearest clause would read as an answer."""
-    vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d) for d in doc_ids))
+    vocab = ctx.matcher.vocabulary(doc_ids)
     text = "，".join((asked.act, *asked.then))
     out = []
     for word, _, alts in ctx.matcher.question_terms(ctx.analyzer.analyze(text)):
@@ -471,8 +471,7 @@ def _unsettled_act(ctx: Context, asked: _Permission, doc_ids: tuple[str, ...]) -
                 or spoken_verb(word) or not established(word)
                 or specificity(word) < CLAIM_SPECIFICITY or _tag(word)[:1] in ("s", "m")):
             continue
-        named = [t for key, t in ctx.matcher.synonym_tokens.items() if word in key or key in word]
-        if not any(t & vocab for t in named):
+        if not ctx.matcher.spellings(word) & vocab:
             out.append(word)
     return tuple(out)
 
@@ -835,7 +834,7 @@ _OBLIGATION = re.compile(r"必须|必需|一定(要|得)|非得|非要|只能|�
 def _unnamed(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> list[str]:
     """Words of a claim that the cited documents never use, by any spelling (盗版 in "软件能不能
     用盗版的"): what the claim turns on, which their wording cannot confirm or deny."""
-    vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d) for d in {h.meta.doc_id for h in hits}))
+    vocab = ctx.matcher.vocabulary(h.meta.doc_id for h in hits)
     return [w for w, _, alts in ctx.matcher.question_terms(analysis)
             if len(w) >= 2 and not find_quantities(w) and not alts & vocab and _names_something(w)]
 
@@ -1078,7 +1077,7 @@ _ALTERNATIVE_LEAD = re.compile(r"^(?:.*?(?:用的是|用|选|找|要|是|按|走
 def unnamed_alternatives(ctx: Context, request: Request, docs: list) -> list[str]:
     """The alternatives of a choice ("阿里云还是华为云") when neither shares a word of two
     characters or more with the texts in scope: they do not choose between what they never name."""
-    vocab = frozenset().union(*(ctx.matcher.doc_vocabulary(d.meta.doc_id) for d in docs))
+    vocab = ctx.matcher.vocabulary(d.meta.doc_id for d in docs)
     for ask, asked in zip(request.asks, request.asked):
         m = _ALTERNATIVES.search(ask) if asked is Asked.CHOICE else None
         if m is None:

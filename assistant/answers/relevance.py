@@ -70,10 +70,12 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     # Whether the scoped 办法 require something they never mention ("启东：开发商要不要交源代码？"):
     # they do not say. Other asks are weighed against the whole corpus's words.
     yes_no = (Asked.WHETHER, Asked.CHOICE)
+    # What an open ask asks for by name that only documents out of scope name ("六安…要有什么资质").
+    unnamed = {a: unnamed_heads(matcher, a, doc_ids) if x not in yes_no else [] for a, x in asks}
     foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
                                    doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
                                  or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))), said=a)
-                                 or (unnamed_heads(matcher, a, doc_ids) if x not in yes_no else [])
+                                 or unnamed[a]
                   for a, x in asks}
     # An ask added after the question ("…，有模板吗") is set aside; the question itself is not
     # ("数据资源局有几个科室，项目归哪个科管": the first ask decides).
@@ -97,8 +99,7 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
             and not unknown_content(matcher, named, said="，".join(a for a, _ in asks)))
     if thin and known_weight(matcher, ask_part)[0] >= MIN_MATCHED_IDF:
         ask_part = named
-    heads = {h for a, x in asks for h in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a))
-             | (set(unnamed_heads(matcher, a, doc_ids)) if x not in yes_no else set())}
+    heads = {h for a, _ in asks for h in nominal_heads(strip_procedure(a)) | _held_by(strip_procedure(a)) | set(unnamed[a])}
     headed = tuple(w for w in foreign if w in heads)
     # A kind the scoped 办法 name only to set aside (六安: "非涉密电子政务项目…"): asked of it
     # ("六安的涉密项目怎么验收"), they do not say — the word counts as one they never use.
@@ -234,15 +235,14 @@ def unnamed_heads(matcher: Matcher, ask: str, doc_ids: tuple[str, ...]) -> list[
     texts do not say what it is, and their nearest clause is not its answer."""
     if not doc_ids:
         return []
-    vocab = frozenset().union(*(matcher.doc_vocabulary(d) for d in doc_ids))
+    vocab = matcher.vocabulary(doc_ids)
     out = []
     for m in _DETERMINED.finditer(ask):
         word = m.group(2)
         if (word in vocab or word not in matcher.idf or specificity(word) < CLAIM_SPECIFICITY
                 or not matcher.tokenizer.names_a_thing(word)):
             continue
-        spellings = set().union(*(t for key, t in matcher.synonym_tokens.items() if word in key or key in word))
-        if not spellings & vocab:
+        if not matcher.spellings(word) & vocab:
             out.append(word)
     return out
 
@@ -254,7 +254,7 @@ def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str,
     jieba's dictionary's call (Tokenizer.names_a_thing). `kinds_of_known`: a yes/no ask about a
     kind of something the texts treat (盗版软件 → 软件) is theirs to answer."""
     if doc_ids:
-        vocab: frozenset[str] | dict = frozenset().union(*(matcher.doc_vocabulary(d) for d in doc_ids))
+        vocab: frozenset[str] | dict = matcher.vocabulary(doc_ids)
     else:
         vocab = matcher.index.bm25.vocab_dict
     quantities = {q.canonical for q in analysis.quantities}
@@ -394,7 +394,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked in _TIMES and hits:
             # How long or when is framed in the asker's words ("立项能保留多久"): a word no text in
             # scope uses (保留, where 上城 says 有效期) cannot be what its sentence is about.
-            vocab = frozenset().union(*(matcher.doc_vocabulary(d) for d in {h.meta.doc_id for h in hits}))
+            vocab = matcher.vocabulary(h.meta.doc_id for h in hits)
             total = known_weight(matcher, part, vocab=vocab)[0]
         keyed = unit is not _MONTH_STATED
         if not keyed and not total:

@@ -266,7 +266,7 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         return None
     if claimed_value(claim) is not None:
         return None  # "档案资料是不是要求至少保存10年": a claimed bound, against a sentence giving no such number
-    if _unmatched_number(_asked_part(claim), sentence):
+    if _unmatched_number(asked, sentence):
         return None  # "超期了下期评审是不是直接扣5分": a number the sentence has nothing to weigh against
     if _APPLIES_ASKED.search(claim) and not _APPLIES_STATED.search(sentence):
         # "县区的项目用的是这个办法吗" is settled by what the 办法 applies to, not by a sentence that

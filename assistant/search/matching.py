@@ -40,6 +40,7 @@ Scorer = Callable[[str], float]
 GRAM = 4  # the shortest run that earns PHRASE_BONUS
 SCORERS = 64                # questions whose scorers are kept
 SCORES_PER_QUESTION = 4096  # texts whose scores a scorer keeps
+VOCABULARIES = 64           # sets of documents whose joint vocabulary is kept
 
 
 # The same relation in speech and in the texts: "评审会之前" is "评审会前", "建成以后" is "建成后".
@@ -144,6 +145,8 @@ class Matcher:
                                for key, values in synonyms.items()}
         self._place_words = {n for m in self.corpus.catalog.docs for n in m.names}
         self._doc_vocab: dict[str, frozenset[str]] = {}
+        self._vocabularies: LRUCache = LRUCache(maxsize=VOCABULARIES)
+        self._vocab_lock = threading.Lock()
         self._aside: dict[str, str] = {}
         self._titles: dict[str, frozenset[str]] = {}
         self._scorers: LRUCache = LRUCache(maxsize=SCORERS)
@@ -162,6 +165,23 @@ class Matcher:
             self._titles[doc_id] = frozenset(t for c in self.corpus.documents[doc_id].clauses
                                              for t in own_titles(c) if len(t) >= TITLE_CHARS)
         return self._titles[doc_id]
+
+    def vocabulary(self, doc_ids) -> frozenset[str]:
+        """Every token some of the documents use: what a question scoped to them can be answered
+        about (doc_vocabulary's union, kept for the last VOCABULARIES sets of documents)."""
+        key = frozenset(doc_ids)
+        with self._vocab_lock:
+            found = self._vocabularies.get(key)
+        if found is None:
+            found = frozenset().union(*(self.doc_vocabulary(d) for d in key))
+            with self._vocab_lock:
+                self._vocabularies[key] = found
+        return found
+
+    def spellings(self, word: str) -> frozenset[str]:
+        """The lexicon's spellings of a word: the tokens of every entry whose key holds it or that it
+        holds (著作权 → 知识产权 …)."""
+        return frozenset().union(*(t for key, t in self.synonym_tokens.items() if word in key or key in word))
 
     def doc_vocabulary(self, doc_id: str) -> frozenset[str]:
         """Every token a document uses: what a question scoped to it can be answered about

@@ -23,7 +23,7 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and thirty-eight later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and forty later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
@@ -31,7 +31,7 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
                                          "study24.yaml", "study25.yaml", "study26.yaml", "study27.yaml", "study28.yaml",
                                          "study29.yaml", "study3.yaml", "study30.yaml", "study31.yaml", "study32.yaml", "study33.yaml", "study34.yaml",
                                          "study35.yaml", "study36.yaml", "study37.yaml", "study38.yaml", "study39.yaml", "study4.yaml",
-                                         "study40.yaml", "study41.yaml", "study42.yaml", "study43.yaml",
+                                         "study40.yaml", "study41.yaml", "study42.yaml", "study43.yaml", "study44.yaml", "study45.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -121,6 +121,14 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert sum(c.refuse for c in open_asks) == 40 and not any(c.verdict for c in open_asks)
     assert sum(c.refuse and c.kind == "followup" for c in open_asks) == 8
     assert sum(not c.refuse and c.kind == "followup" for c in open_asks) == 8
+    # batch 44: 56 refusals (16 open, 14 yes/no, 8 other places, 10 follow-ups, 8 naming the topic but not
+    # the attribute asked), 24 premises (12 是, 12 否), 80 answerable of every kind (13 follow-ups).
+    mix = _halves(sets, "study44", "study45", verdict=True)
+    assert sum(c.refuse for c in mix) == 56
+    assert sum(c.refuse and c.kind == "followup" for c in mix) == 10
+    assert sum(c.kind == "premise" and c.verdict == "是" for c in mix) == 12
+    assert sum(c.kind == "premise" and c.verdict == "否" for c in mix) == 12
+    assert sum(not c.refuse and c.kind == "followup" for c in mix) == 13
 
 
 def _halves(sets, studied: str, held: str, verdict: bool = False) -> list:

@@ -23,7 +23,7 @@ USERS = sorted((CASES.parent / "users").glob("*.yaml"))
 
 def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     """Written from a user's seat: two halves (one studied, one held out), a probe set written
-    later the same way (held out too) and forty later batches (studied, or held out until studied); every evidence string and
+    later the same way (held out too) and forty-two later batches (studied, or held out until studied); every evidence string and
     keyword verbatim in a listed clause, refusals with no clause, follow-ups with a history."""
     corpus = load_corpus(CORPUS)
     assert [p.name for p in USERS] == ["frozen.yaml", "probe.yaml", "study10.yaml", "study11.yaml", "study12.yaml",
@@ -31,7 +31,7 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
                                          "study24.yaml", "study25.yaml", "study26.yaml", "study27.yaml", "study28.yaml",
                                          "study29.yaml", "study3.yaml", "study30.yaml", "study31.yaml", "study32.yaml", "study33.yaml", "study34.yaml",
                                          "study35.yaml", "study36.yaml", "study37.yaml", "study38.yaml", "study39.yaml", "study4.yaml",
-                                         "study40.yaml", "study41.yaml", "study42.yaml", "study43.yaml", "study44.yaml", "study45.yaml",
+                                         "study40.yaml", "study41.yaml", "study42.yaml", "study43.yaml", "study44.yaml", "study45.yaml", "study46.yaml", "study47.yaml",
                                          "study5.yaml", "study6.yaml", "study7.yaml", "study8.yaml",
                                          "study9.yaml", "tune.yaml"]
     sets = {p.stem: load_cases(p) for p in USERS}
@@ -129,6 +129,13 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert sum(c.kind == "premise" and c.verdict == "是" for c in mix) == 12
     assert sum(c.kind == "premise" and c.verdict == "否" for c in mix) == 12
     assert sum(not c.refuse and c.kind == "followup" for c in mix) == 13
+    # batch 46: yes/no claims only, most with a number — 50 the named city's text does not settle, 50 it
+    # settles (42 premises, 22 是 and 20 否, and 8 follow-ups, which carry no verdict); 8 follow-ups each.
+    claims = _halves(sets, "study46", "study47", verdict=True)
+    assert sum(c.refuse for c in claims) == 50
+    assert sum(c.verdict == "是" for c in claims) == 22 and sum(c.verdict == "否" for c in claims) == 20
+    assert sum(c.refuse and c.kind == "followup" for c in claims) == 8
+    assert sum(not c.refuse and c.kind == "followup" for c in claims) == 8
 
 
 def _halves(sets, studied: str, held: str, verdict: bool = False) -> list:

@@ -1907,3 +1907,57 @@ def test_a_budget_claimed_for_a_cost_needs_a_text_on_that_cost_s_funding(assista
     # 六安 第十六条 says where the 等保 costs go ("费用纳入该项目预算").
     b = assistant.ask("六安软件开发类新项目的等保测评费能算在项目预算里吗？")
     assert b.answerable and "luan-2021/第十六条" in _cited(b) and "纳入该项目预算" in b.answer
+
+
+def test_a_claim_before_a_bare_tag_is_held_to_the_words_the_city_uses(assistant):
+    # "…归建设单位 对吧": the tag asks whether what was said before it is so. 启东's 办法 never speak
+    # of copyright (著作权, 知识产权), so they do not settle it (it quoted 第十一条 on 正版软件).
+    a = assistant.ask("启东的项目合同里要写明著作权归建设单位 对吧")
+    assert _refused(a) and not a.citations
+    # Everyday words of the claim do not refuse it: 乐山 第二十九条 settles the 15% line.
+    b = assistant.ask("乐山项目调内容，只要钱的变动不超过总投资的20%就能自己调，是这样吗？")
+    assert b.answer.startswith("不是") and "leshan-2022/第二十九条" in _cited(b)
+
+
+def test_the_amount_a_threshold_is_measured_in_is_not_what_it_is_for(assistant):
+    # "投资多少以上才必须请监理": 投资 is what the line is drawn in; the 监理 said before is what it is
+    # for. 乐山 requires 监理 without an amount (it quoted 第十八条's "总投资不超过500万元的").
+    a = assistant.ask("乐山要请监理的话 投资多少钱以上才必须请")
+    assert _refused(a) and "监理" in a.answer and not a.citations
+    b = assistant.ask("六安投资多少以上要请监理")
+    assert "luan-2021/第十六条" in _cited(b) and "100万元" in b.answer
+
+
+def test_a_day_of_each_month_claimed_needs_a_day_the_text_gives(assistant):
+    # "每月20号前报一次进度": 上城 第七章·第8段 gives 每月20日前; 乐山 gives no day for progress reports
+    # (the 一次 made the claim read as a count of times, and a clause on 绩效监控 was quoted).
+    a = assistant.ask("乐山是不是每月20号前要报一次项目进度")
+    assert _refused(a) and "20" not in a.answer
+    b = assistant.ask("上城是不是每月20号前要报一次项目进度")
+    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第8段" in _cited(b)
+
+
+def test_an_amount_bounding_a_kind_of_project_is_a_claimed_threshold(assistant):
+    # "超过2000万的项目都要报市政府审定吧": 乐山 第二十四条 sends some projects to the city government
+    # but sets no amount for it; 六安 第九条 draws its line at 500万, which the rule engine weighs.
+    a = assistant.ask("乐山超过2000万的项目都要报市政府审定吧")
+    assert _refused(a) and "2000" not in a.answer
+    b = assistant.ask("六安500万以上的项目由建设单位编项目建议书报市发改委审批吧")
+    assert b.answer.startswith("是") and "luan-2021/第九条" in _cited(b)
+
+
+def test_a_thing_asked_for_must_be_said_of_what_it_is_asked_of(assistant):
+    # "等保测评要找有什么资质的机构": 启东 speaks of 资质 only for 监理单位 (第十三条); of the testing
+    # it says nothing (it quoted the 监理 clause).
+    a = assistant.ask("启东做等保测评要找有什么资质的机构")
+    assert _refused(a) and "资质" in a.answer and not a.citations
+    b = assistant.ask("启东监理单位要有什么资质")
+    assert "qidong-2019/第十三条" in _cited(b) and "资质" in b.answer
+
+
+def test_which_survey_comes_first_is_not_asking_for_the_first_step(assistant):
+    # "先做什么调研" asks which survey (上城 第五章·项目申报·第3段: 5个街道的调研报告), not where the
+    # procedure starts (it answered "第一步是申报").
+    a = assistant.ask("上城要贯通到街道和社区的应用，写可研前先做什么调研")
+    assert "shangcheng-draft/第五章·项目申报·第3段" in _cited(a) and "调研报告" in a.answer
+    assert not a.answer.startswith("第一步")

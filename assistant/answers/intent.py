@@ -34,7 +34,7 @@ _BASIS_Q = re.compile(r"(制定|出台|定)(这个|本|该)?(办法)?的?(目的
 _CHECKLIST_Q = re.compile(r"(需要|要)(准备|交|提交)?(什么|哪些)(材料|资料|手续|程序|流程)|全流程|全过程|整个流程|自查|要走哪些")
 _CHECKLIST_ALL = re.compile(r"全流程|全过程|整个流程|整个过程|全套流程|从头到尾|自查|从申报到")
 # Where to start: the first stage of the lifecycle ("第一步干嘛", "先做什么").
-FIRST_STEP = re.compile(r"第一步|先(要)?(做|干|办)(什么|啥|嘛)|从哪(里|儿)?(开始|入手|着手)|怎么开始")
+FIRST_STEP = re.compile(r"第一步|先(要)?(做|干|办)(什么|啥|嘛)(?!(?![后再然呢啊呀才])[\u4e00-\u9fa5]{2})|从哪(里|儿)?(开始|入手|着手)|怎么开始")
 # Words that name one stage of the lifecycle: a question naming one is about that stage.
 _STAGE_WORDS = ("申报", "审查", "评审", "论证", "立项", "审批", "采购", "招标", "监理", "合同", "验收", "试运行",
                 "运维", "维护", "绩效", "评价")

@@ -72,8 +72,12 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     yes_no = (Asked.WHETHER, Asked.CHOICE)
     # What an open ask asks for by name that only documents out of scope name ("六安…要有什么资质").
     unnamed = {a: unnamed_heads(matcher, a, doc_ids) if x not in yes_no else [] for a, x in asks}
-    foreign_of = {a: foreign_terms(matcher, _part(analysis, strip_procedure(a)),
-                                   doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
+    # A bare tag ("…归建设单位所有 是吧") asks whether what was said just before it is so: the
+    # claim's words are the ask's.
+    claim_of = {a: f"{request.context[-1]}，{a}" if TAG_ASKED.match(a) and request.context else a for a, _ in asks}
+    foreign_of = {a: [w for w in foreign_terms(matcher, _part(analysis, strip_procedure(claim_of[a])),
+                                               doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
+                      if x not in yes_no or claim_of[a] == a or specificity(w) >= CLAIM_SPECIFICITY]
                                  or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))), said=a)
                                  or unnamed[a]
                   for a, x in asks}
@@ -227,6 +231,9 @@ def placed_by(word: str, text: str) -> bool:
 # A word specific enough to be what a claim or an ask turns on (回避 0.50, 资质 0.83; not 拿到 0.41,
 # 手续 0.38, 环节 0.38 — the shapes an answer takes, which texts give without naming them).
 CLAIM_SPECIFICITY = 0.45
+# A thing asked for by name (资质, 模板, 表格) that the texts must say of what is asked: rare in
+# general Chinese, unlike the words of any answer (要求, 材料, 流程, 调研).
+THING_SPECIFICITY = 0.8
 
 
 def unnamed_heads(matcher: Matcher, ask: str, doc_ids: tuple[str, ...]) -> list[str]:
@@ -245,6 +252,39 @@ def unnamed_heads(matcher: Matcher, ask: str, doc_ids: tuple[str, ...]) -> list[
         if not matcher.spellings(word) & vocab:
             out.append(word)
     return out
+
+
+def detached_heads(matcher: Matcher, analysis: QueryAnalysis, request: Request,
+                   doc_ids: tuple[str, ...]) -> tuple[str, str] | None:
+    """What an open ask asks for by name ("做风险评估必须找有什么资质的机构": 资质) when the texts in
+    scope name it only in clauses about something else (启东: the 资质 of a 监理单位): they do not
+    say it of what is asked. (word, what it is asked of) or None. What it is asked of are the
+    ask's and the context's specific words the scoped texts use; one of them must share a clause
+    with the word."""
+    if not doc_ids:
+        return None
+    vocab = matcher.vocabulary(doc_ids)
+    for ask, asked in zip(request.asks, request.asked):
+        if asked is not Asked.WHAT:
+            continue  # what the answer is (流程, 材料, 时间) need not be the clause's word
+        for m in _DETERMINED.finditer(ask):
+            word = m.group(2)
+            if (word not in vocab or specificity(word) < THING_SPECIFICITY or not _tag(word).startswith(("n", "vn"))
+                    or not matcher.tokenizer.names_a_thing(word)):
+                continue  # an act asked for by kind ("要走什么审批") is the answer's, not a thing's
+            spelled = (matcher.spellings(word) | {word}) & vocab
+            said = _part(analysis, "，".join((*request.context, ask)))
+            topic = [w for w, weight, alts in matcher.question_terms(said)
+                     if w != word and not (alts & spelled) and len(w) >= 2 and w not in _ASKING_WORDS
+                     and specificity(w) >= CLAIM_SPECIFICITY and alts & vocab]
+            if not topic:
+                continue
+            holding = [c for d in doc_ids for c in matcher.corpus.documents[d].clauses
+                       if spelled & matcher.clause_tokens(c.id)]
+            if not any(alts & vocab & matcher.clause_tokens(c.id) for c in holding
+                       for w, _, alts in matcher.question_terms(said) if w in topic):
+                return word, _named_topic(matcher, _part(analysis, "，".join(topic)))
+    return None
 
 
 def foreign_terms(matcher: Matcher, analysis: QueryAnalysis, doc_ids: tuple[str, ...] = (),
@@ -327,6 +367,9 @@ _MONTH_ASKED = re.compile(r"几月|哪(个|一)?月")
 _MONTH_STATED = re.compile(r"(?<![\d个])[\d一二三四五六七八九十]{1,2}\s*月|年底|年初|年中|年末|季度|上半年|下半年|每月|月底")
 
 
+_MONTH_NAMED = re.compile(r"[\d一二三四五六七八九十]\s*月")  # a month of the year by its number
+
+
 def date_unit(ask: str) -> re.Pattern | None:
     """What a sentence must hold to state the date an ask wants to the unit it names; None: any date."""
     if _DAY_ASKED.search(ask):
@@ -359,6 +402,10 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
     a relevant clause states such a value about what is asked; otherwise the reason to refuse —
     the clauses share words with the question but do not say what it asks. `whose`: the texts
     the refusal speaks for ("六安市的办法" when the question names its city)."""
+    detached = detached_heads(matcher, analysis, request, tuple(dict.fromkeys(h.meta.doc_id for h in hits)))
+    if detached is not None:
+        word, topic = detached
+        return f"{whose}没有规定{topic + '的' if topic else ''}{word}。"
     for asked, text in zip(request.asked, request.asks):
         focused = request
         if asked is Asked.WHETHER:
@@ -366,6 +413,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             # bare "对吗" asks of the claim said before it.)
             claim = f"{request.context[-1]}，{text}" if TAG_ASKED.match(text) and request.context else text
             claimed = claimed_value(claim)
+            if claimed is Asked.THRESHOLD and _amount_stated(claim, hits):
+                claimed = None  # "500万以下的项目也是…吧": the amount is the texts' own line, its rule asked
             if claimed is not None and claim != text:
                 # ... and a value so claimed is of what was said before it too: "专家评审会 专家至少得
                 # 5个人 对吧" claims a count of the review's experts, not of any experts.
@@ -380,6 +429,9 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 asked, text = claimed, claim
         asked = _choice_of_values(asked, text)
         unit = date_unit(text) if asked is Asked.DATE else None
+        if asked is Asked.DATE and unit is None and _DAY_STATED.search(text) and not _MONTH_NAMED.search(text):
+            # A day of each month claimed ("每月20号前报进度") is settled only by a day the text gives.
+            unit = _DAY_STATED
         if asked is Asked.DATE and unit is None and _MONTH_STATED.search(text):
             # A date claimed on the calendar ("是不是9月底就截止了") is settled only by one the text
             # gives on the calendar, not by a step it follows ("立项后").
@@ -422,6 +474,12 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 return f"{whose}没有规定{topic}。"
             return f"{whose}没有规定{topic + '的' if topic else ''}{name}。"
     return None
+
+
+def _amount_stated(claim: str, hits: list[Hit]) -> bool:
+    """Whether an amount the claim names is one a relevant clause gives."""
+    amounts = {q.value for q in find_quantities(claim) if q.kind == "money"}
+    return any(q.kind == "money" and q.value in amounts for h in hits for q in find_quantities(h.clause.text))
 
 
 # A duty laid on a kind of project rather than on an amount: "纳入政府采购的项目实行工程监理制".

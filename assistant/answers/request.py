@@ -67,7 +67,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     # "付到合同金额的多少": a part of an amount is a share of it.
     (Asked.RATE, r"百分之(几|多少)|(金额|投资|预算|资金|价款|概算)的多少(?![万元钱比%])|占[^，。？?]{0,8}(多少|几成)(?!钱|万|元|人|个|天|年)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%|(什么|哪个|啥|多少)的?(比例|费率|比率|税率)|"
                 r"(占|打|扣|得|给)?(多少|几)分(?![钟之开批期类别项])|分值|权重"),
-    (Asked.THRESHOLD, r"多少万|(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额|数额标准|金额标准|额度)[^，。？?]{0,4}(多少|多大|几)"),
+    (Asked.THRESHOLD, r"多少万|(总?投资|投资额|预算|概算|金额)?(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额|数额标准|金额标准|额度)[^，。？?]{0,4}(多少|多大|几)"),
     # "几个时间节点" asks for the times, not how many there are.
     (Asked.COUNT, r"(?<!哪)(几|多少)(个|名|位|家|人)(?!地方|城市|市|区|县|办法|月|工作日|星期|小时|时间|节点)"),
     (Asked.FREQUENCY, r"(多久|多长时间|几年|几个月|每年|每季度)[^，。？?]{0,6}(一次|几次)|多少次|频次|频率"),
@@ -419,6 +419,8 @@ _COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以�
 # A price or a fee named before an amount claimed for it ("最高预算价格是…5万元", "评审费每人1000元"); not
 # what the project costs (总投资, 预算, 经费: the project's facts, which the rules weigh).
 _PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?)[^，。？?]{0,10}$")
+# What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
+_OF_PROJECTS = re.compile(r"(?:（含）|\(含\))?(?:以上|以下|以内|及以上|及以下)?的[\u4e00-\u9fa5]{0,8}项目")
 # A period claimed as the rhythm of an act: "一年一签", "一季一报", "每月一报".
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
@@ -439,7 +441,12 @@ def claimed_value(ask: str) -> Asked | None:
         every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
     if any(q.kind == "money" and _PRICED.search(ask[:q.start]) for q in found):
         return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
-    if any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask) or every:
+    if any(q.kind == "money" and (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end))
+           and _OF_PROJECTS.match(ask, q.end) for q in found):
+        return Asked.THRESHOLD  # "超过1000万的项目都要报市政府审定吧": an amount bounding a kind of project
+    # A day claimed as a deadline ("每个月20号前报一次进度") is a date however often the act comes.
+    dated = any(q.kind == "date" and q.unit != "年" and _BOUND_AFTER.match(ask, q.end) for q in found)
+    if not dated and (any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask) or every):
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.

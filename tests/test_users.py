@@ -1961,3 +1961,12 @@ def test_which_survey_comes_first_is_not_asking_for_the_first_step(assistant):
     a = assistant.ask("上城要贯通到街道和社区的应用，写可研前先做什么调研")
     assert "shangcheng-draft/第五章·项目申报·第3段" in _cited(a) and "调研报告" in a.answer
     assert not a.answer.startswith("第一步")
+
+
+def test_how_often_a_thing_is_sent_is_no_part_of_the_body_it_goes_to(assistant):
+    # "一年报一次数管局备案": 一次 is how often, not part of the body's name. 六安 第二十一条 sends the
+    # yearly report to 市数管局 — the same body (it answered "不是" for "一次数管局").
+    a = assistant.ask("六安的运维情况是不是一年报一次数管局备案？")
+    assert a.answer.startswith("是") and "luan-2021/第二十一条" in _cited(a)
+    b = assistant.ask("六安的运维情况是不是一年报一次财政局备案？")
+    assert b.answer.startswith("不是")

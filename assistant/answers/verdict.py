@@ -416,7 +416,11 @@ def _body(text: str) -> str | None:
     """The body named right before a duty: the words after the last 是/由/报/向 …, ending in 局/委/…"""
     tail = re.sub(r"(来|负责|牵头|统一|会同|进行)$", "", text)
     tail = _BEFORE_BODY.split(tail)[-1]
+    tail = _HOW_OFTEN.sub("", tail)  # "报一次数管局": how often it goes is no part of the body's name
     return tail if 2 <= len(tail) <= 10 and _BODY.search(tail) else None
+
+
+_HOW_OFTEN = re.compile(r"^(?:[一二两三四五六七八九十\d]+次|每(?:个)?[年月季周]度?|按[年月季]度?)")
 
 
 _NAMED_BODY = re.compile(rf"[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS})")

@@ -267,23 +267,22 @@ def detached_heads(matcher: Matcher, analysis: QueryAnalysis, request: Request,
     for ask, asked in zip(request.asks, request.asked):
         if asked is not Asked.WHAT:
             continue  # what the answer is (流程, 材料, 时间) need not be the clause's word
+        terms = matcher.question_terms(_part(analysis, "，".join((*request.context, ask))))
         for m in _DETERMINED.finditer(ask):
             word = m.group(2)
             if (word not in vocab or specificity(word) < THING_SPECIFICITY or not _tag(word).startswith(("n", "vn"))
                     or not matcher.tokenizer.names_a_thing(word)):
                 continue  # an act asked for by kind ("要走什么审批") is the answer's, not a thing's
             spelled = (matcher.spellings(word) | {word}) & vocab
-            said = _part(analysis, "，".join((*request.context, ask)))
-            topic = [w for w, weight, alts in matcher.question_terms(said)
+            topic = [(w, alts & vocab) for w, _, alts in terms
                      if w != word and not (alts & spelled) and len(w) >= 2 and w not in _ASKING_WORDS
                      and specificity(w) >= CLAIM_SPECIFICITY and alts & vocab]
             if not topic:
                 continue
-            holding = [c for d in doc_ids for c in matcher.corpus.documents[d].clauses
+            holding = [matcher.clause_tokens(c.id) for d in doc_ids for c in matcher.corpus.documents[d].clauses
                        if spelled & matcher.clause_tokens(c.id)]
-            if not any(alts & vocab & matcher.clause_tokens(c.id) for c in holding
-                       for w, _, alts in matcher.question_terms(said) if w in topic):
-                return word, _named_topic(matcher, _part(analysis, "，".join(topic)))
+            if not any(alts & tokens for tokens in holding for _, alts in topic):
+                return word, _named_topic(matcher, _part(analysis, "，".join(w for w, _ in topic)))
     return None
 
 

@@ -1970,3 +1970,13 @@ def test_how_often_a_thing_is_sent_is_no_part_of_the_body_it_goes_to(assistant):
     assert a.answer.startswith("是") and "luan-2021/第二十一条" in _cited(a)
     b = assistant.ask("六安的运维情况是不是一年报一次财政局备案？")
     assert b.answer.startswith("不是")
+
+
+def test_points_claimed_as_a_bar_need_a_text_that_sets_a_score(assistant):
+    # "80分以上才算合格": a score, which none of the 办法 sets (启东 第二十五条 only lists what the
+    # evaluation covers); it was answered with that clause. The refusal repeats no number.
+    a = assistant.ask("启东效果评估是不是得80分以上才算合格")
+    assert _refused(a) and "80" not in a.answer and "分值" in a.answer
+    # Without points the claim is the text's to settle: 上城 第七章·第1段 counts overruns in the next scoring.
+    b = assistant.ask("上城项目超期会影响下期申报评审打分吧")
+    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第1段" in _cited(b)

@@ -505,7 +505,8 @@ def _named_topic(matcher: Matcher, part: QueryAnalysis) -> str:
     own numbers (every number in an answer has a source)."""
     words = [w for w, weight, alts in matcher.question_terms(part)
              if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
-             and w not in _ASKING_WORDS and not find_quantities(w) and not _MONTH_STATED.search(w)]
+             and w not in _ASKING_WORDS and not find_quantities(w) and not _MONTH_STATED.search(w)
+             and not re.search(r"\d", w)]
     return _named_span(part.question, words) or "".join(words)
 
 
@@ -520,7 +521,7 @@ def _named_span(text: str, words: list[str]) -> str:
     if start < 0 or end < start or any(w not in squeezed[start:end + len(words[-1])] for w in words):
         return ""
     span = squeezed[start:end + len(words[-1])].rstrip("的")
-    if len(span) > _SPAN_CHARS or find_quantities(span) or re.search(r"[，,。、；;？?：:]", span):
+    if len(span) > _SPAN_CHARS or find_quantities(span) or re.search(r"[，,。、；;？?：:\d]", span):
         return ""
     return span
 

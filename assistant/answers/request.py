@@ -421,6 +421,9 @@ _COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以�
 _PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?)[^，。？?]{0,10}$")
 # What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
 _OF_PROJECTS = re.compile(r"(?:（含）|\(含\))?(?:以上|以下|以内|及以上|及以下)?的[\u4e00-\u9fa5]{0,8}项目")
+# Points claimed as a bound: "60分以上", "不低于80分", "扣5分".
+_POINTS_CLAIMED = re.compile(r"(?:至少|不低于|低于|不少于|超过|满|达到|扣|加|得)\s*[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])|"
+                             r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])\s*(?:以上|以下|及以上|才)")
 # A period claimed as the rhythm of an act: "一年一签", "一季一报", "每月一报".
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
@@ -441,6 +444,8 @@ def claimed_value(ask: str) -> Asked | None:
         every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
     if any(q.kind == "money" and _PRICED.search(ask[:q.start]) for q in found):
         return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
+    if _POINTS_CLAIMED.search(ask):
+        return Asked.RATE  # "初审要60分以上才算通过吧": a score, which a text must set, as 几分 asks
     if any(q.kind == "money" and (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end))
            and _OF_PROJECTS.match(ask, q.end) for q in found):
         return Asked.THRESHOLD  # "超过1000万的项目都要报市政府审定吧": an amount bounding a kind of project

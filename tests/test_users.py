@@ -1980,3 +1980,13 @@ def test_points_claimed_as_a_bar_need_a_text_that_sets_a_score(assistant):
     # Without points the claim is the text's to settle: 上城 第七章·第1段 counts overruns in the next scoring.
     b = assistant.ask("上城项目超期会影响下期申报评审打分吧")
     assert b.answer.startswith("是") and "shangcheng-draft/第七章·第1段" in _cited(b)
+
+
+def test_an_amount_claimed_for_a_named_cost_is_a_fee_not_the_project_s_size(assistant):
+    # "评估论证的费用每个项目不超过3万吧": a fee claimed for 评估论证, which 乐山 does not set; the rule
+    # engine took 3万 for the project's investment and answered "是" (≤ 500万, 第十八条).
+    a = assistant.ask("乐山可研评估论证的费用每个项目不超过3万吧")
+    assert _refused(a) and "3万" not in a.answer
+    # Who pays for it, without an amount, is 六安 第十二条's to settle.
+    b = assistant.ask("六安项目论证费用是纳入年度预算的吧")
+    assert b.answer.startswith("是") and "luan-2021/第十二条" in _cited(b)

@@ -416,9 +416,11 @@ _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|�
 
 # A count's bound after what it counts: "5个人以上", "3家以下".
 _COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以上|以下|以内)")
-# A price or a fee named before an amount claimed for it ("最高预算价格是…5万元", "评审费每人1000元"); not
-# what the project costs (总投资, 预算, 经费: the project's facts, which the rules weigh).
-_PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?)[^，。？?]{0,10}$")
+# A price or a fee named before an amount claimed for it ("最高预算价格是…5万元", "评审费每人1000元",
+# "论证的费用每个项目不超过2万"); not what the project costs (总投资, 预算, 经费, 项目费用: the project's
+# facts, which the rules weigh).
+_PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?|"
+                     r"[\u4e00-\u9fa5]{2}(?<!项目)(?<!建设)(?<!工程)(?<!投资)(?<!项目的)(?<!建设的)(?<!工程的)费用)[^，。？?]{0,10}$")
 # What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
 _OF_PROJECTS = re.compile(r"(?:（含）|\(含\))?(?:以上|以下|以内|及以上|及以下)?的[\u4e00-\u9fa5]{0,8}项目")
 # Points claimed as a bound: "60分以上", "不低于80分", "扣5分".

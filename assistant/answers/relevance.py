@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, TAG_ASKED, VALUED, Asked, Request, claimed_value, focus,
+from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, claim_of, claimed_value, focus,
                                        states_value, strip_procedure)
 from assistant.answers.verdict import without_payer
 from assistant.corpus.maps import Stage
@@ -74,10 +74,10 @@ def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_
     unnamed = {a: unnamed_heads(matcher, a, doc_ids) if x not in yes_no else [] for a, x in asks}
     # A bare tag ("…归建设单位所有 是吧") asks whether what was said just before it is so: the
     # claim's words are the ask's.
-    claim_of = {a: f"{request.context[-1]}，{a}" if TAG_ASKED.match(a) and request.context else a for a, _ in asks}
-    foreign_of = {a: [w for w in foreign_terms(matcher, _part(analysis, strip_procedure(claim_of[a])),
+    claims = {a: claim_of(request, a) for a, _ in asks}
+    foreign_of = {a: [w for w in foreign_terms(matcher, _part(analysis, strip_procedure(claims[a])),
                                                doc_ids if x in yes_no else (), kinds_of_known=x in yes_no)
-                      if x not in yes_no or claim_of[a] == a or specificity(w) >= CLAIM_SPECIFICITY]
+                      if x not in yes_no or claims[a] == a or specificity(w) >= CLAIM_SPECIFICITY]
                                  or unknown_content(matcher, _part(analysis, focus(x, strip_procedure(a))), said=a)
                                  or unnamed[a]
                   for a, x in asks}
@@ -363,10 +363,8 @@ _DAY_STATED = re.compile(r"(?<![〕\d])[\d一二三四五六七八九十]{1,3}\s
 # ("10 月底", "7-8月份", "年底", "第一季度"), not by "次年度" or "…前" alone. The sentence need
 # not name the ask's words: "几月份开评审会" is answered by "每年7-8月份…集中审查论证".
 _MONTH_ASKED = re.compile(r"几月|哪(个|一)?月")
-_MONTH_STATED = re.compile(r"(?<![\d个])[\d一二三四五六七八九十]{1,2}\s*月|年底|年初|年中|年末|季度|上半年|下半年|每月|月底")
-
-
-_MONTH_NAMED = re.compile(r"[\d一二三四五六七八九十]\s*月")  # a month of the year by its number
+_MONTH_NAMED = re.compile(r"(?<![\d个])[\d一二三四五六七八九十]{1,2}\s*月")  # a month of the year by its number
+_MONTH_STATED = re.compile(rf"{_MONTH_NAMED.pattern}|年底|年初|年中|年末|季度|上半年|下半年|每月|月底")
 
 
 def date_unit(ask: str) -> re.Pattern | None:
@@ -410,7 +408,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked is Asked.WHETHER:
             # "专家组是不是至少得有5个人": settled only where a text gives a count to compare. (A
             # bare "对吗" asks of the claim said before it.)
-            claim = f"{request.context[-1]}，{text}" if TAG_ASKED.match(text) and request.context else text
+            claim = claim_of(request, text)
             claimed = claimed_value(claim)
             if claimed is Asked.THRESHOLD and _amount_stated(claim, hits):
                 claimed = None  # "500万以下的项目也是…吧": the amount is the texts' own line, its rule asked

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from assistant.text import HALF_YEAR, find_quantities
+from assistant.text import HALF_YEAR, Quantity, find_quantities
 
 
 class Asked(str, Enum):
@@ -409,6 +409,14 @@ def as_written(name: str, question: str) -> str:
 
 # A question tag alone: the claim is what was said before it.
 TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
+
+
+def claim_of(request: Request, ask: str) -> str:
+    """What an ask puts to the test: a bare tag ("…归建设单位所有 是吧") asks of what was said just
+    before it; any other ask, of itself."""
+    return f"{request.context[-1]}，{ask}" if TAG_ASKED.match(ask) and request.context else ask
+
+
 _ONLY_TIMES = re.compile(r"(只能|只可以|最多|至多|仅限|只)[^，。？?]{0,6}$")
 _BOUND_BEFORE = re.compile(r"至少|最少|最多|最长|最短|不少于|不超过|不低于|不高于|超过|低于|满|前|提前|之前|只要|只能|只有")
 _BOUND_AFTER = re.compile(r"(（含）)?(就?(以上|以下|以内|之内|内|之前|前|够|为止|截止|起)|就(行|可以))")
@@ -423,11 +431,18 @@ _PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00
                      r"[\u4e00-\u9fa5]{2}(?<!项目)(?<!建设)(?<!工程)(?<!投资)(?<!项目的)(?<!建设的)(?<!工程的)费用)[^，。？?]{0,10}$")
 # What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
 _OF_PROJECTS = re.compile(r"(?:（含）|\(含\))?(?:以上|以下|以内|及以上|及以下)?的[\u4e00-\u9fa5]{0,8}项目")
+# Points on a score sheet, which quantities leave out ("扣5分", "加两分"; not 分之, 分钟, 分批…).
+POINTS = re.compile(r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])")
 # Points claimed as a bound: "60分以上", "不低于80分", "扣5分".
-_POINTS_CLAIMED = re.compile(r"(?:至少|不低于|低于|不少于|超过|满|达到|扣|加|得)\s*[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])|"
-                             r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])\s*(?:以上|以下|及以上|才)")
+_POINTS_CLAIMED = re.compile(rf"(?:至少|不低于|低于|不少于|超过|满|达到|扣|加|得)\s*(?:{POINTS.pattern})|"
+                             rf"(?:{POINTS.pattern})\s*(?:以上|以下|及以上|才)")
 # A period claimed as the rhythm of an act: "一年一签", "一季一报", "每月一报".
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
+
+
+def _bounded(ask: str, q: Quantity) -> bool:
+    """Whether a number is claimed as a bound: a bound word just before it or right after it."""
+    return bool(_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end))
 
 
 def claimed_value(ask: str) -> Asked | None:
@@ -448,8 +463,7 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
     if _POINTS_CLAIMED.search(ask):
         return Asked.RATE  # "初审要60分以上才算通过吧": a score, which a text must set, as 几分 asks
-    if any(q.kind == "money" and (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end))
-           and _OF_PROJECTS.match(ask, q.end) for q in found):
+    if any(q.kind == "money" and _bounded(ask, q) and _OF_PROJECTS.match(ask, q.end) for q in found):
         return Asked.THRESHOLD  # "超过1000万的项目都要报市政府审定吧": an amount bounding a kind of project
     # A day claimed as a deadline ("每个月20号前报一次进度") is a date however often the act comes.
     dated = any(q.kind == "date" and q.unit != "年" and _BOUND_AFTER.match(ask, q.end) for q in found)
@@ -458,8 +472,7 @@ def claimed_value(ask: str) -> Asked | None:
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
     for q in found:
-        if not (_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end)
-                or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)):
+        if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)):
             continue
         if q.kind == "date" and q.unit != "年":
             return Asked.DATE

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import OFFERS_ALTERNATIVES, TAG_ASKED, claimed_value, in_order, understand
+from assistant.answers.request import OFFERS_ALTERNATIVES, POINTS, TAG_ASKED, claimed_value, in_order, understand
 from assistant.search.matching import aside_windows, negated, only_set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
@@ -308,14 +308,10 @@ def _aligned_polarity(claim: str, sentence: str) -> bool | None:
     return True
 
 
-# Points on a score sheet, which quantities leave out ("扣5分", "加两分").
-_POINTS = re.compile(r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])")
-
-
 def _unmatched_number(asked: str, sentence: str) -> bool:
     """Whether the asks carry points, an amount or a share that the sentence gives none of. (Times and
     counts are claims of their own, put to the test as such; a date in a story is when it happened.)"""
-    if _POINTS.search(asked) and not _POINTS.search(sentence):
+    if POINTS.search(asked) and not POINTS.search(sentence):
         return True
     kinds = {q.kind for q in find_quantities(asked)} & {"money", "percent"}
     return bool(kinds) and not kinds & {q.kind for q in find_quantities(sentence)}

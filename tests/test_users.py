@@ -1990,3 +1990,20 @@ def test_an_amount_claimed_for_a_named_cost_is_a_fee_not_the_project_s_size(assi
     # Who pays for it, without an amount, is 六安 第十二条's to settle.
     b = assistant.ask("六安项目论证费用是纳入年度预算的吧")
     assert b.answer.startswith("是") and "luan-2021/第十二条" in _cited(b)
+
+
+def test_a_floor_claimed_is_not_settled_by_another_thing_s_ceiling(assistant):
+    # "数据安全的投入不低于总投资的8%": 乐山 sets no share for security spending; its only share of
+    # 总投资 is the ceiling on adjustments (第二十九条, 15%), which confirmed the claim (8 ≤ 15).
+    a = assistant.ask("乐山项目里数据安全的投入不低于总投资的8%对吧")
+    assert _refused(a) and "8%" not in a.answer and "占总投资的比例" in a.answer
+    # 上城 sets the floor itself (第七章·第10段: 不低于项目总投资的5%).
+    b = assistant.ask("上城新建项目的网络安全投入不能低于总投资的10%吧")
+    assert b.answer.startswith("不是") and "shangcheng-draft/第七章·第10段" in _cited(b)
+
+
+def test_an_adverb_cut_loose_is_no_topic_a_value_must_be_said_of(assistant):
+    # jieba cuts "只要钱的变化" into 只 / 要钱 / …: 只 weighed as a topic word that 乐山 第二十九条's 15%
+    # had to be said of, and the claim was refused.
+    a = assistant.ask("乐山项目调内容，只要钱的变化不超过总投资的15%就行吧")
+    assert a.answer.startswith("是") and "leshan-2022/第二十九条" in _cited(a)

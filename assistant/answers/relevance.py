@@ -8,15 +8,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, claim_of, claimed_value, focus,
-                                       states_value, strip_procedure)
+from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, SHARE_BOUNDED, VALUED, Asked, Request, claim_of,
+                                       claimed_value, focus, states_value, strip_procedure)
 from assistant.answers.verdict import without_payer
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED, Matcher, own_titles
 from assistant.search.query import QueryAnalysis
-from assistant.search.tokenizer import UNIT_MARK, _tag, specificity
+from assistant.search.tokenizer import UNIT_MARK, _tag, function_word, specificity
 from assistant.text import comma_parts, find_quantities, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
@@ -467,6 +467,10 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 name = "次数"  # "还能再整改几次"
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
+                of = claimed_base(text) if name == "比例" else ""
+                thing = _named_topic(matcher, part, leave=frozenset(matcher.tokenizer.tokens(of))) if of else ""
+                if thing:  # "没有规定网络安全预算占总投资的比例", the base apart from what it is a share of
+                    return f"{whose}没有规定{thing}占{of}的{name}。"
             if topic.endswith(name):  # "首付款比例": the topic names what is asked already
                 return f"{whose}没有规定{topic}。"
             return f"{whose}没有规定{topic + '的' if topic else ''}{name}。"
@@ -498,11 +502,11 @@ def _by_kind(matcher: Matcher, part: QueryAnalysis, hits: list[Hit]) -> bool:
 _SPAN_CHARS = 12  # a refusal names what is not covered in the ask's own words, up to this long
 
 
-def _named_topic(matcher: Matcher, part: QueryAnalysis) -> str:
-    """What an ask is asked of, for a refusal: the words of it the texts know, never the user's
-    own numbers (every number in an answer has a source)."""
+def _named_topic(matcher: Matcher, part: QueryAnalysis, leave: frozenset[str] = frozenset()) -> str:
+    """What an ask is asked of, for a refusal: the words of it the texts know (but those to `leave`
+    out), never the user's own numbers (every number in an answer has a source)."""
     words = [w for w, weight, alts in matcher.question_terms(part)
-             if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5
+             if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5 and w not in leave
              and w not in _ASKING_WORDS and not find_quantities(w) and not _MONTH_STATED.search(w)
              and not re.search(r"\d", w)]
     return _named_span(part.question, words) or "".join(words)
@@ -614,8 +618,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     """The best fit of a sentence of the clause that states a value of the asked kind, carries ASK_COVERAGE of the
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
-    known = sorted(((w, word, alts) for word, w, alts in matcher.question_terms(part) if alts & matcher.idf.keys()),
-                   key=lambda t: -t[0])
+    known = sorted(((w, word, alts) for word, w, alts in matcher.question_terms(part)
+                    if alts & matcher.idf.keys() and not function_word(word)), key=lambda t: -t[0])
     # A word is named by itself or a synonym, not by a piece of it (延期验收 is not named by 验收).
     # Nor by a piece of another word of the ask (延 of "延期验收…延多久" is not named by 验收), nor by
     # the rest of a longer word built on it ("乐山申请延期验收，最长能往后延几个月": not the 3 个月 of
@@ -703,6 +707,16 @@ def rate_base(matcher: Matcher, ask: str) -> frozenset[str]:
     """The words of the base a share is asked out of ("监理费按总投资的百分之几" → 总投资)."""
     m = _RATE_BASE.search(ask)
     return frozenset(w for w, _ in matcher.tokenizer.terms(m.group(1))) if m else frozenset()
+
+
+def claimed_base(ask: str) -> str:
+    """What a share is claimed out of, in the ask's words ("不能低于总投资的5%" → 总投资); "" when
+    it names none."""
+    for q in find_quantities(ask):
+        claimed = SHARE_BOUNDED.search(ask[:q.start]) if q.kind == "percent" else None
+        if claimed:
+            return claimed.group(1)
+    return ""
 
 
 # What a count asks the number of: the noun after the classifier ("要请几个专家" → 专家).
@@ -822,7 +836,7 @@ def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):
     """The weight of the words of a text the corpus knows (a colloquial word no text can match
     does not count) — or, given `vocab`, the words it holds — and the scorer for it."""
     known = matcher.idf.keys() if vocab is None else vocab
-    total = sum(w for _, w, alts in matcher.question_terms(part) if alts & known)
+    total = sum(w for word, w, alts in matcher.question_terms(part) if alts & known and not function_word(word))
     return total, matcher.scorer(part)
 
 

@@ -440,6 +440,10 @@ _POINTS_CLAIMED = re.compile(rf"(?:至少|不低于|低于|不少于|超过|满|
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
 
+# A share bounded before what it is of: "不能低于总投资的5%", "不超过合同金额30%".
+SHARE_BOUNDED = re.compile(r"(?:不低于|低于|不少于|不超过|超过|不高于|高于|不得超过|至少|最多)([\u4e00-\u9fa5]{2,6}?)的?$")
+
+
 def _bounded(ask: str, q: Quantity) -> bool:
     """Whether a number is claimed as a bound: a bound word just before it or right after it."""
     return bool(_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end))
@@ -472,7 +476,8 @@ def claimed_value(ask: str) -> Asked | None:
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
     for q in found:
-        if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)):
+        if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
+                or q.kind == "percent" and SHARE_BOUNDED.search(ask[:q.start])):
             continue
         if q.kind == "date" and q.unit != "年":
             return Asked.DATE

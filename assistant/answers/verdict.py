@@ -777,9 +777,11 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
             return Verdict(low <= value <= high, f"{q.text} 在 {s.text} 之间" if low <= value <= high
                            else f"{q.text} 不在 {s.text} 之间")
         claim_bound, stated_bound = _bound(claim, q), _bound(sentence, s)
-        if claim_bound and stated_bound and claim_bound != stated_bound and value == stated:
+        if claim_bound and stated_bound and claim_bound != stated_bound:
             # "超过500万的…" against "500万元以下的…": the sentence speaks of the other side of the
-            # line; what holds on the claim's side is another sentence's to say.
+            # line; what holds on the claim's side is another sentence's to say. A floor claimed
+            # against a ceiling stated ("不能低于总投资的5%" against "调整数额不超过总投资15%") is
+            # neither confirmed nor denied by it.
             return UNDECIDED
         if claim_bound and claim_bound == stated_bound:
             # "不低于总投资的10%" against "不低于项目总投资的5%": a line claimed for the rule's line.

@@ -2007,3 +2007,13 @@ def test_an_adverb_cut_loose_is_no_topic_a_value_must_be_said_of(assistant):
     # had to be said of, and the claim was refused.
     a = assistant.ask("乐山项目调内容，只要钱的变化不超过总投资的15%就行吧")
     assert a.answer.startswith("是") and "leshan-2022/第二十九条" in _cited(a)
+
+
+def test_a_step_the_city_never_names_has_no_time_of_its_own(assistant):
+    # "半年之内得把初验做完": 六安 names no 初验 (its 验收 is one 竣工验收 after a month's trial run),
+    # so no time it gives is the step's; it answered "是". The refusal repeats no 半年.
+    a = assistant.ask("六安项目建好以后半年之内得把初验做完吧")
+    assert _refused(a) and "初验" in a.answer and "半年" not in a.answer
+    # 启东 第二十条 gives the step its half year.
+    b = assistant.ask("启东项目建设完成后半年内要完成初步验收吧")
+    assert b.answer.startswith("是") and "qidong-2019/第二十条" in _cited(b)

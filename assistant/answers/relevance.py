@@ -16,8 +16,8 @@ from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED, Matcher, own_titles
 from assistant.search.query import QueryAnalysis
-from assistant.search.tokenizer import UNIT_MARK, _tag, function_word, specificity
-from assistant.text import comma_parts, find_quantities, parse_cn_int
+from assistant.search.tokenizer import UNIT_MARK, _tag, specificity
+from assistant.text import HALF_YEAR, comma_parts, find_quantities, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
@@ -339,7 +339,7 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
         # A foreign word heading what is asked ("…的回避有什么规定") is the topic itself: in full.
         total = matched / max(cov, 1e-9) + sum(1.0 if w in gate.headed else specificity(w)
                                                 for w in gate.foreign) * matcher.max_idf
-        return matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
+        return bool(total) and matched / total >= FOREIGN_MIN_COVERAGE and matched >= MIN_MATCHED_IDF
     short = cov >= SHORT_COVERAGE and matched >= MIN_TOPIC_IDF
     if gate.context is not None:
         # A story with an ask of its own ("…监理也签过字了。接下来验收怎么走？"): the story is the
@@ -508,7 +508,7 @@ def _named_topic(matcher: Matcher, part: QueryAnalysis, leave: frozenset[str] = 
     words = [w for w, weight, alts in matcher.question_terms(part)
              if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5 and w not in leave
              and w not in _ASKING_WORDS and not find_quantities(w) and not _MONTH_STATED.search(w)
-             and not re.search(r"\d", w)]
+             and not re.search(r"\d", w) and not HALF_YEAR.search(w)]
     return _named_span(part.question, words) or "".join(words)
 
 
@@ -523,7 +523,7 @@ def _named_span(text: str, words: list[str]) -> str:
     if start < 0 or end < start or any(w not in squeezed[start:end + len(words[-1])] for w in words):
         return ""
     span = squeezed[start:end + len(words[-1])].rstrip("的")
-    if len(span) > _SPAN_CHARS or find_quantities(span) or re.search(r"[，,。、；;？?：:\d]", span):
+    if len(span) > _SPAN_CHARS or find_quantities(span) or HALF_YEAR.search(span) or re.search(r"[，,。、；;？?：:\d]", span):
         return ""
     return span
 
@@ -619,7 +619,7 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     ask's weight and names one of its two weightiest words ("立项后多久必须开工": a duration about
     立项 or 开工, not the 1个月 of 试运行); 0 when none does."""
     known = sorted(((w, word, alts) for word, w, alts in matcher.question_terms(part)
-                    if alts & matcher.idf.keys() and not function_word(word)), key=lambda t: -t[0])
+                    if alts & matcher.idf.keys() and not _cut_loose(word)), key=lambda t: -t[0])
     # A word is named by itself or a synonym, not by a piece of it (延期验收 is not named by 验收).
     # Nor by a piece of another word of the ask (延 of "延期验收…延多久" is not named by 验收), nor by
     # the rest of a longer word built on it ("乐山申请延期验收，最长能往后延几个月": not the 3 个月 of
@@ -666,6 +666,12 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     def other_step(text: str) -> bool:
         named = _steps_in(text, spellings)
         return bool(named) and not named & asked_steps and {st for st, _ in named} & {st for st, _ in asked_steps}
+
+    # ... nor one asked of a step the document never names (乐山 has no 初验): the value it gives
+    # its stage as a whole (验收 after 3 个月试运行) is not the step's.
+    vocab = matcher.doc_vocabulary(clause.doc_id) if asked_steps else frozenset()
+    if any(not any(w in vocab for w, named in spellings.items() if named == step) for step in asked_steps):
+        return 0.0
 
     # An ask naming a section of the document by its title as a step ("专家评审那个环节…几位专家";
     # `said`: the whole question) asks of that section: a value under another heading (初验's 专家3人)
@@ -825,6 +831,13 @@ def names_nothing(word: str) -> bool:
     return _tag(word, "n") in _FUNCTION_TAGS
 
 
+def _cut_loose(word: str) -> bool:
+    """A single character that names nothing, cut loose by jieba (只 of "只要钱的变动", 才, 被): no
+    topic a value could be said of. (Longer such words — 每个, 自己 — stay: they weigh next to
+    what they go with.)"""
+    return len(word) == 1 and names_nothing(word)
+
+
 def _naming_weight(matcher: Matcher, part: QueryAnalysis) -> float:
     """The weight of the words of a text the corpus knows, leaving out words that name nothing
     ("先做了再补手续": 再 is how, not what)."""
@@ -836,7 +849,7 @@ def known_weight(matcher: Matcher, part: QueryAnalysis, vocab=None):
     """The weight of the words of a text the corpus knows (a colloquial word no text can match
     does not count) — or, given `vocab`, the words it holds — and the scorer for it."""
     known = matcher.idf.keys() if vocab is None else vocab
-    total = sum(w for word, w, alts in matcher.question_terms(part) if alts & known and not function_word(word))
+    total = sum(w for word, w, alts in matcher.question_terms(part) if alts & known and not _cut_loose(word))
     return total, matcher.scorer(part)
 
 

@@ -312,17 +312,6 @@ def load_jieba_counts() -> None:
             _JIEBA_COUNTS = whole.FREQ
 
 
-# jieba's tags of function words: adverbs (只, 才, 再), prepositions (被, 按), conjunctions (并),
-# particles, modal particles, pronouns, interjections and onomatopoeia.
-_FUNCTION_TAGS = frozenset({"d", "p", "c", "u", "y", "r", "e", "o"})
-
-
-def function_word(word: str) -> bool:
-    """Whether a word is a single character that only serves the sentence (只 of "只要钱的变动",
-    才, 被, 按): it names no topic a text could be about."""
-    return len(word) == 1 and _tag(word) in _FUNCTION_TAGS
-
-
 def _tag(word: str, default: str = "") -> str:
     """The part-of-speech tag of a word in jieba's general dictionary, or `default`."""
     return _general_dictionary().tag(word, default)

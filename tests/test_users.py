@@ -2017,3 +2017,13 @@ def test_a_step_the_city_never_names_has_no_time_of_its_own(assistant):
     # 启东 第二十条 gives the step its half year.
     b = assistant.ask("启东项目建设完成后半年内要完成初步验收吧")
     assert b.answer.startswith("是") and "qidong-2019/第二十条" in _cited(b)
+
+
+def test_a_step_is_named_by_its_own_spellings_not_by_its_stage_s_name(assistant):
+    # "完工以后两个月内就得搞初验": 上城 gives 初验 no deadline. Its "验收不合格的，可在2个月内进行整改"
+    # names 验收, the stage, not the step, and "初验材料…生成后的5个工作日内" times the 材料; the 内
+    # of 两个月内 is the number's bound, no topic. It answered "是".
+    a = assistant.ask("上城的项目完工以后两个月内就得搞初验吧")
+    assert _refused(a) and "初验" in a.answer and "两个月" not in a.answer
+    b = assistant.ask("上城初验通过以后试运行至少30天吧")
+    assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)

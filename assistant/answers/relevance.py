@@ -646,7 +646,11 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     # The second weightiest counts only if it weighs something (项目, in every clause, does not).
     named = [t for t in known[:2] if t[0] >= MIN_KEY_SHARE * known[0][0]]
     # (Nor is what money is paid for named by the money its spellings reach: 预付款 is not 资金.)
-    keys = frozenset().union(*(frozenset(a for a in alts if not _MONEY.fullmatch(a)) or alts if paid_for
+    # A step (初验) is named by its own spellings (初步验收), not by its stage's name (验收: the
+    # "2个月内整改再提请验收" of any acceptance).
+    spellings = _step_spellings(matcher, stages)
+    keys = frozenset().union(*(frozenset(w for w, st in spellings.items() if st == spellings[word]) if word in spellings
+                               else frozenset(a for a in alts if not _MONEY.fullmatch(a)) or alts if paid_for
                                else (alts - pieces - _built_on(matcher, word, alts)) or alts
                                for _, word, alts in named))
     # A value asked of one stage (立项评审 几个专家) is not answered by a sentence about another
@@ -660,7 +664,6 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         return not named or asked_stages <= named | _stages_named(matcher, heads, stages)
 
     # ... nor one asked of a step (终验) by a sentence about another step of the same stage (初验).
-    spellings = _step_spellings(matcher, stages)
     asked_steps = _steps_in(part.topic, spellings)
 
     def other_step(text: str) -> bool:
@@ -697,12 +700,32 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if asked_steps and other_step(s):
             continue
-        if asked in _NEAR_VALUE and not keys & set(matcher.tokenizer.tokens(_around_value(asked, s))):
-            continue  # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants
+        if asked in _NEAR_VALUE:
+            near = _around_value(asked, s)
+            # "建设完成半年内…向项目审批部门提交…" gives no time limit of what 审批 grants; nor does
+            # "初验材料…生成后的5个工作日内" of the step 初验 (it qualifies the 材料, what the time is of).
+            if not any(k not in spellings or not _qualifies(matcher, near, k)
+                       for k in keys & set(matcher.tokenizer.tokens(near))):
+                continue
         if counted and not counts_of(s, counted):
             continue  # "几个专家" is not answered by "初步验收和竣工验收两个阶段"
         best = max(best, score(s))
     return best
+
+
+def _qualifies(matcher: Matcher, text: str, word: str) -> bool:
+    """Whether every use of a word in a text is glued before a noun it qualifies (初验材料, 验收报告):
+    the phrase is about that noun, not the word."""
+    at = text.find(word)
+    if at < 0:
+        return False
+    while at >= 0:
+        rest = text[at + len(word):]
+        after = next((w for w, _ in matcher.tokenizer.terms(rest[:6])), "")
+        if not (after and rest.startswith(after) and _tag(after).startswith("n") and not _tag(after).startswith("nr")):
+            return False
+        at = text.find(word, at + 1)
+    return True
 
 
 # What a share is taken of: "按总投资的百分之几", "占总投资多少比例".

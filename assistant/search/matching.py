@@ -18,7 +18,7 @@ from assistant.search.caching import Memo
 from assistant.search.index import Index, indexed_text
 from assistant.search.query import ANSWER_FORM, RESULTATIVE, UNABLE, UNABLE_WRITTEN, QueryAnalysis
 from assistant.search.tokenizer import Tokenizer
-from assistant.text import normalize
+from assistant.text import find_quantities, normalize
 
 # Weight of a (non-noun) question word the corpus never uses, as a share of the rarest word's IDF.
 OOV_WEIGHT = 0.3
@@ -225,11 +225,14 @@ class Matcher:
         terms = []
         seen = set()
         quantities = {q.canonical for q in analysis.quantities}
+        # One character right after a duration is its bound (内 of 两个月内).
+        glued = {analysis.question[q.end:q.end + 1] for q in find_quantities(analysis.question)
+                 if q.kind == "duration"} if quantities else set()
         for word, parts in self.tokenizer.terms(ANSWER_FORM.sub(" ", analysis.question)):
             if word in seen or word in quantities or any(word in p or p in word for p in place_words):
                 continue  # a number in the question may be a wrong premise: it must not gate
-            if quantities and word in _COMPARATORS:
-                continue  # "小于100万": the comparison belongs to the number
+            if quantities and (word in _COMPARATORS or word in glued):
+                continue  # "小于100万", "两个月内": the bound belongs to the number
             seen.add(word)
             alts = {word, *parts}
             for key, syn_tokens in self.synonym_tokens.items():

@@ -2027,3 +2027,17 @@ def test_a_step_is_named_by_its_own_spellings_not_by_its_stage_s_name(assistant)
     assert _refused(a) and "初验" in a.answer and "两个月" not in a.answer
     b = assistant.ask("上城初验通过以后试运行至少30天吧")
     assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)
+
+
+def test_a_document_that_sets_no_term_has_none_to_give_or_confirm(assistant):
+    # 六安 第二十九条 only says when it takes effect: "有效期多久" and "有效期是5年吧" are refused with
+    # that provision as reading (they were answered with its status card, as if it said).
+    a = assistant.ask("六安的办法有效期多久")
+    assert _refused(a) and "没有规定有效期" in a.answer and "第二十九条" in a.answer
+    b = assistant.ask("启东的办法有效期是三年对吧")
+    assert _refused(b) and "没有规定有效期" in b.answer
+    c = assistant.ask("六安这个办法没规定期限吧")
+    assert c.answer.startswith("是") and "luan-2021/第二十九条" in _cited(c)
+    # Several documents: each says its own, 乐山 its date.
+    d = assistant.ask("几个办法的有效期分别是多久")
+    assert "有效期至2027年6月24日" in d.answer and d.answer.count("没有规定有效期") == 3

@@ -39,6 +39,8 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
             said.append(f"状态：{meta.status.value}")
             if meta.valid_until:
                 said.append(f"有效期至{cn_date(meta.valid_until)}")
+            elif _TERM_ASKED.search(analysis.question):
+                said.append("没有规定有效期")
             if meta.repeals:
                 said.append("同时废止" + "、".join(f"《{r}》" for r in meta.repeals))
         prefix = f"【{meta.city}】" if len(docs) > 1 else ""
@@ -58,6 +60,14 @@ def document_answer(ctx: Context, analysis: QueryAnalysis, doc_ids: tuple[str, .
         named = "、".join(f"《{h.meta.title}》（{h.meta.status.value}）" for h in quoted)
         return refusal(analysis.question, f"收录的文本和目录都没有载明{named}的印发或施行日期。",
                        list(ctx.corpus.catalog.docs), [(h.meta, h.clause.label) for h in quoted])
+    q = analysis.question
+    if status and _TERM_ASKED.search(q) and not any(p.search(q) for p in (_TIMELESS, _LAPSED, _IN_FORCE, _IN_YEAR)) \
+            and all(h.meta.valid_until is None for h in quoted):
+        # "有效期是5年吧", "什么时候到期" of a document whose text sets no term (it only says when it
+        # takes effect): no term to give or to confirm.
+        named = "、".join(f"《{h.meta.title}》" for h in quoted)
+        return refusal(q, f"{named}没有规定有效期。", list(ctx.corpus.catalog.docs),
+                       [(h.meta, h.clause.label) for h in quoted])
     # "有效期是5年没错吧": the conclusion first, computed from the clause quoted — of the claim
     # without the words that name the document ("这个市级政务信息化项目管理办法有效期是3年").
     claim = _without_titles(analysis.topic, [d.meta.title for d in docs])
@@ -88,6 +98,8 @@ def _without_titles(text: str, titles: list[str]) -> str:
     return "".join(out)
 
 
+# A question about a document's term: how long it holds, when it lapses.
+_TERM_ASKED = re.compile(r"有效期|有效[多几]|[多几]年有效|多久|几年|(到|过|满)期|失效|用到(什么|啥)时候|期限")
 # A claim about how long a document holds: for ever ("长期有效的，没规定期限吧"), or no longer.
 _TIMELESS = re.compile(r"长期有效|一直有效|永久有效|没(有)?(规定)?(期限|有效期)|不会(过期|失效)")
 _LAPSED = re.compile(r"(已经|早就|已)(失效|过期|废止)")
@@ -117,6 +129,8 @@ def _validity_claim(ctx: Context, analysis: QueryAnalysis, quoted: list[Hit]) ->
         # No end date in the record: in force as its status says, never lapsed by time.
         if (in_force or lapsed) and meta.status in (Status.CURRENT, Status.INTERIM):
             return f"{'不是' if lapsed else '是'}：《{meta.title}》状态为{meta.status.value}，没有规定有效期；{quote}"
+        if timeless:  # "没规定期限吧": none is set
+            return f"是：《{meta.title}》没有规定有效期；{quote}"
         return None
     if year:
         # Still in force after a year, or at its end: only if it holds past that year's last day.

@@ -2041,3 +2041,10 @@ def test_a_document_that_sets_no_term_has_none_to_give_or_confirm(assistant):
     # Several documents: each says its own, 乐山 its date.
     d = assistant.ask("几个办法的有效期分别是多久")
     assert "有效期至2027年6月24日" in d.answer and d.answer.count("没有规定有效期") == 3
+
+
+def test_how_many_then_what_each_is_asks_what_each_is(assistant):
+    # "有几个关键日期分别是什么时候": what each date is, not how many there are; it was refused as a
+    # count 六安 does not set ("没有规定关键日期的人数或数量").
+    a = assistant.ask("六安的项目一年有几个关键日期分别是什么时候")
+    assert not _refused(a) and "luan-2021/第九条" in _cited(a) and "人数或数量" not in a.answer

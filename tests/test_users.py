@@ -2048,3 +2048,13 @@ def test_how_many_then_what_each_is_asks_what_each_is(assistant):
     # count 六安 does not set ("没有规定关键日期的人数或数量").
     a = assistant.ask("六安的项目一年有几个关键日期分别是什么时候")
     assert not _refused(a) and "luan-2021/第九条" in _cited(a) and "人数或数量" not in a.answer
+
+
+def test_a_share_claimed_of_a_base_is_said_of_what_came_before_it(assistant):
+    # "合同里的首付款，是不是不能超过合同金额的30%": the claim is of 首付款, said before the ask, out
+    # of 合同金额. 上城 sets no share for it; its only share (第七章·第12段, 核减不超过预算金额15%) is
+    # another thing's. It was answered with that clause.
+    a = assistant.ask("上城的合同里，预付款是不是不能超过合同金额的40%？")
+    assert _refused(a) and "预付款占合同金额的比例" in a.answer and "40" not in a.answer
+    b = assistant.ask("上城变更的时候，资金核减不超过预算金额15%的，建设单位自己走内控流程就行吧")
+    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第12段" in _cited(b)

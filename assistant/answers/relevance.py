@@ -412,7 +412,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             claimed = claimed_value(claim)
             if claimed is Asked.THRESHOLD and _amount_stated(claim, hits):
                 claimed = None  # "500万以下的项目也是…吧": the amount is the texts' own line, its rule asked
-            if claimed is not None and claim != text:
+            if claimed is not None and (claim != text or claimed is Asked.RATE and claimed_base(claim)):
                 # ... and a value so claimed is of what was said before it too: "专家评审会 专家至少得
                 # 5个人 对吧" claims a count of the review's experts, not of any experts.
                 claim = "，".join((*request.context, text))
@@ -451,7 +451,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked is Asked.THRESHOLD and total and _by_kind(matcher, part, hits):
             continue  # "投资多少以上要请监理" of 上城: "纳入政府采购的项目实行工程监理制" is its rule
         counted = counted_noun(matcher, text) if asked is Asked.COUNT else ""
-        base = rate_base(matcher, text) if asked is Asked.RATE else frozenset()
+        base = (rate_base(matcher, text) or frozenset(matcher.tokenizer.tokens(claimed_base(text)))
+                if asked is Asked.RATE else frozenset())
         if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed,
                                         said=analysis.topic, counted=counted, base=base)
                                 for h in hits):

@@ -443,7 +443,7 @@ _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![�
 
 
 # A share bounded before what it is of: "不能低于总投资的5%", "不超过合同金额30%".
-SHARE_BOUNDED = re.compile(r"(?:不低于|低于|不少于|不超过|超过|不高于|高于|不得超过|至少|最多)([\u4e00-\u9fa5]{2,6}?)的?$")
+SHARE_BOUNDED = re.compile(r"(?:不低于|低于|不少于|不超过|不得超过|超过|超出|超|不高于|高于|至少|最多)(?:[付交拨]?到|占)?([\u4e00-\u9fa5]{2,6}?)的?$")
 
 
 def _bounded(ask: str, q: Quantity) -> bool:

@@ -2058,3 +2058,15 @@ def test_a_share_claimed_of_a_base_is_said_of_what_came_before_it(assistant):
     assert _refused(a) and "预付款占合同金额的比例" in a.answer and "40" not in a.answer
     b = assistant.ask("上城变更的时候，资金核减不超过预算金额15%的，建设单位自己走内控流程就行吧")
     assert b.answer.startswith("是") and "shangcheng-draft/第七章·第12段" in _cited(b)
+
+
+def test_a_count_claimed_is_of_the_event_said_before_it_and_in_any_counter(assistant):
+    # "立项时开专家评审会，评审专家至少要请7位": 7位 is a count of people (it was no number, and a
+    # sentence sharing the words confirmed the claim "是"); the event said before the ask (立项的专家
+    # 评审会) is what it is claimed of, so 上城's 初验 panel of 3人 does not settle it.
+    a = assistant.ask("上城立项时开专家评审会，评审专家至少要请7位吧")
+    assert _refused(a) and "7" not in a.answer
+    b = assistant.ask("上城立项那次专家评审会，专家是不是至少得请7个人？")
+    assert _refused(b)
+    c = assistant.ask("上城初验请的专家至少3位吧")
+    assert c.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(c)

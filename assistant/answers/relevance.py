@@ -412,7 +412,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             claimed = claimed_value(claim)
             if claimed is Asked.THRESHOLD and _amount_stated(claim, hits):
                 claimed = None  # "500万以下的项目也是…吧": the amount is the texts' own line, its rule asked
-            if claimed is not None and (claim != text or claimed is Asked.RATE and claimed_base(claim)):
+            if claimed is not None and request.context:
                 # ... and a value so claimed is of what was said before it too: "专家评审会 专家至少得
                 # 5个人 对吧" claims a count of the review's experts, not of any experts.
                 claim = "，".join((*request.context, text))
@@ -749,17 +749,22 @@ def claimed_base(ask: str) -> str:
     return ""
 
 
-# What a count asks the number of: the noun after the classifier ("要请几个专家" → 专家).
+# What a count asks the number of: the noun after the classifier ("要请几个专家" → 专家) — or
+# claims it of ("请3个以上的专家").
 _COUNT_ASKED = re.compile(r"(?:几|多少)(?:个|名|位|家|张|项|份|类)([\u4e00-\u9fa5]{2,6})")
+_COUNT_CLAIMED = re.compile(r"[\d一二两三四五六七八九十]+(?:个|名|位|家|张|项|份|类)(?:（含）|\(含\))?(?:以上|以下|左右)?的?"
+                            r"([\u4e00-\u9fa5]{2,6})")
 
 
 def counted_noun(matcher: Matcher, ask: str) -> str:
     """The noun a count asks the number of ("几个专家" → 专家), its first word; "" when the ask names none."""
     m = _COUNT_ASKED.search(ask)
-    if not m:
+    claimed = None if m else _COUNT_CLAIMED.search(ask)
+    words = [w for w, _ in matcher.tokenizer.terms((m or claimed).group(1))] if m or claimed else []
+    if not words or len(words[0]) < 2:
         return ""
-    words = [w for w, _ in matcher.tokenizer.terms(m.group(1))]
-    return words[0] if words and len(words[0]) >= 2 else ""
+    # (A claim's count may be followed by what it says of it — "3个而且要单数", "两个就够了" — not a noun.)
+    return words[0] if m or (_tag(words[0]).startswith("n") and claimed.group(1).startswith(words[0])) else ""
 
 
 def counts_of(sentence: str, noun: str) -> bool:

@@ -2070,3 +2070,6 @@ def test_a_count_claimed_is_of_the_event_said_before_it_and_in_any_counter(assis
     assert _refused(b)
     c = assistant.ask("上城初验请的专家至少3位吧")
     assert c.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(c)
+    # An open count names what it counts after 几: "一个部门" is who asks, not what is counted.
+    d = assistant.ask("启东一个部门一年能走几次特殊申报程序")
+    assert not _refused(d) and "qidong-2019/第八条" in _cited(d)

@@ -759,7 +759,7 @@ _COUNT_CLAIMED = re.compile(r"[\d一二两三四五六七八九十]+(?:个|名|�
 def counted_noun(matcher: Matcher, ask: str) -> str:
     """The noun a count asks the number of ("几个专家" → 专家), its first word; "" when the ask names none."""
     m = _COUNT_ASKED.search(ask)
-    claimed = None if m else _COUNT_CLAIMED.search(ask)
+    claimed = None if m or re.search(r"几|多少", ask) else _COUNT_CLAIMED.search(ask)  # ("一个部门…几次": asked)
     words = [w for w, _ in matcher.tokenizer.terms((m or claimed).group(1))] if m or claimed else []
     if not words or len(words[0]) < 2:
         return ""

@@ -2073,3 +2073,12 @@ def test_a_count_claimed_is_of_the_event_said_before_it_and_in_any_counter(assis
     # An open count names what it counts after 几: "一个部门" is who asks, not what is counted.
     d = assistant.ask("启东一个部门一年能走几次特殊申报程序")
     assert not _refused(d) and "qidong-2019/第八条" in _cited(d)
+
+
+def test_a_length_the_text_gives_of_a_step_settles_no_deadline_claimed_for_another(assistant):
+    # "初验通过以后，30天之内就要申请终验": 上城's 30天 is the length of 试运行 ("不少于30天的试运行"),
+    # not a time to apply within; it answered "是".
+    a = assistant.ask("上城初验通过以后，30天之内就要申请终验，对吧")
+    assert _refused(a) and "30" not in a.answer
+    b = assistant.ask("六安项目试运行1个月就够了吧")
+    assert b.answer.startswith("是") and "luan-2021/第十九条" in _cited(b)

@@ -608,6 +608,29 @@ def _around_value(asked: Asked, sentence: str) -> str:
     return "，".join(out) or sentence
 
 
+# The bound words right after a duration, which own nothing ("半年内", "5个工作日内").
+_AFTER_DURATION = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右|之内|内|前|后|以后|之后)?(的)?")
+
+
+def _owners(matcher: Matcher, sentence: str, stages: Sequence[Stage] = ()) -> list[str]:
+    """What a sentence's durations are the length of: the word after 的 ("不低于1个月的试运行"), or a
+    noun or a step right after ("经 3 个月试运行正常后" → 试运行); a duration followed by a bound
+    ("半年内") or another verb ("3个月完成") owns nothing."""
+    steps = {a for st in stages for a in (st.name, *st.aliases)}
+    out = []
+    for q in find_quantities(sentence):
+        if q.kind != "duration":
+            continue
+        after = _AFTER_DURATION.match(sentence, q.end)
+        if after.group(0).strip(" 的"):
+            continue  # a bound: a deadline, not a length
+        word = next((w for w, _ in matcher.tokenizer.terms(sentence[after.end():after.end() + 8])), "")
+        if word and sentence.startswith(word, after.end()) and (after.group(1) or _tag(word)[:1] == "n"
+                                                                  or _tag(word) == "vn" or word in steps):
+            out.append(word)
+    return out
+
+
 # A title said as a step of the procedure ("专家评审那个环节"), not as a topic's words.
 _AS_A_STEP = r"(那个|这个|的)?(环节|阶段|步骤|那一步|这一步|这一关|那一关)"
 _OWNED = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右)?的")
@@ -684,6 +707,9 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     titled = {t for t in matcher.titles(clause.doc_id) if re.search(re.escape(t) + _AS_A_STEP, text)}
     elsewhere = bool(titled) and not titled & own_titles(clause)
     deadline = asked is Asked.DATE and _DEADLINE_ASKED.search(part.topic)
+    # The part of a claim that holds its number ("1个月之内必须提竣工验收申请"): a length the text
+    # gives of something must be claimed of that thing.
+    claimed_part = next((p for p in comma_parts(part.question) if find_quantities(p) or HALF_YEAR.search(p)), "")
     best = 0.0
     for s in sentences(clause):
         if elsewhere and not any(t in s for t in titled):
@@ -710,6 +736,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
                 continue
         if counted and not counts_of(s, counted):
             continue  # "几个专家" is not answered by "初步验收和竣工验收两个阶段"
+        if asked is Asked.DURATION and claimed_part and any(o not in claimed_part for o in _owners(matcher, s, stages)):
+            continue  # "试运行结束后，1个月之内必须提竣工验收申请" is not settled by "1个月的试运行": its length
         best = max(best, score(s))
     return best
 

@@ -2082,3 +2082,12 @@ def test_a_length_the_text_gives_of_a_step_settles_no_deadline_claimed_for_anoth
     assert _refused(a) and "30" not in a.answer
     b = assistant.ask("六安项目试运行1个月就够了吧")
     assert b.answer.startswith("是") and "luan-2021/第十九条" in _cited(b)
+
+
+def test_a_rhythm_claimed_needs_a_text_that_states_one(assistant):
+    # "每个月要向数字经济局报一次情况": how often, which 乐山 does not state of 试运行; a sentence sharing
+    # the words confirmed it ("是"). A rhythm the text states confirms a claim of it.
+    a = assistant.ask("乐山项目试运行期间，每个月要向数字经济局报一次情况吧")
+    assert _refused(a)
+    b = assistant.ask("六安的项目运维情况每年报一次数管局备案吧")
+    assert b.answer.startswith("是") and "luan-2021/第二十一条" in _cited(b)

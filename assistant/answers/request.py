@@ -462,9 +462,11 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.COUNT  # "延期验收是不是只能申请一次": how many times at all, as 几次 asks
     if _PERIOD_CLAIMED.search(ask):
         return Asked.FREQUENCY  # "运维合同是不是一年一签": how often, which a text must state of the act
-    every = re.search(r"每[^，。？?]{0,3}?[年月]", ask)
+    every = re.search(r"每[^，。？?]{0,3}?(?:[年月周]|季度?)", ask)
     if every and any(q.kind == "date" and q.start == every.end() for q in found):
         every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
+    if every and any(q.unit == "次" for q in found):
+        return Asked.FREQUENCY  # "每个月都要报一次运行情况": a rhythm, which a text must state
     if any(q.kind == "money" and _PRICED.search(ask[:q.start]) for q in found):
         return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
     if _POINTS_CLAIMED.search(ask):

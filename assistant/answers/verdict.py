@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import OFFERS_ALTERNATIVES, POINTS, TAG_ASKED, claimed_value, in_order, understand
+from assistant.answers.request import OFFERS_ALTERNATIVES, POINTS, TAG_ASKED, Asked, claimed_value, in_order, understand
 from assistant.search.matching import aside_windows, negated, only_set_aside
 from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
 
@@ -252,6 +252,9 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     period_q, period_s = _periods(claim), _periods(sentence)
     if period_q and period_s and not period_q & period_s:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
+    if period_q & period_s and claimed_value(claim) is Asked.FREQUENCY and not _counts(sentence):
+        # "每年报一次数管局备案" against "按年度报市数管局备案": the rhythm claimed is the one stated.
+        return Verdict(True, f"周期相同：{'、'.join(sorted(period_q & period_s))}")
     # A time of year told in the story ("年中突然接到任务…现在还能申报吗") is when things happened,
     # not a time claimed for the act: only the asks' own times are compared.
     # (A bare "对吧" asks of the whole claim said before it.)

@@ -2091,3 +2091,10 @@ def test_a_rhythm_claimed_needs_a_text_that_states_one(assistant):
     assert _refused(a)
     b = assistant.ask("六安的项目运维情况每年报一次数管局备案吧")
     assert b.answer.startswith("是") and "luan-2021/第二十一条" in _cited(b)
+
+
+def test_a_rate_claimed_of_a_base_needs_a_text_that_sets_it(assistant):
+    # "监理费占总投资的3%": a share, which 启东 does not set (its 附件3 only lists 投资估算 among a
+    # feasibility report's chapters, which it quoted).
+    a = assistant.ask("启东项目单位自己搞的话，监理费占总投资的3%对吧")
+    assert _refused(a) and "3%" not in a.answer

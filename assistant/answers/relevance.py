@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, SHARE_BOUNDED, VALUED, Asked, Request, claim_of,
+from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, SHARE_CLAIMED, VALUED, Asked, Request, claim_of,
                                        claimed_value, focus, states_value, strip_procedure)
 from assistant.answers.verdict import without_payer
 from assistant.corpus.maps import Stage
@@ -771,7 +771,7 @@ def claimed_base(ask: str) -> str:
     """What a share is claimed out of, in the ask's words ("不能低于总投资的5%" → 总投资); "" when
     it names none."""
     for q in find_quantities(ask):
-        claimed = SHARE_BOUNDED.search(ask[:q.start]) if q.kind == "percent" else None
+        claimed = SHARE_CLAIMED.search(ask[:q.start]) if q.kind == "percent" else None
         if claimed:
             return claimed.group(1)
     return ""

@@ -442,8 +442,9 @@ _POINTS_CLAIMED = re.compile(rf"(?:至少|不低于|低于|不少于|超过|满|
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
 
-# A share bounded before what it is of: "不能低于总投资的5%", "不超过合同金额30%".
-SHARE_BOUNDED = re.compile(r"(?:不低于|低于|不少于|不超过|不得超过|超过|超出|超|不高于|高于|至少|最多)(?:[付交拨]?到|占)?([\u4e00-\u9fa5]{2,6}?)的?$")
+# A share claimed with a bound or a rate before what it is of: "不能低于总投资的5%", "不超过合同金额30%",
+# "按项目总投资的1%来收".
+SHARE_CLAIMED = re.compile(r"(?:不低于|低于|不少于|不超过|不得超过|超过|超出|超|不高于|高于|至少|最多|按|占)(?:[付交拨]?到|占)?([\u4e00-\u9fa5]{2,6}?)的?$")
 
 
 def _bounded(ask: str, q: Quantity) -> bool:
@@ -482,7 +483,7 @@ def claimed_value(ask: str) -> Asked | None:
     half = [Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()) for m in HALF_YEAR.finditer(ask)]
     for q in sorted([*found, *half], key=lambda q: q.start):  # 半年 is a duration the quantities leave out
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
-                or q.kind == "percent" and SHARE_BOUNDED.search(ask[:q.start])):
+                or q.kind == "percent" and SHARE_CLAIMED.search(ask[:q.start])):
             continue
         if q.kind == "date" and q.unit != "年":
             return Asked.DATE

@@ -2098,3 +2098,12 @@ def test_a_rate_claimed_of_a_base_needs_a_text_that_sets_it(assistant):
     # feasibility report's chapters, which it quoted).
     a = assistant.ask("启东项目单位自己搞的话，监理费占总投资的3%对吧")
     assert _refused(a) and "3%" not in a.answer
+
+
+def test_a_length_the_text_gives_of_one_event_settles_no_time_claimed_for_another(assistant):
+    # "验收不合格的项目，给2个月时间整改": 乐山's 3 个月 is how long 试运行 lasts ("经 3 个月试运行正常
+    # 后"); it said "不是" as if 乐山 gave 3 months to rectify.
+    a = assistant.ask("乐山验收不合格的项目，给2个月时间整改后再验，对吧")
+    assert not a.answer.startswith(("是", "不是"))
+    b = assistant.ask("乐山项目试运行两个月就够了吧")
+    assert b.answer.startswith("不是") and "leshan-2022/第三十一条" in _cited(b)

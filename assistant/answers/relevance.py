@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, SHARE_CLAIMED, VALUED, Asked, Request, claim_of,
                                        claimed_value, focus, states_value, strip_procedure)
-from assistant.answers.verdict import without_payer
+from assistant.answers.verdict import AFTER_DURATION, without_payer
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
@@ -608,10 +608,6 @@ def _around_value(asked: Asked, sentence: str) -> str:
     return "，".join(out) or sentence
 
 
-# The bound words right after a duration, which own nothing ("半年内", "5个工作日内").
-_AFTER_DURATION = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右|之内|内|前|后|以后|之后)?(的)?")
-
-
 def _owners(matcher: Matcher, sentence: str, stages: Sequence[Stage] = ()) -> list[str]:
     """What a sentence's durations are the length of: the word after 的 ("不低于1个月的试运行"), or a
     noun or a step right after ("经 3 个月试运行正常后" → 试运行); a duration followed by a bound
@@ -621,7 +617,7 @@ def _owners(matcher: Matcher, sentence: str, stages: Sequence[Stage] = ()) -> li
     for q in find_quantities(sentence):
         if q.kind != "duration":
             continue
-        after = _AFTER_DURATION.match(sentence, q.end)
+        after = AFTER_DURATION.match(sentence, q.end)
         if after.group(0).strip(" 的"):
             continue  # a bound: a deadline, not a length
         word = next((w for w, _ in matcher.tokenizer.terms(sentence[after.end():after.end() + 8])), "")

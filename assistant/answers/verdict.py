@@ -759,6 +759,9 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
         if not same:
             continue
         s, stated = same[0]
+        if q.kind == "duration" and (owner := length_of(sentence, s)) and owner not in _part_at(claim, q.start):
+            # "给2个月时间整改后再验" against "经 3 个月试运行正常后": that is how long 试运行 lasts.
+            return UNDECIDED
         if q.kind == "percent":
             # "合同金额的30%" is not compared with "预算金额15%": a share of another thing.
             a, b = _share_base(claim, q), _share_base(sentence, s)
@@ -801,6 +804,33 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
             return Verdict(value >= stated, f"{q.text} ≥ {s.text}")
         return Verdict(value == stated, f"{q.text} / {s.text}")
     return _days_against_months(claim, sentence, asked_values, stated_values)
+
+
+# The bound words right after a duration, which make it a deadline ("半年内", "5个工作日内").
+AFTER_DURATION = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右|之内|内|前|后|以后|之后)?(的)?")
+
+
+# What makes a duration the span of an event that follows it: "经 3 个月试运行", "满两年".
+_SPAN_BEFORE = re.compile(r"(?:经|经过|(?<![不未])满|历时|为期)\s*$")
+
+
+def length_of(sentence: str, q: Quantity) -> str:
+    """What a duration in a sentence is the length of, as the two characters after it ("不低于1个月的
+    试运行", "经 3 个月试运行正常后" → 试运); "" for a deadline ("半年内") or where nothing follows."""
+    after = AFTER_DURATION.match(sentence, q.end)
+    if after.group(0).strip(" 的"):
+        return ""
+    if not after.group(1) and not _SPAN_BEFORE.search(sentence[max(0, q.start - 4):q.start]):
+        return ""  # "不足两年停用": a condition on an act, not the act's length
+    rest = sentence[after.end():after.end() + 2]
+    return rest if re.fullmatch(r"[\u4e00-\u9fa5]{2}", rest) else ""
+
+
+def _part_at(text: str, at: int) -> str:
+    """The comma-separated part of a text that holds position `at`."""
+    start = max(text.rfind(c, 0, at) for c in "，,。；;？?")
+    ends = [i for i in (text.find(c, at) for c in "，,。；;？?") if i >= 0]
+    return text[start + 1:min(ends) if ends else len(text)]
 
 
 def _days_against_months(claim: str, sentence: str, asked_values, stated_values) -> Verdict | None:

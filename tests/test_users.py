@@ -2107,3 +2107,12 @@ def test_a_length_the_text_gives_of_one_event_settles_no_time_claimed_for_anothe
     assert not a.answer.startswith(("是", "不是"))
     b = assistant.ask("乐山项目试运行两个月就够了吧")
     assert b.answer.startswith("不是") and "leshan-2022/第三十一条" in _cited(b)
+
+
+def test_a_span_of_time_claimed_needs_a_text_that_gives_one(assistant):
+    # "在系统运行6到12个月之间做": a span claimed, which 六安 第二十三条 does not give ("根据需要"); a
+    # sentence sharing the words confirmed it. 乐山 第四十六条 gives its 12 至 24 个月.
+    a = assistant.ask("六安的绩效评估是在系统运行6到12个月之间做吧")
+    assert _refused(a) and "12" not in a.answer
+    b = assistant.ask("乐山项目投入运行后12到24个月内要做自评价吧")
+    assert b.answer.startswith("是") and "leshan-2022/第四十六条" in _cited(b)

@@ -481,6 +481,8 @@ def claimed_value(ask: str) -> Asked | None:
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
     half = [Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()) for m in HALF_YEAR.finditer(ask)]
+    if any(a.kind == "duration" and (a.start, a.end) == (b.start, b.end) for a, b in zip(found, found[1:])):
+        return Asked.DURATION  # "运行12到24个月之间做的吧": a span of time claimed, as 多久 asks
     for q in sorted([*found, *half], key=lambda q: q.start):  # 半年 is a duration the quantities leave out
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
                 or q.kind == "percent" and SHARE_CLAIMED.search(ask[:q.start])):

@@ -2116,3 +2116,12 @@ def test_a_span_of_time_claimed_needs_a_text_that_gives_one(assistant):
     assert _refused(a) and "12" not in a.answer
     b = assistant.ask("乐山项目投入运行后12到24个月内要做自评价吧")
     assert b.answer.startswith("是") and "leshan-2022/第四十六条" in _cited(b)
+
+
+def test_is_that_what_it_says_asks_of_the_claim_before_it(assistant):
+    # "…至少占总投资3%，是这么规定的吧": the tag asks whether the claim before it is the rule; 六安 sets
+    # no such share (it quoted 第十六条 on 等级保护).
+    a = assistant.ask("六安的项目网络安全预算至少占总投资3%，是这么规定的吧")
+    assert _refused(a) and "3%" not in a.answer
+    b = assistant.ask("上城新建项目的网络数据安全预算不低于总投资的5%，是这样规定的吗")
+    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第10段" in _cited(b)

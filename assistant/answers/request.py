@@ -410,7 +410,8 @@ def as_written(name: str, question: str) -> str:
 
 
 # A question tag alone: the claim is what was said before it.
-TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么)[？?]?$")
+TAG_ASKED = re.compile(r"^(对吗|对吧|对不对|是吧|是吗|是不是|是这样吗|没错吧|没记错吧|对么|"
+                       r"(就)?是(这么|这样)(规定|要求|写|说|定)的?(吧|吗|么|嘛)?)[？?]?$")
 
 
 def claim_of(request: Request, ask: str) -> str:

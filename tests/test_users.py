@@ -2125,3 +2125,12 @@ def test_is_that_what_it_says_asks_of_the_claim_before_it(assistant):
     assert _refused(a) and "3%" not in a.answer
     b = assistant.ask("上城新建项目的网络数据安全预算不低于总投资的5%，是这样规定的吗")
     assert b.answer.startswith("是") and "shangcheng-draft/第七章·第10段" in _cited(b)
+
+
+def test_a_meeting_named_after_a_section_asks_of_that_section(assistant):
+    # "专家评审会请的专家也要3人以上单数": the meeting of 上城's 专家评审 section, which sets no number;
+    # the 3人（含）以上单数 of 第八章·第1段 is the 初验 panel's (it answered "是" from it).
+    a = assistant.ask("上城开专家评审会请的专家也要3人以上单数吧")
+    assert _refused(a) and "3人" not in a.answer
+    b = assistant.ask("上城初验专家要3人以上单数吧")
+    assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)

@@ -628,7 +628,7 @@ def _owners(matcher: Matcher, sentence: str, stages: Sequence[Stage] = ()) -> li
 
 
 # A title said as a step of the procedure ("专家评审那个环节"), not as a topic's words.
-_AS_A_STEP = r"(那个|这个|的)?(环节|阶段|步骤|那一步|这一步|这一关|那一关)"
+_AS_A_STEP = r"((那个|这个|的)?(环节|阶段|步骤|那一步|这一步|这一关|那一关)|会(?!计))"
 _OWNED = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右)?的")
 
 

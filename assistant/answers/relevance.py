@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, SHARE_CLAIMED, VALUED, Asked, Request, claim_of,
                                        claimed_value, focus, states_value, strip_procedure)
-from assistant.answers.verdict import AFTER_DURATION, without_payer
+from assistant.answers.verdict import length_of, without_payer
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
 from assistant.search.index import indexed_text
@@ -608,25 +608,6 @@ def _around_value(asked: Asked, sentence: str) -> str:
     return "，".join(out) or sentence
 
 
-def _owners(matcher: Matcher, sentence: str, stages: Sequence[Stage] = ()) -> list[str]:
-    """What a sentence's durations are the length of: the word after 的 ("不低于1个月的试运行"), or a
-    noun or a step right after ("经 3 个月试运行正常后" → 试运行); a duration followed by a bound
-    ("半年内") or another verb ("3个月完成") owns nothing."""
-    steps = {a for st in stages for a in (st.name, *st.aliases)}
-    out = []
-    for q in find_quantities(sentence):
-        if q.kind != "duration":
-            continue
-        after = AFTER_DURATION.match(sentence, q.end)
-        if after.group(0).strip(" 的"):
-            continue  # a bound: a deadline, not a length
-        word = next((w for w, _ in matcher.tokenizer.terms(sentence[after.end():after.end() + 8])), "")
-        if word and sentence.startswith(word, after.end()) and (after.group(1) or _tag(word)[:1] == "n"
-                                                                  or _tag(word) == "vn" or word in steps):
-            out.append(word)
-    return out
-
-
 # A title said as a step of the procedure ("专家评审那个环节"), not as a topic's words.
 _AS_A_STEP = r"((那个|这个|的)?(环节|阶段|步骤|那一步|这一步|这一关|那一关)|会(?!计))"
 _OWNED = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右)?的")
@@ -732,7 +713,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
                 continue
         if counted and not counts_of(s, counted):
             continue  # "几个专家" is not answered by "初步验收和竣工验收两个阶段"
-        if asked is Asked.DURATION and claimed_part and any(o not in claimed_part for o in _owners(matcher, s, stages)):
+        if asked is Asked.DURATION and claimed_part and any((o := length_of(s, q)) and o not in claimed_part
+                                                            for q in find_quantities(s) if q.kind == "duration"):
             continue  # "试运行结束后，1个月之内必须提竣工验收申请" is not settled by "1个月的试运行": its length
         best = max(best, score(s))
     return best

@@ -807,7 +807,7 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
 
 
 # The bound words right after a duration, which make it a deadline ("半年内", "5个工作日内").
-AFTER_DURATION = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右|之内|内|前|后|以后|之后)?(的)?")
+_AFTER_DURATION = re.compile(r"\s*(?:（含）|\(含\))?(?:以上|以下|以内|左右|之内|内|前|后|以后|之后)?(的)?")
 
 
 # What makes a duration the span of an event that follows it: "经 3 个月试运行", "满两年".
@@ -817,7 +817,7 @@ _SPAN_BEFORE = re.compile(r"(?:经|经过|(?<![不未])满|历时|为期)\s*$")
 def length_of(sentence: str, q: Quantity) -> str:
     """What a duration in a sentence is the length of, as the two characters after it ("不低于1个月的
     试运行", "经 3 个月试运行正常后" → 试运); "" for a deadline ("半年内") or where nothing follows."""
-    after = AFTER_DURATION.match(sentence, q.end)
+    after = _AFTER_DURATION.match(sentence, q.end)
     if after.group(0).strip(" 的"):
         return ""
     if not after.group(1) and not _SPAN_BEFORE.search(sentence[max(0, q.start - 4):q.start]):

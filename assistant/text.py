@@ -232,6 +232,11 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
 HALF_YEAR = re.compile(r"半年")  # a duration in words: 6个月
 
 
+def half_years(text: str) -> list[Quantity]:
+    """Each 半年 of a text as the duration it is (6个月), which find_quantities leaves out."""
+    return [Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()) for m in HALF_YEAR.finditer(text)]
+
+
 def canonical_quantities(text: str) -> list[str]:
     """Canonical spellings of the quantities in `text` (半年 counts as 6个月)."""
     out = [q.canonical for q in find_quantities(text)]

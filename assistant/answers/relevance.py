@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, SHARE_CLAIMED, VALUED, Asked, Request, claim_of,
-                                       claimed_value, focus, states_value, strip_procedure)
+from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, claim_of,
+                                       claimed_base, claimed_value, focus, states_value, strip_procedure)
 from assistant.answers.verdict import length_of, without_payer
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
@@ -451,7 +451,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
         if asked is Asked.THRESHOLD and total and _by_kind(matcher, part, hits):
             continue  # "投资多少以上要请监理" of 上城: "纳入政府采购的项目实行工程监理制" is its rule
         counted = counted_noun(matcher, text) if asked is Asked.COUNT else ""
-        base = (rate_base(matcher, text) or frozenset(matcher.tokenizer.tokens(claimed_base(text)))
+        of = claimed_base(text) if asked is Asked.RATE else ""
+        base = (rate_base(matcher, text) or frozenset(matcher.tokenizer.tokens(of))
                 if asked is Asked.RATE else frozenset())
         if not total or not any(_states(matcher, asked, part, score, total, h.clause, stages, unit, keyed,
                                         said=analysis.topic, counted=counted, base=base)
@@ -468,8 +469,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 name = "次数"  # "还能再整改几次"
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
-                of = claimed_base(text) if name == "比例" else ""
-                thing = _named_topic(matcher, part, leave=frozenset(matcher.tokenizer.tokens(of))) if of else ""
+                thing = (_named_topic(matcher, part, leave=frozenset(matcher.tokenizer.tokens(of)))
+                         if of and name == "比例" else "")
                 if thing:  # "没有规定网络安全预算占总投资的比例", the base apart from what it is a share of
                     return f"{whose}没有规定{thing}占{of}的{name}。"
             if topic.endswith(name):  # "首付款比例": the topic names what is asked already
@@ -743,16 +744,6 @@ def rate_base(matcher: Matcher, ask: str) -> frozenset[str]:
     """The words of the base a share is asked out of ("监理费按总投资的百分之几" → 总投资)."""
     m = _RATE_BASE.search(ask)
     return frozenset(w for w, _ in matcher.tokenizer.terms(m.group(1))) if m else frozenset()
-
-
-def claimed_base(ask: str) -> str:
-    """What a share is claimed out of, in the ask's words ("不能低于总投资的5%" → 总投资); "" when
-    it names none."""
-    for q in find_quantities(ask):
-        claimed = SHARE_CLAIMED.search(ask[:q.start]) if q.kind == "percent" else None
-        if claimed:
-            return claimed.group(1)
-    return ""
 
 
 # What a count asks the number of: the noun after the classifier ("要请几个专家" → 专家) — or

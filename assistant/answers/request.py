@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from assistant.text import HALF_YEAR, Quantity, find_quantities
+from assistant.text import HALF_YEAR, Quantity, find_quantities, half_years
 
 
 class Asked(str, Enum):
@@ -443,9 +443,22 @@ _POINTS_CLAIMED = re.compile(rf"(?:至少|不低于|低于|不少于|超过|满|
 _PERIOD_CLAIMED = re.compile(r"(?:每|一)个?(?:年|季度|季|月|周)一(?![月日号])[\u4e00-\u9fa5]")
 
 
-# A share claimed with a bound or a rate before what it is of: "不能低于总投资的5%", "不超过合同金额30%",
-# "按项目总投资的1%来收".
-SHARE_CLAIMED = re.compile(r"(?:不低于|低于|不少于|不超过|不得超过|超过|超出|超|不高于|高于|至少|最多|按|占)(?:[付交拨]?到|占)?([\u4e00-\u9fa5]{2,6}?)的?$")
+# What a share is of, named right before it with a bound or a rate (the text before the share):
+# "不能低于总投资的5%", "不超过合同金额30%", "按项目总投资的1%来收" → 总投资, 合同金额, 项目总投资.
+SHARE_OF = re.compile(r"(?:不低于|低于|不少于|不超过|不得超过|超过|超出|超|不足|不高于|高于|达到|至少|最多|按|占|为)"
+                      r"(?:[付交拨]?到|占)?([\u4e00-\u9fa5]{2,6}?)的?$")
+
+
+def share_base(text: str, q: Quantity) -> str:
+    """What a share is of, named right before it: "不超过预算金额15%" → 预算金额; "" when unnamed."""
+    m = SHARE_OF.search(text, 0, q.start)
+    return m.group(1) if m else ""
+
+
+def claimed_base(ask: str) -> str:
+    """What a share is claimed out of, in the ask's words ("不能低于总投资的5%" → 总投资); "" when
+    it names none."""
+    return next((b for q in find_quantities(ask) if q.kind == "percent" and (b := share_base(ask, q))), "")
 
 
 def _bounded(ask: str, q: Quantity) -> bool:
@@ -481,12 +494,11 @@ def claimed_value(ask: str) -> Asked | None:
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
-    half = [Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()) for m in HALF_YEAR.finditer(ask)]
     if any(a.kind == "duration" and (a.start, a.end) == (b.start, b.end) for a, b in zip(found, found[1:])):
         return Asked.DURATION  # "运行12到24个月之间做的吧": a span of time claimed, as 多久 asks
-    for q in sorted([*found, *half], key=lambda q: q.start):  # 半年 is a duration the quantities leave out
+    for q in sorted([*found, *half_years(ask)], key=lambda q: q.start):
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
-                or q.kind == "percent" and SHARE_CLAIMED.search(ask[:q.start])):
+                or q.kind == "percent" and share_base(ask, q)):
             continue
         if q.kind == "date" and q.unit != "年":
             return Asked.DATE

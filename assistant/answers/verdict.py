@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answers.request import OFFERS_ALTERNATIVES, POINTS, TAG_ASKED, Asked, claimed_value, in_order, understand
+from assistant.answers.request import (OFFERS_ALTERNATIVES, POINTS, TAG_ASKED, Asked, claimed_value, in_order, share_base,
+                                       understand)
 from assistant.search.matching import aside_windows, negated, only_set_aside
-from assistant.text import HALF_YEAR, Quantity, comma_parts, find_quantities, parse_number
+from assistant.text import Quantity, comma_parts, find_quantities, half_years, parse_number
 
 # A yes/no question: it asks whether its claim holds.
 _YES_NO = re.compile(r"吗|吧|是不是|要不要|需不需要|能不能|可不可以|对不对|是否|有没有|(?<![费作使功信])用不用|行不行|对吧|是吧|真的假的")
@@ -252,7 +253,8 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     period_q, period_s = _periods(claim), _periods(sentence)
     if period_q and period_s and not period_q & period_s:
         return Verdict(False, f"周期不同：{'、'.join(sorted(period_q))} / {'、'.join(sorted(period_s))}")
-    if period_q & period_s and claimed_value(claim) is Asked.FREQUENCY and not _counts(sentence):
+    claimed = claimed_value(claim)
+    if period_q & period_s and claimed is Asked.FREQUENCY and not _counts(sentence):
         # "每年报一次数管局备案" against "按年度报市数管局备案": the rhythm claimed is the one stated.
         return Verdict(True, f"周期相同：{'、'.join(sorted(period_q & period_s))}")
     # A time of year told in the story ("年中突然接到任务…现在还能申报吗") is when things happened,
@@ -267,7 +269,7 @@ def judge(claim: str, sentence: str) -> Verdict | None:
         # time the text gives, never by the wording of a sentence that gives none. ("12月复核没
         #通过" only says when something happened.)
         return None
-    if claimed_value(claim) is not None:
+    if claimed is not None:
         return None  # "档案资料是不是要求至少保存10年": a claimed bound, against a sentence giving no such number
     if _unmatched_number(asked, sentence):
         return None  # "超期了下期评审是不是直接扣5分": a number the sentence has nothing to weigh against
@@ -713,8 +715,7 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
             out.append((q, "人", q.value))  # 两个专家 against 专家3人
         else:
             out.append((q, q.unit, q.value))
-    for m in HALF_YEAR.finditer(text):
-        out.append((Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()), "个月", 6.0))
+    out += [(q, "个月", 6.0) for q in half_years(text)]
     return out
 
 
@@ -732,13 +733,6 @@ def _month_end(text: str, month: Quantity, day: Quantity) -> bool:
 _BASE_TAIL = 3  # two bases of a share are one when they end alike (总投资, 项目总投资; not 合同金额, 预算金额)
 _BOUND_REACH = 10  # characters before a number searched for its comparator
 _PHRASE_BREAK = re.compile(r"[，,；;。？?、：:]")
-_SHARE_OF = re.compile(r"(?:超过|超出|超|不足|低于|高于|达到|占|按|为)([\u4e00-\u9fa5]{2,6}?)的?$")
-
-
-def _share_base(text: str, q: Quantity) -> str:
-    """What a share is of, named right before it: "不超过预算金额15%" → 预算金额; "" when unnamed."""
-    m = _SHARE_OF.search(_PHRASE_BREAK.split(text[:q.start])[-1])
-    return m.group(1) if m else ""
 
 
 def _by_number(claim: str, sentence: str) -> Verdict | None:
@@ -759,12 +753,13 @@ def _by_number(claim: str, sentence: str) -> Verdict | None:
         if not same:
             continue
         s, stated = same[0]
-        if q.kind == "duration" and (owner := length_of(sentence, s)) and owner not in _part_at(claim, q.start):
+        if q.kind == "duration" and (owner := length_of(sentence, s)) and not any(
+                owner in p for p in comma_parts(claim) if q.text in p):
             # "给2个月时间整改后再验" against "经 3 个月试运行正常后": that is how long 试运行 lasts.
             return UNDECIDED
         if q.kind == "percent":
             # "合同金额的30%" is not compared with "预算金额15%": a share of another thing.
-            a, b = _share_base(claim, q), _share_base(sentence, s)
+            a, b = share_base(claim, q), share_base(sentence, s)
             k = min(_BASE_TAIL, len(a), len(b))
             if a and b and a[-k:] != b[-k:]:
                 return UNDECIDED
@@ -824,13 +819,6 @@ def length_of(sentence: str, q: Quantity) -> str:
         return ""  # "不足两年停用": a condition on an act, not the act's length
     rest = sentence[after.end():after.end() + 2]
     return rest if re.fullmatch(r"[\u4e00-\u9fa5]{2}", rest) else ""
-
-
-def _part_at(text: str, at: int) -> str:
-    """The comma-separated part of a text that holds position `at`."""
-    start = max(text.rfind(c, 0, at) for c in "，,。；;？?")
-    ends = [i for i in (text.find(c, at) for c in "，,。；;？?") if i >= 0]
-    return text[start + 1:min(ends) if ends else len(text)]
 
 
 def _days_against_months(claim: str, sentence: str, asked_values, stated_values) -> Verdict | None:

@@ -2134,3 +2134,27 @@ def test_a_meeting_named_after_a_section_asks_of_that_section(assistant):
     assert _refused(a) and "3人" not in a.answer
     b = assistant.ask("上城初验专家要3人以上单数吧")
     assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)
+
+
+def test_a_length_said_last_or_given_is_claimed_and_needs_a_text_that_states_it(assistant):
+    # "一届任期两年，是不是": 六安 names its 专家组 but no term; it answered "是" from 第六条.
+    # "给1个月整改": a time allowed, which 启东 does not set for a failed 初验.
+    for question in ("六安专家组的专家，一届任期两年，是不是", "启东的项目初验没通过，给1个月整改再验，对吧"):
+        a = assistant.ask(question)
+        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+    # The same shape, where the text gives the length, is still confirmed.
+    b = assistant.ask("上城跟承建单位签的合同，维保期得有2年，对吗")
+    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第9段" in _cited(b)
+
+
+def test_an_item_of_a_list_is_read_with_its_lead_in(assistant):
+    # "4.明确…维保期一般不少于2年" is an item of "项目建设单位与承建单位签订的项目合同中应当明确…": the
+    # contract the claim names is in the lead-in (it was refused as not stated).
+    a = assistant.ask("上城跟承建单位签的合同，维保期至少2年吧")
+    assert a.answer.startswith("是") and "shangcheng-draft/第七章·第9段" in _cited(a)
+
+
+def test_a_part_naming_nothing_but_a_length_claims_it_of_the_part_before(assistant):
+    # "试运行开展起来，最少是30天吗": the 30天 is the 试运行's, named in the part before (it was refused).
+    a = assistant.ask("上城区试运行开展起来，最少是30天吗")
+    assert not _refused(a) and "shangcheng-draft/第八章·第1段" in _cited(a)

@@ -687,13 +687,19 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     deadline = asked is Asked.DATE and _DEADLINE_ASKED.search(part.topic)
     # The part of a claim that holds its number ("1个月之内必须提竣工验收申请"): a length the text
     # gives of something must be claimed of that thing.
-    claimed_part = next((p for p in comma_parts(part.question) if find_quantities(p) or HALF_YEAR.search(p)), "")
+    # (A part that names nothing but the length — "要试运行，时间是3个月吧", "最少是1个月吗" — claims it
+    # of the part before.)
+    parts = comma_parts(part.question)
+    claimed_part = next((f"{parts[i - 1]}，{p}" if i and _bare_length(p) else p
+                         for i, p in enumerate(parts) if find_quantities(p) or HALF_YEAR.search(p)), "")
     best = 0.0
-    for s in sentences(clause):
+    # An item of a list is read with its paragraph's lead-in ("项目合同中应当明确…以下内容：" before
+    # "4.…维保期一般不少于2年"): what the item is about may be named there.
+    for s, read in sentences_read_with_lead(clause):
         if elsewhere and not any(t in s for t in titled):
             continue
         # Unkeyed, the sentence may put the ask in its own words: half the weight will do.
-        if not states_value(asked, s) or score(s) < (1 if keyed else 0.5) * ASK_COVERAGE * total:
+        if not states_value(asked, s) or score(read) < (1 if keyed else 0.5) * ASK_COVERAGE * total:
             continue
         if deadline and not _DEADLINE_STATED.search(s):
             continue  # "截止到几月" is answered by "7月底前", not by the "7-8月份" of another step
@@ -701,7 +707,7 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
             continue
         if level_excluded(part.topic, s):
             continue  # "等保二级…多久测一次" is not answered by the 每年 of "第三级（含）以上的…"
-        if keyed and not keys & set(matcher.tokenizer.tokens(s)) or (asked_stages and not of_stage(s)):
+        if keyed and not keys & set(matcher.tokenizer.tokens(read)) or (asked_stages and not of_stage(s)):
             continue
         if asked_steps and other_step(s):
             continue
@@ -717,8 +723,21 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         if asked is Asked.DURATION and claimed_part and any((o := length_of(s, q)) and o not in claimed_part
                                                             for q in find_quantities(s) if q.kind == "duration"):
             continue  # "试运行结束后，1个月之内必须提竣工验收申请" is not settled by "1个月的试运行": its length
-        best = max(best, score(s))
+        best = max(best, score(read))
     return best
+
+
+# What a part says of a length besides the length itself: a word for it, a bound, a tag.
+_LENGTH_TALK = re.compile(r"时间|期限|时长|周期|时限|最少|最多|至少|最长|最短|不少于|不低于|不超过|以上|以内|之内|内|"
+                          r"对吧|是吧|是不是|对不对|对吗|是吗|吧|吗|呢|是|为|就|要|得|需要|的|[？?\s]")
+
+
+def _bare_length(part: str) -> bool:
+    """Whether a part names nothing but a length ("时间是3个月吧", "最少是1个月吗")."""
+    rest = part
+    for q in sorted(find_quantities(part), key=lambda q: -q.start):
+        rest = rest[:q.start] + rest[q.end:]
+    return not _LENGTH_TALK.sub("", rest)
 
 
 def _qualifies(matcher: Matcher, text: str, word: str) -> bool:

@@ -466,6 +466,20 @@ def _bounded(ask: str, q: Quantity) -> bool:
     return bool(_BOUND_BEFORE.search(ask[max(0, q.start - 4):q.start]) or _BOUND_AFTER.match(ask, q.end))
 
 
+# A length or a count said last, right after what it is of ("一届任期3年，是不是"), or given as a
+# time allowed ("给2个月时间整改"): the value of a named attribute, put to the test as much as a
+# bound is. (A number the story tells — "试运行两个月了", "上线才一年多" — comes with 了 or a verb
+# of its own; one after 是 is as often the project's as the rule's.)
+_VALUE_BEFORE = re.compile(r"给\s*$")
+_VALUE_ENDS = re.compile(r"\s*(?:时间)?\s*[，,]?\s*(?:是不是|对不对|对吧|是吧|对吗|是吗|吧|吗)[？?]?\s*$")
+
+
+def _stated_value(ask: str, q: Quantity) -> bool:
+    before = ask[max(0, q.start - 2):q.start]
+    return q.kind in ("duration", "count") and bool(
+        _VALUE_BEFORE.search(before) or _VALUE_ENDS.match(ask, q.end) and not re.search(r"[是为]\s*$", before))
+
+
 def claimed_value(ask: str) -> Asked | None:
     """The value a yes/no claim puts to the test, asked as its question would ask for it: a date
     ("9月底就截止了吧": 什么时候), a duration ("试运行两个月够吗": 多久), a count ("专家组至少得有5个人吧":
@@ -498,7 +512,7 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.DURATION  # "运行12到24个月之间做的吧": a span of time claimed, as 多久 asks
     for q in sorted([*found, *half_years(ask)], key=lambda q: q.start):
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
-                or q.kind == "percent" and share_base(ask, q)):
+                or q.kind == "percent" and share_base(ask, q) or _stated_value(ask, q)):
             continue
         if q.kind == "date" and q.unit != "年":
             return Asked.DATE

@@ -2158,3 +2158,13 @@ def test_a_part_naming_nothing_but_a_length_claims_it_of_the_part_before(assista
     # "试运行开展起来，最少是30天吗": the 30天 is the 试运行's, named in the part before (it was refused).
     a = assistant.ask("上城区试运行开展起来，最少是30天吗")
     assert not _refused(a) and "shangcheng-draft/第八章·第1段" in _cited(a)
+
+
+def test_an_amount_claimed_as_a_line_needs_a_text_that_draws_it_for_what_is_asked(assistant):
+    # 乐山 draws 500万 for merging 可研 and 初设, and sends some projects to 市政府 with no amount:
+    # "500万以上的都要上市政府" is not settled by the other line (it was answered from 第十八条).
+    a = assistant.ask("乐山500万以上的项目都要上市政府常务会吧")
+    assert _refused(a) and not a.answer.startswith(("是", "不是"))
+    # The line drawn for what is asked still settles it.
+    b = assistant.ask("乐山500万以下的项目可研和初设可以合并报吧")
+    assert b.answer.startswith("是") and "leshan-2022/第十八条" in _cited(b)

@@ -410,8 +410,9 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             # bare "对吗" asks of the claim said before it.)
             claim = claim_of(request, text)
             claimed = claimed_value(claim)
-            if claimed is Asked.THRESHOLD and _amount_stated(claim, hits):
-                claimed = None  # "500万以下的项目也是…吧": the amount is the texts' own line, its rule asked
+            # (An amount claimed as a line is settled by a sentence that draws it for what is asked:
+            # "500万以下的项目也是…编建议书吧" by 六安's line for who writes it, not "超过500万的都要报市
+            # 政府审定" by 乐山's 500万 for merging 可研 and 初设.)
             if claimed is not None and request.context:
                 # ... and a value so claimed is of what was said before it too: "专家评审会 专家至少得
                 # 5个人 对吧" claims a count of the review's experts, not of any experts.
@@ -477,12 +478,6 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
                 return f"{whose}没有规定{topic}。"
             return f"{whose}没有规定{topic + '的' if topic else ''}{name}。"
     return None
-
-
-def _amount_stated(claim: str, hits: list[Hit]) -> bool:
-    """Whether an amount the claim names is one a relevant clause gives."""
-    amounts = {q.value for q in find_quantities(claim) if q.kind == "money"}
-    return any(q.kind == "money" and q.value in amounts for h in hits for q in find_quantities(h.clause.text))
 
 
 # A duty laid on a kind of project rather than on an amount: "纳入政府采购的项目实行工程监理制".

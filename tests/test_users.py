@@ -2168,3 +2168,10 @@ def test_an_amount_claimed_as_a_line_needs_a_text_that_draws_it_for_what_is_aske
     # The line drawn for what is asked still settles it.
     b = assistant.ask("乐山500万以下的项目可研和初设可以合并报吧")
     assert b.answer.startswith("是") and "leshan-2022/第十八条" in _cited(b)
+
+
+def test_a_stage_the_ask_names_is_its_topic_however_common_its_word(assistant):
+    # "做完之后" and "怎么走" weigh; 验收 (IDF under the matched-weight floor) is the stage asked of,
+    # and 六安's acceptance clauses name it (it was refused as matching nothing).
+    a = assistant.ask("六安项目做完之后验收怎么走")
+    assert not _refused(a) and "luan-2021/第十九条" in _cited(a)

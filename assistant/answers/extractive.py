@@ -18,7 +18,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (CLAIM_SPECIFICITY, LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
+from assistant.answers.relevance import (CLAIM_SPECIFICITY, LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, with_stages, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
@@ -75,7 +75,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # "进度多久报一次" asks for a period (每月, 每年), not a duration: search for that.
         analysis = replace(analysis, expansions=tuple(e for e in analysis.expansions if not e.startswith("#"))
                            + PERIODS)
-    gate = build_gate(ctx.matcher, analysis, request, doc_ids if routing else ())
+    gate = with_stages(ctx.matcher, build_gate(ctx.matcher, analysis, request, doc_ids if routing else ()), ctx.stages)
     scope = doc_ids if routing else ()
     others = other_documents(analysis.topic, [m.title for m in covered])
     if others:
@@ -1189,7 +1189,7 @@ def best_clauses(ctx: Context, query: str, doc_id: str, k: int = 2,
     words (topics.yaml), not a question: none of them is held against it."""
     analysis = ctx.analyzer.analyze(query)
     request = understand(analysis.topic)
-    gate = build_gate(ctx.matcher, analysis, request, (doc_id,))
+    gate = with_stages(ctx.matcher, build_gate(ctx.matcher, analysis, request, (doc_id,)), ctx.stages)
     if text_words:
         gate = replace(gate, foreign=())
     # A figure asked about ("500万这条线上有啥讲究") is answered as 问答 answers it.

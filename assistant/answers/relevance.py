@@ -60,6 +60,13 @@ class Gate:
     across: bool = False  # several documents asked at once: each is read in its own words
     headed: tuple[str, ...] = ()  # foreign words that head what is asked ("专家的回避有什么规定")
     excluded: tuple[str, ...] = ()  # kinds the scoped 办法 name only to set aside (非涉密, 涉密项目除外)
+    stages: frozenset[str] = frozenset()  # words of the asks naming a lifecycle stage (验收, 立项)
+
+
+def with_stages(matcher: Matcher, gate: Gate, stages: Sequence[Stage]) -> Gate:
+    """The gate, knowing which words of the asks name a lifecycle stage by its name or an alias."""
+    names = {k for s in stages for k in (s.name, *s.aliases)}
+    return replace(gate, stages=frozenset(w for w, _ in matcher.tokenizer.terms(gate.asks.question) if w in names))
 
 
 def build_gate(matcher: Matcher, analysis: QueryAnalysis, request: Request, doc_ids: tuple[str, ...] = ()) -> Gate:
@@ -349,7 +356,10 @@ def is_relevant(matcher: Matcher, gate: Gate, hit: Hit) -> bool:
             return True
     if gate.thin and cov >= THIN_COVERAGE and matched >= 2 * MIN_MATCHED_IDF:
         return True  # a long story with a bare ask: the clause carries a good share of what it names
-    return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short)
+    # A lifecycle stage the ask names (验收, 运维) is a topic by the data, however common its word
+    # is in the texts: a clause naming it carries the ask with less weight matched.
+    staged = bool(gate.stages & matcher.clause_tokens(hit.clause.id)) and matched >= MIN_TOPIC_IDF
+    return cov >= MIN_COVERAGE and (matched >= MIN_MATCHED_IDF or short or staged)
 
 
 _WH = re.compile(r"哪|什么|啥|几|多少|谁|怎|咋|干嘛")

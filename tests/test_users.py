@@ -2175,3 +2175,13 @@ def test_a_stage_the_ask_names_is_its_topic_however_common_its_word(assistant):
     # and 六安's acceptance clauses name it (it was refused as matching nothing).
     a = assistant.ask("六安项目做完之后验收怎么走")
     assert not _refused(a) and "luan-2021/第十九条" in _cited(a)
+
+
+def test_a_length_claimed_of_a_period_it_names_needs_a_text_that_gives_one(assistant):
+    # "有3个月整改期": the length of a period for 六安's failed acceptance, which its text does not
+    # give (it answered "是" from 第二十条, which has no number); 启东 got "不是" the same way.
+    for question in ("六安竣工验收不合格的，是不是有3个月整改期？", "启东验收没通过，有1个月整改期吧"):
+        a = assistant.ask(question)
+        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+    b = assistant.ask("上城审计发现问题，是不是有3个月整改期")
+    assert b.answer.startswith("是") and "shangcheng-draft/第九章·第6段" in _cited(b)

@@ -474,10 +474,15 @@ _VALUE_BEFORE = re.compile(r"给\s*$")
 _VALUE_ENDS = re.compile(r"\s*(?:时间)?\s*[，,]?\s*(?:是不是|对不对|对吧|是吧|对吗|是吗|吧|吗)[？?]?\s*$")
 
 
+# ... or as the length of a period it names ("有2个月整改期", "3个月的试运行期").
+_PERIOD_NAMED = re.compile(r"的?[\u4e00-\u9fa5]{0,4}?(?:期限|时限|期)(?!间)")
+
+
 def _stated_value(ask: str, q: Quantity) -> bool:
     before = ask[max(0, q.start - 2):q.start]
     return q.kind in ("duration", "count") and bool(
-        _VALUE_BEFORE.search(before) or _VALUE_ENDS.match(ask, q.end) and not re.search(r"[是为]\s*$", before))
+        _VALUE_BEFORE.search(before) or _VALUE_ENDS.match(ask, q.end) and not re.search(r"[是为]\s*$", before)
+        or q.kind == "duration" and _PERIOD_NAMED.match(ask, q.end))
 
 
 def claimed_value(ask: str) -> Asked | None:

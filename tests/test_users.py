@@ -2185,3 +2185,12 @@ def test_a_length_claimed_of_a_period_it_names_needs_a_text_that_gives_one(assis
         assert _refused(a) and not a.answer.startswith(("是", "不是")), question
     b = assistant.ask("上城审计发现问题，是不是有3个月整改期")
     assert b.answer.startswith("是") and "shangcheng-draft/第九章·第6段" in _cited(b)
+
+
+def test_what_an_open_ask_is_about_must_be_named_by_the_city_asked(assistant):
+    # "结余资金怎么处理": 六安 and 乐山 say what happens to what is left over; 启东 never names it
+    # (it answered from 第十八条, on changing a project).
+    a = assistant.ask("启东项目结余资金如何处理")
+    assert _refused(a) and "结余" in a.answer.splitlines()[0]
+    b = assistant.ask("六安项目结余资金怎么处理")
+    assert not _refused(b) and "luan-2021/第二十五条" in _cited(b)

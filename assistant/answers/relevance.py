@@ -250,15 +250,22 @@ def unnamed_heads(matcher: Matcher, ask: str, doc_ids: tuple[str, ...]) -> list[
     if not doc_ids:
         return []
     vocab = matcher.vocabulary(doc_ids)
+    # ... or what it asks about, the thing it opens with ("结余资金怎么处理": 结余).
+    subject = _SUBJECT.match(strip_procedure(ask))
+    words = [m.group(2) for m in _DETERMINED.finditer(ask)]
+    words += [w for w, _ in matcher.tokenizer.terms(subject.group(1))] if subject else []
     out = []
-    for m in _DETERMINED.finditer(ask):
-        word = m.group(2)
+    for word in dict.fromkeys(words):
         if (word in vocab or word not in matcher.idf or specificity(word) < CLAIM_SPECIFICITY
                 or not matcher.tokenizer.names_a_thing(word)):
             continue
         if not matcher.spellings(word) & vocab:
             out.append(word)
     return out
+
+
+# The thing an open ask opens with, before how it asks of it (or the procedure words, stripped).
+_SUBJECT = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:应该|应当|要|该|需要|得)?(?:怎么|如何|怎样|咋|\s)")
 
 
 def detached_heads(matcher: Matcher, analysis: QueryAnalysis, request: Request,

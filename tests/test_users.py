@@ -2194,3 +2194,13 @@ def test_what_an_open_ask_is_about_must_be_named_by_the_city_asked(assistant):
     assert _refused(a) and "结余" in a.answer.splitlines()[0]
     b = assistant.ask("六安项目结余资金怎么处理")
     assert not _refused(b) and "luan-2021/第二十五条" in _cited(b)
+
+
+def test_a_span_of_time_claimed_for_a_single_act_needs_a_text_that_gives_one(assistant):
+    # "12到24个月内要做一次绩效评价" is 乐山's window for 自评价; 六安 and 启东 give none (the 一次
+    # made it read as how often, and it was answered).
+    for question in ("六安系统运行后12到24个月内要做一次绩效评价吧", "启东项目上线后是不是要在12到24个月内做一次后评价"):
+        a = assistant.ask(question)
+        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+    b = assistant.ask("乐山项目投入运行后是不是要在12到24个月内做一次自评价？")
+    assert b.answer.startswith("是") and "leshan-2022/第四十六条" in _cited(b)

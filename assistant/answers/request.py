@@ -507,14 +507,16 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.RATE  # "初审要60分以上才算通过吧": a score, which a text must set, as 几分 asks
     if any(q.kind == "money" and _bounded(ask, q) and _OF_PROJECTS.match(ask, q.end) for q in found):
         return Asked.THRESHOLD  # "超过1000万的项目都要报市政府审定吧": an amount bounding a kind of project
+    if any(a.kind == "duration" and (a.start, a.end) == (b.start, b.end) for a, b in zip(found, found[1:])):
+        # "运行12到24个月之间做的吧", "12到24个月内做一次": a span of time claimed, as 多久 asks,
+        # however often the act comes in it.
+        return Asked.DURATION
     # A day claimed as a deadline ("每个月20号前报一次进度") is a date however often the act comes.
     dated = any(q.kind == "date" and q.unit != "年" and _BOUND_AFTER.match(ask, q.end) for q in found)
     if not dated and (any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask) or every):
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
-    if any(a.kind == "duration" and (a.start, a.end) == (b.start, b.end) for a, b in zip(found, found[1:])):
-        return Asked.DURATION  # "运行12到24个月之间做的吧": a span of time claimed, as 多久 asks
     for q in sorted([*found, *half_years(ask)], key=lambda q: q.start):
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
                 or q.kind == "percent" and share_base(ask, q) or _stated_value(ask, q)):

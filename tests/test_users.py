@@ -2204,3 +2204,10 @@ def test_a_span_of_time_claimed_for_a_single_act_needs_a_text_that_gives_one(ass
         assert _refused(a) and not a.answer.startswith(("是", "不是")), question
     b = assistant.ask("乐山项目投入运行后是不是要在12到24个月内做一次自评价？")
     assert b.answer.startswith("是") and "leshan-2022/第四十六条" in _cited(b)
+
+
+def test_a_unit_named_as_what_something_is_is_not_the_asker(assistant):
+    # "责任人是项目单位的一把手": 项目单位 is who the 责任人 is, not a unit telling its story; read as
+    # the asker it was dropped, and the claim was refused as matching nothing.
+    a = assistant.ask("乐山项目责任人是项目单位的一把手，是吧")
+    assert a.answer.startswith("是") and "leshan-2022/第二十六条" in _cited(a)

@@ -124,7 +124,8 @@ _INDEFINITE = re.compile(r"(好|十|这|那|前|近|没|过)几|几(十|百|千|
 _PIECE = re.compile(r"(?P<text>(?:[^，,。；;！!？?\s]|\u2002|(?<![\u4e00-\u9fa5\s])[^\S\u2002]+|[^\S\u2002]+(?![\u4e00-\u9fa5\s]))+)"
                     r"(?P<mark>[，,。；;！!？?]|[^\S\u2002]+|$)")
 # The asker: a unit named at the start of a segment ("我们市教体局…", "乐山市住建局有个系统…").
-_ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?[\u4e00-\u9fa5]{1,8}?"
+# (A unit's name has no 是 in it: "责任人是项目单位的一把手" says who the 责任人 is.)
+_ASKER = re.compile(r"^(?:我们|我|咱们)?(?:是)?(?:市|区|县|镇|乡)?(?:(?!是)[\u4e00-\u9fa5]){1,8}?"
                     r"(?:局|委员会|委|办公室|厅|中心|科室|街道|乡镇|单位|部门)(?=[的有想要准备打算在这今去]|$)")
 # Words of a bound, which belong to the number asked for ("多少万以上必须公开招标": 公开招标).
 # "除了正文", "除了可研之外": the thing set aside, up to what follows it (还/也, 之外).

@@ -2211,3 +2211,16 @@ def test_a_unit_named_as_what_something_is_is_not_the_asker(assistant):
     # the asker it was dropped, and the claim was refused as matching nothing.
     a = assistant.ask("乐山项目责任人是项目单位的一把手，是吧")
     assert a.answer.startswith("是") and "leshan-2022/第二十六条" in _cited(a)
+
+
+def test_who_approves_is_the_body_the_work_is_sent_to(assistant):
+    # 六安 第九条: "由市数管局会同项目建设单位…打捆编制项目建议书报市发改委审批" — 市数管局 writes it,
+    # 市发改委 approves (the claim that 市数管局 approves got "是").
+    a = assistant.ask("六安项目都是市数管局审批的吧")
+    assert a.answer.startswith("不是") and "luan-2021/第九条" in _cited(a)
+
+
+def test_a_body_claimed_to_do_a_duty_is_not_confirmed_by_a_sentence_without_that_duty(assistant):
+    # 启东 第九条 has the 领导小组办公室 receive the application; it does not say it approves (it got "是").
+    a = assistant.ask("启东项目是领导小组办公室审批的吧")
+    assert not a.answer.startswith("是")

@@ -238,6 +238,12 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     shared_duty = any(d in claim and d in sentence for d in _DUTY)
     if party_q and party_s and not shared_duty and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
+    duties = {d for d in _DUTY if d in _asked_part(claim)}
+    if duties and _NAMED_BODY.search(claim[:max(claim.find(d) for d in duties)]) and not any(
+            d in sentence or set(d) <= set(sentence) for d in duties):
+        # "是市数字经济局一家审批的吧" against "市数字经济局负责指导、协调…登记备案": the body named,
+        # the duty claimed of it not — the sentence does not say who does that.
+        return None
     actor = (_actor_mismatch(claim, sentence) or recipient_mismatch(claim, sentence) or payer_mismatch(claim, sentence)
              or _place_mismatch(claim, sentence) or owner_mismatch(claim, sentence))
     if actor is not None:
@@ -429,12 +435,16 @@ _NAMED_BODY = re.compile(rf"[\u4e00-\u9fa5]{{1,8}}?(?:{_BODY_ENDS})")
 
 def _lead(before: str) -> str | None:
     """Who leads a duty: "市数管局初审通过后，会同市财政局、市发改委…组织" is led by 市数管局 (the
-    body before 会同), not by the last body of the list; otherwise the body right before the duty."""
+    body before 会同), not by the last body of the list — unless the duty is sent on to a body
+    ("…报市发改委审批"); otherwise the body right before the duty."""
+    near = _body(before[-12:])
+    if near and re.search(r"(?:报|报送|提交|送|经)" + re.escape(near) + "$", before):
+        return near  # "…会同项目建设单位…编制项目建议书报市发改委审批": 市发改委 approves
     if "会同" in before:
         bodies = _NAMED_BODY.findall(before[:before.rindex("会同")])
         if bodies:
             return _BEFORE_BODY.split(bodies[-1])[-1]
-    return _body(before[-12:])
+    return near
 
 
 def duty_mismatch(claim: str, outcome: str) -> Verdict | None:

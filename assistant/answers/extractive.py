@@ -18,7 +18,7 @@ from assistant.answers.notes import refusal, status_note, where
 from assistant.answers.outline import is_form, outline
 from assistant.answers.ranking import candidates, rank
 from assistant.answers.records import Answer, Citation, cite
-from assistant.answers.relevance import (CLAIM_SPECIFICITY, LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, with_stages, by_governing_fit, coverage, is_relevant, known_weight, names_nothing,
+from assistant.answers.relevance import (CLAIM_SPECIFICITY, LEVEL_WORD, MIN_MATCHED_IDF, MIN_TOPIC_IDF, SHORT_COVERAGE, Gate, build_gate, with_stages, by_governing_fit, counted_from_another_stage, coverage, is_relevant, known_weight, names_nothing,
                                          sentences, sentences_read_with_lead, sentences_with_heads, stating,
                                          unstated)
 from assistant.answers.request import (COMPARE_WORDS, QUANTITATIVE, VALUED, Asked, Request, as_written, focus, other_documents,
@@ -754,6 +754,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         if not named:
             return None
         c = named[0]
+        if counted_from_another_stage(ctx.matcher, ctx.stages, analysis.topic, c.text):
+            return None  # "初验通过以后…半年内" against the rule "建设完成半年内…初步验收"
         if subject_mismatch(analysis.topic, c.text) is not None:
             return "不是"  # "400万可以由我们单位自己编建议书吧" against "由市数管局会同…打捆编制"
         if c.holds and duty_mismatch(analysis.topic, c.text) is not None:
@@ -804,6 +806,8 @@ def conclusion(ctx: Context, analysis: QueryAnalysis, hits: list[Hit],
         return None
     elif of_the_other_kind(analysis.topic, read_as.get(best[1], best[1])):
         return None  # "涉密项目也要照做吗" against "项目建设（涉密项目除外）必须满足…：（五）…"
+    elif counted_from_another_stage(ctx.matcher, ctx.stages, analysis.topic, best[1]):
+        return None  # "初步验收完成后…半年内" against "建设完成半年内…": counted from another event
     else:
         verdict = judge(analysis.topic, best[1])
     if verdict is None or (verdict.by_polarity and best[0] < RESTATED * known):

@@ -17,7 +17,7 @@ from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED, Matcher, own_titles
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import UNIT_MARK, _tag, specificity
-from assistant.text import HALF_YEAR, comma_parts, find_quantities, parse_cn_int
+from assistant.text import HALF_YEAR, comma_parts, find_quantities, half_years, parse_cn_int
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
@@ -822,6 +822,30 @@ def level_excluded(ask: str, sentence: str) -> bool:
 
 
 _BODY_BY_WORK = re.compile(r"[\u4e00-\u9fa5]{0,4}?(审批|审核|审查|采购|验收|运维|评审)(部门|机构|单位|中心)")
+
+
+# A time limit in a text ("建设完成半年内", "6个月内"), and the mark of what a claimed one counts from
+# ("初步验收完成后，…半年内", "没通过的话，半年内").
+_LIMIT_AFTER = re.compile(r"\s*(?:（含）|\(含\))?(?:以内|之内|内)")
+_COUNTED_FROM = re.compile(r"后|以后|之后|的话|起")
+
+
+def counted_from_another_stage(matcher: Matcher, stages: Sequence[Stage], claim: str, sentence: str) -> bool:
+    """Whether a time limit claimed from one stage's event ("初步验收完成后，竣工验收也要在半年内办完")
+    is one the sentence counts from another stage's ("建设完成半年内…完成初步验收"): the limit is not
+    the claim's, whatever its length."""
+    durations = lambda t: [q for q in [*find_quantities(t), *half_years(t)] if q.kind == "duration"]  # noqa: E731
+    claimed = durations(claim)
+    stated = [q for q in durations(sentence) if _LIMIT_AFTER.match(sentence, q.end)]
+    if not claimed or not stated:
+        return False
+    before = claim[:claimed[0].start]
+    if not _COUNTED_FROM.search(before):
+        return False  # "初验要在半年内完成吧" names no event it counts from
+    parts = re.split(r"[，,；;。]", sentence[:stated[0].start])
+    start = "，".join(parts[-2:])
+    ours, theirs = _stages_named(matcher, before, stages), _stages_named(matcher, start, stages)
+    return bool(ours) and bool(theirs) and not ours & theirs
 
 
 def _stages_named(matcher: Matcher, text: str, stages: Sequence[Stage]) -> frozenset[str]:

@@ -2228,9 +2228,9 @@ def test_a_body_claimed_to_do_a_duty_is_not_confirmed_by_a_sentence_without_that
 
 def test_a_time_limit_counted_from_another_stage_is_not_the_one_claimed(assistant):
     # 启东 sets 半年 from the end of construction (建设完成半年内…完成初步验收); a 半年 claimed from
-    # the initial acceptance, or from a failed final one, is not it (both got "是").
+    # the initial acceptance, or from a failed final one, is not it (both got "是"): no text sets one.
     for question in ("启东初验通过以后，竣工验收要在半年内做完吧", "启东竣工验收没过的话，半年内不能再申请吧"):
         a = assistant.ask(question)
-        assert not a.answer.startswith(("是", "不是")), question
+        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
     b = assistant.ask("启东建设完成后半年内要完成初验吧")
     assert b.answer.startswith("是")

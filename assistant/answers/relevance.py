@@ -735,6 +735,8 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
         if asked is Asked.DURATION and claimed_part and any((o := length_of(s, q)) and o not in claimed_part
                                                             for q in find_quantities(s) if q.kind == "duration"):
             continue  # "试运行结束后，1个月之内必须提竣工验收申请" is not settled by "1个月的试运行": its length
+        if asked is Asked.DURATION and counted_from_another_stage(matcher, stages, part.question, s):
+            continue  # "初验通过以后…半年内" is not settled by "建设完成半年内…": counted from another event
         best = max(best, score(read))
     return best
 

@@ -2234,3 +2234,11 @@ def test_a_time_limit_counted_from_another_stage_is_not_the_one_claimed(assistan
         assert _refused(a) and not a.answer.startswith(("是", "不是")), question
     b = assistant.ask("启东建设完成后半年内要完成初验吧")
     assert b.answer.startswith("是")
+
+
+def test_the_end_of_a_month_claimed_is_a_deadline_that_needs_a_text_that_sets_it(assistant):
+    # 六安 files 运维情况 by the year with no date; "也是6月底这个时间吧" was answered from 第十九条.
+    a = assistant.ask("六安项目运维情况报数管局备案，也是6月底这个时间吧")
+    assert _refused(a) and "6月" not in a.answer.splitlines()[0]
+    b = assistant.ask("六安项目申报也是7月底吧")
+    assert b.answer.startswith("是") and "luan-2021/第九条" in _cited(b)

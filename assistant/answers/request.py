@@ -481,6 +481,8 @@ _PERIOD_NAMED = re.compile(r"的?[\u4e00-\u9fa5]{0,4}?(?:期限|时限|期)(?!�
 
 def _stated_value(ask: str, q: Quantity) -> bool:
     before = ask[max(0, q.start - 2):q.start]
+    if q.kind == "date" and q.unit == "月底" and not re.match(r"\s*[了过]", ask[q.end:]):
+        return True  # "也是卡7月底这个时间吧": the end of a month is a deadline, not when a story happened
     return q.kind in ("duration", "count") and bool(
         _VALUE_BEFORE.search(before) or _VALUE_ENDS.match(ask, q.end) and not re.search(r"[是为]\s*$", before)
         or q.kind == "duration" and _PERIOD_NAMED.match(ask, q.end))

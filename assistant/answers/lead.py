@@ -53,11 +53,16 @@ def lead(matcher: Matcher, analysis: QueryAnalysis, clause: Part,
     steps = bool(_STEPS_ASKED.search(analysis.question))
     if len(asks) > 1 or (short and attribute is None):
         return _with_materials(analysis, clause, *_best_part(score, clause, body, short, steps))
-    stated = _stating(score, clause, attribute) if attribute is not None else None
+    stated = _stating(score, clause, attribute, bool(_EVERY_ASKED.search(analysis.question))) \
+        if attribute is not None else None
     if stated is not None and not (steps and _SPAN_ASKED.search(analysis.question)):
         return stated
     # (The times along a span, "从交年度计划一直到进部门预算…几个时间节点", are its steps' times.)
     return _with_materials(analysis, clause, *_best_part(score, clause, body, short, steps))
+
+
+# An ask for each of several values ("有哪几个时间节点", "分别是什么时候").
+_EVERY_ASKED = re.compile(r"哪几|哪些|几个|分别|各自|各是")
 
 
 # A 款 that lists what is handed in: "申请材料包括：项目合同、…", "…提交A、B、C…".
@@ -160,9 +165,10 @@ def _sentences(text: str) -> list[str]:
     return [x.strip() for x in re.split(r"(?<=[。！？!?])", text) if x.strip()]
 
 
-def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | None:
+def _stating(score, clause: Part, attribute: Asked, every: bool = False) -> tuple[str, list[str]] | None:
     """The sentence of a clause that states the asked value and fits the question best, with the
-    label of its 款 or 项; None when no sentence states one or the clause is a single sentence."""
+    label of its 款 or 项; None when no sentence states one or the clause is a single sentence.
+    `every`: the ask wants each one ("哪几个时间节点"): every item of the list that states a value."""
     found = []
     item_of: dict[str, tuple[str, str]] = {}  # an item's label → its paragraph's, and its text
     for para in clause.paragraphs:
@@ -182,7 +188,7 @@ def _stating(score, clause: Part, attribute: Asked) -> tuple[str, list[str]] | N
         # (乐山 第三十七条 (一)(二): who reviews the plan, for new and for continued 运维).
         para = item_of[best[1]][0]
         near = dict.fromkeys(f[1] for f in found
-                             if f[1] in item_of and item_of[f[1]][0] == para and f[0] >= _NEAR_ITEM * best[0])
+                             if f[1] in item_of and item_of[f[1]][0] == para and (every or f[0] >= _NEAR_ITEM * best[0]))
         if len(near) > 1:
             return para, [item_of[label][1] for label in near]
     # Sentences of one 款 stating it for each case, in the same words ("纳入政府采购的项目，由区数据

@@ -2250,3 +2250,12 @@ def test_an_ask_for_each_value_quotes_every_item_that_states_one(assistant):
     a = assistant.ask("启东电子政务项目一般申报程序，一年里一共有哪几个时间节点？")
     assert "qidong-2019/第七条" in _cited(a)
     assert all(date in a.answer for date in ("10 月底", "11 月 30 日", "12 月底"))
+
+
+def test_the_steps_of_one_stage_are_answered_first_by_the_clauses_that_govern_it(assistant):
+    # "立项的流程": 上城's 项目立项 section and 乐山's 第十八条 govern the stage (corpus/checklist.yaml);
+    # clauses naming 立项 more often (上城 第十章, 乐山 第八条's list of what is 不予立项) led alone.
+    a = assistant.ask("上城立项的流程是怎样的")
+    assert a.citations[0].doc_id == "shangcheng-draft" and a.citations[0].article == "第五章·项目立项·第1段"
+    b = assistant.ask("乐山项目立项的流程是什么")
+    assert "leshan-2022/第十八条" in _cited(b) and b.citations[0].article != "第八条"

@@ -124,6 +124,19 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
             if after is None:
                 return answer
             return replace(answer, answer=f"按所述进度，下一环节是{after}：\n{answer.answer}")
+    asked_stage = next((st for st in ctx.stages if st.name == only_stage(ctx, analysis, request)), None) \
+        if len(doc_ids) == 1 else None
+    if asked_stage is not None and asked_stage.clauses.get(doc_ids[0]):
+        # "乐山立项流程", "启东项目立项怎么走": the steps of one stage and nothing else — the clauses that
+        # govern the stage in the city's 办法, then the one that fits the question best (a clause
+        # naming 立项 most often is no procedure of it on its own).
+        meta = ctx.corpus.documents[doc_ids[0]].meta
+        best = next((h for h in ctx.searcher.search(analysis, PER_CITY_HITS, scope, per_city=routing)
+                     if is_relevant(ctx.matcher, gate, h)), None)
+        curated = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=meta, score=1.0)
+                   for label in asked_stage.clauses[doc_ids[0]][:SPAN_CLAUSES]]
+        hits = curated + ([best] if best is not None and best.clause.id not in {h.clause.id for h in curated} else [])
+        return compose(ctx, question, analysis, hits[:MAX_CITATIONS])
     span = stage_span(ctx, analysis.topic, doc_ids[0]) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
     if span:
         # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.
@@ -955,6 +968,26 @@ def stage_span(ctx: Context, topic: str, doc_id: str) -> list[Stage]:
 _WHAT_NOW = re.compile(r"(现在|接下来|下一步|然后|目前)(该|要|得|应该|需要)?(干|做|办|弄|搞)(啥|什么|嘛|些什么)|" + FIRST_STEP.pattern)
 _DONE = re.compile(r"^(?:完|好|完成|完毕|结束|通过|下来)")
 _DONE_IN = ("完", "好", "下来")
+
+
+def only_stage(ctx: Context, analysis: QueryAnalysis, request: Request) -> str | None:
+    """The lifecycle stage a question asks the steps of when it names nothing else ("乐山项目立项的
+    流程是什么", "六安的项目怎么验收" → 立项, 验收; not "错过了怎么办" after a question on 申报); None
+    otherwise."""
+    if set(request.asked) != {Asked.STEPS}:
+        return None
+    names = {k: st.name for st in ctx.stages for k in (st.name, *st.aliases)}
+    part = replace(analysis, question=strip_procedure(analysis.topic), topic=strip_procedure(analysis.topic))
+    named = set()
+    for word, weight, _ in ctx.matcher.question_terms(part):
+        if word in names:
+            named.add(names[word])
+        elif weight >= _NAMES_NOTHING:
+            return None  # "乐山项目建完之后验收怎么走": more than the stage
+    return next(iter(named)) if len(named) == 1 else None
+
+
+_NAMES_NOTHING = 0.5  # a word weighing less (项目, in every clause) names nothing of a question's own
 
 
 def names_a_stage(ctx: Context, topic: str) -> bool:

@@ -2136,22 +2136,31 @@ def test_a_meeting_named_after_a_section_asks_of_that_section(assistant):
     assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)
 
 
+def _refused_without_verdict(assistant, *questions: str) -> None:
+    """Each claim refused, with no 是/不是 given for it."""
+    for question in questions:
+        a = assistant.ask(question)
+        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+
+
+def _confirmed(assistant, question: str, clause: str) -> None:
+    """The claim answered 是, citing the clause that settles it."""
+    a = assistant.ask(question)
+    assert a.answer.startswith("是") and clause in _cited(a), question
+
+
 def test_a_length_said_last_or_given_is_claimed_and_needs_a_text_that_states_it(assistant):
     # "一届任期两年，是不是": 六安 names its 专家组 but no term; it answered "是" from 第六条.
     # "给1个月整改": a time allowed, which 启东 does not set for a failed 初验.
-    for question in ("六安专家组的专家，一届任期两年，是不是", "启东的项目初验没通过，给1个月整改再验，对吧"):
-        a = assistant.ask(question)
-        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+    _refused_without_verdict(assistant, "六安专家组的专家，一届任期两年，是不是", "启东的项目初验没通过，给1个月整改再验，对吧")
     # The same shape, where the text gives the length, is still confirmed.
-    b = assistant.ask("上城跟承建单位签的合同，维保期得有2年，对吗")
-    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第9段" in _cited(b)
+    _confirmed(assistant, "上城跟承建单位签的合同，维保期得有2年，对吗", "shangcheng-draft/第七章·第9段")
 
 
 def test_an_item_of_a_list_is_read_with_its_lead_in(assistant):
     # "4.明确…维保期一般不少于2年" is an item of "项目建设单位与承建单位签订的项目合同中应当明确…": the
     # contract the claim names is in the lead-in (it was refused as not stated).
-    a = assistant.ask("上城跟承建单位签的合同，维保期至少2年吧")
-    assert a.answer.startswith("是") and "shangcheng-draft/第七章·第9段" in _cited(a)
+    _confirmed(assistant, "上城跟承建单位签的合同，维保期至少2年吧", "shangcheng-draft/第七章·第9段")
 
 
 def test_a_part_naming_nothing_but_a_length_claims_it_of_the_part_before(assistant):
@@ -2166,8 +2175,7 @@ def test_an_amount_claimed_as_a_line_needs_a_text_that_draws_it_for_what_is_aske
     a = assistant.ask("乐山500万以上的项目都要上市政府常务会吧")
     assert _refused(a) and not a.answer.startswith(("是", "不是"))
     # The line drawn for what is asked still settles it.
-    b = assistant.ask("乐山500万以下的项目可研和初设可以合并报吧")
-    assert b.answer.startswith("是") and "leshan-2022/第十八条" in _cited(b)
+    _confirmed(assistant, "乐山500万以下的项目可研和初设可以合并报吧", "leshan-2022/第十八条")
 
 
 def test_a_stage_the_ask_names_is_its_topic_however_common_its_word(assistant):
@@ -2180,11 +2188,8 @@ def test_a_stage_the_ask_names_is_its_topic_however_common_its_word(assistant):
 def test_a_length_claimed_of_a_period_it_names_needs_a_text_that_gives_one(assistant):
     # "有3个月整改期": the length of a period for 六安's failed acceptance, which its text does not
     # give (it answered "是" from 第二十条, which has no number); 启东 got "不是" the same way.
-    for question in ("六安竣工验收不合格的，是不是有3个月整改期？", "启东验收没通过，有1个月整改期吧"):
-        a = assistant.ask(question)
-        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
-    b = assistant.ask("上城审计发现问题，是不是有3个月整改期")
-    assert b.answer.startswith("是") and "shangcheng-draft/第九章·第6段" in _cited(b)
+    _refused_without_verdict(assistant, "六安竣工验收不合格的，是不是有3个月整改期？", "启东验收没通过，有1个月整改期吧")
+    _confirmed(assistant, "上城审计发现问题，是不是有3个月整改期", "shangcheng-draft/第九章·第6段")
 
 
 def test_what_an_open_ask_is_about_must_be_named_by_the_city_asked(assistant):
@@ -2199,18 +2204,14 @@ def test_what_an_open_ask_is_about_must_be_named_by_the_city_asked(assistant):
 def test_a_span_of_time_claimed_for_a_single_act_needs_a_text_that_gives_one(assistant):
     # "12到24个月内要做一次绩效评价" is 乐山's window for 自评价; 六安 and 启东 give none (the 一次
     # made it read as how often, and it was answered).
-    for question in ("六安系统运行后12到24个月内要做一次绩效评价吧", "启东项目上线后是不是要在12到24个月内做一次后评价"):
-        a = assistant.ask(question)
-        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
-    b = assistant.ask("乐山项目投入运行后是不是要在12到24个月内做一次自评价？")
-    assert b.answer.startswith("是") and "leshan-2022/第四十六条" in _cited(b)
+    _refused_without_verdict(assistant, "六安系统运行后12到24个月内要做一次绩效评价吧", "启东项目上线后是不是要在12到24个月内做一次后评价")
+    _confirmed(assistant, "乐山项目投入运行后是不是要在12到24个月内做一次自评价？", "leshan-2022/第四十六条")
 
 
 def test_a_unit_named_as_what_something_is_is_not_the_asker(assistant):
     # "责任人是项目单位的一把手": 项目单位 is who the 责任人 is, not a unit telling its story; read as
     # the asker it was dropped, and the claim was refused as matching nothing.
-    a = assistant.ask("乐山项目责任人是项目单位的一把手，是吧")
-    assert a.answer.startswith("是") and "leshan-2022/第二十六条" in _cited(a)
+    _confirmed(assistant, "乐山项目责任人是项目单位的一把手，是吧", "leshan-2022/第二十六条")
 
 
 def test_who_approves_is_the_body_the_work_is_sent_to(assistant):
@@ -2229,9 +2230,7 @@ def test_a_body_claimed_to_do_a_duty_is_not_confirmed_by_a_sentence_without_that
 def test_a_time_limit_counted_from_another_stage_is_not_the_one_claimed(assistant):
     # 启东 sets 半年 from the end of construction (建设完成半年内…完成初步验收); a 半年 claimed from
     # the initial acceptance, or from a failed final one, is not it (both got "是"): no text sets one.
-    for question in ("启东初验通过以后，竣工验收要在半年内做完吧", "启东竣工验收没过的话，半年内不能再申请吧"):
-        a = assistant.ask(question)
-        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+    _refused_without_verdict(assistant, "启东初验通过以后，竣工验收要在半年内做完吧", "启东竣工验收没过的话，半年内不能再申请吧")
     b = assistant.ask("启东建设完成后半年内要完成初验吧")
     assert b.answer.startswith("是")
 
@@ -2240,8 +2239,7 @@ def test_the_end_of_a_month_claimed_is_a_deadline_that_needs_a_text_that_sets_it
     # 六安 files 运维情况 by the year with no date; "也是6月底这个时间吧" was answered from 第十九条.
     a = assistant.ask("六安项目运维情况报数管局备案，也是6月底这个时间吧")
     assert _refused(a) and "6月" not in a.answer.splitlines()[0]
-    b = assistant.ask("六安项目申报也是7月底吧")
-    assert b.answer.startswith("是") and "luan-2021/第九条" in _cited(b)
+    _confirmed(assistant, "六安项目申报也是7月底吧", "luan-2021/第九条")
 
 
 def test_an_ask_for_each_value_quotes_every_item_that_states_one(assistant):

@@ -480,6 +480,8 @@ _PERIOD_NAMED = re.compile(r"的?[\u4e00-\u9fa5]{0,4}?(?:期限|时限|期)(?!�
 
 
 def _stated_value(ask: str, q: Quantity) -> bool:
+    """Whether a number with no bound word is still claimed as a value: a length or count said last
+    or given, a length of a named period, or the end of a month (a deadline)."""
     before = ask[max(0, q.start - 2):q.start]
     if q.kind == "date" and q.unit == "月底" and not re.match(r"\s*[了过]", ask[q.end:]):
         return True  # "也是卡7月底这个时间吧": the end of a month is a deadline, not when a story happened

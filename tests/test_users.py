@@ -2257,3 +2257,9 @@ def test_the_steps_of_one_stage_are_answered_first_by_the_clauses_that_govern_it
     assert a.citations[0].doc_id == "shangcheng-draft" and a.citations[0].article == "第五章·项目立项·第1段"
     b = assistant.ask("乐山项目立项的流程是什么")
     assert "leshan-2022/第十八条" in _cited(b) and b.citations[0].article != "第八条"
+
+
+def test_a_designated_firm_claimed_needs_a_text_that_names_one(assistant):
+    # No 办法 designates a firm: "必须找市里指定的监理公司吧" and "指定的测评机构" are refused, not
+    # confirmed or denied from a clause that asks for 资质 or a 第三方.
+    _refused_without_verdict(assistant, "启东项目监理必须找市里指定的监理公司吧", "乐山的等保测评得找市里指定的测评机构做，对吧")

@@ -506,6 +506,8 @@ def claimed_value(ask: str) -> Asked | None:
         every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
     if every and any(q.unit == "次" for q in found):
         return Asked.FREQUENCY  # "每个月都要报一次运行情况": a rhythm, which a text must state
+    if re.search(rf"指定的?[\u4e00-\u9fa5]{{0,6}}?(?:{FIRM_NOUNS}|机构)", ask):
+        return Asked.PROVIDER  # "必须找区里指定的测评机构吧": a named firm claimed, which a text must name
     if any(q.kind == "money" and _PRICED.search(ask[:q.start]) for q in found):
         return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
     if _POINTS_CLAIMED.search(ask):

@@ -2263,3 +2263,10 @@ def test_a_designated_firm_claimed_needs_a_text_that_names_one(assistant):
     # No 办法 designates a firm: "必须找市里指定的监理公司吧" and "指定的测评机构" are refused, not
     # confirmed or denied from a clause that asks for 资质 or a 第三方.
     _refused_without_verdict(assistant, "启东项目监理必须找市里指定的监理公司吧", "乐山的等保测评得找市里指定的测评机构做，对吧")
+
+
+def test_a_refusal_names_what_is_not_covered_with_its_negation(assistant):
+    # The refusal said "没有规定竣工验收合格整改的期限": the 不 of 不合格 was dropped with the
+    # function words, which turned the condition around.
+    a = assistant.ask("六安竣工验收不合格的，是不是有3个月整改期？")
+    assert _refused(a) and a.answer.startswith("六安市的办法没有规定竣工验收不合格整改的期限")

@@ -523,7 +523,9 @@ def _named_topic(matcher: Matcher, part: QueryAnalysis, leave: frozenset[str] = 
              if alts & matcher.idf.keys() and len(w) >= 2 and weight >= 0.5 and w not in leave
              and w not in _ASKING_WORDS and not find_quantities(w) and not _MONTH_STATED.search(w)
              and not re.search(r"\d", w) and not HALF_YEAR.search(w)]
-    return _named_span(part.question, words) or "".join(words)
+    # (Joined, each word keeps the negation before it: "竣工验收不合格整改", not "…合格整改".)
+    return _named_span(part.question, words) or "".join(
+        f"{m.group(1)}{w}" if (m := re.search(rf"([不未没非]){re.escape(w)}", part.question)) else w for w in words)
 
 
 def _named_span(text: str, words: list[str]) -> str:

@@ -237,6 +237,11 @@ def half_years(text: str) -> list[Quantity]:
     return [Quantity("duration", 6, "个月", m.group(0), m.start(), m.end()) for m in HALF_YEAR.finditer(text)]
 
 
+def with_half_years(text: str) -> list[Quantity]:
+    """Every quantity of a text in order, each 半年 among them as the 6个月 it is."""
+    return sorted([*find_quantities(text), *half_years(text)], key=lambda q: q.start)
+
+
 def canonical_quantities(text: str) -> list[str]:
     """Canonical spellings of the quantities in `text` (半年 counts as 6个月)."""
     out = [q.canonical for q in find_quantities(text)]

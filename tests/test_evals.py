@@ -124,40 +124,34 @@ def test_the_users_sets_are_true_to_the_corpus_and_split_in_halves():
     assert sum(not c.refuse and c.kind == "followup" for c in open_asks) == 8
     # batch 44: 56 refusals (16 open, 14 yes/no, 8 other places, 10 follow-ups, 8 naming the topic but not
     # the attribute asked), 24 premises (12 是, 12 否), 80 answerable of every kind (13 follow-ups).
-    mix = _halves(sets, "study44", "study45", verdict=True)
-    assert sum(c.refuse for c in mix) == 56
-    assert sum(c.refuse and c.kind == "followup" for c in mix) == 10
-    assert sum(c.kind == "premise" and c.verdict == "是" for c in mix) == 12
-    assert sum(c.kind == "premise" and c.verdict == "否" for c in mix) == 12
-    assert sum(not c.refuse and c.kind == "followup" for c in mix) == 13
+    assert _mix(_halves(sets, "study44", "study45", verdict=True)) == _counts(56, 10, 12, 12, 13)
     # batch 46: yes/no claims only, most with a number — 50 the named city's text does not settle, 50 it
     # settles (42 premises, 22 是 and 20 否, and 8 follow-ups, which carry no verdict); 8 follow-ups each.
-    claims = _halves(sets, "study46", "study47", verdict=True)
-    assert sum(c.refuse for c in claims) == 50
-    assert sum(c.verdict == "是" for c in claims) == 22 and sum(c.verdict == "否" for c in claims) == 20
-    assert sum(c.refuse and c.kind == "followup" for c in claims) == 8
-    assert sum(not c.refuse and c.kind == "followup" for c in claims) == 8
+    assert _mix(_halves(sets, "study46", "study47", verdict=True)) == _counts(50, 8, 22, 20, 8)
     # batch 48: 84 answerable of every kind (16 follow-ups, 6 compares, 20 premises: 10 是, 10 否) and 36
     # refusals (14 open, 10 yes/no, 6 other places or laws, 6 follow-ups).
     mixed = _halves(sets, "study48", "study49", verdict=True)
-    assert sum(c.refuse for c in mixed) == 36 and sum(c.refuse and c.kind == "followup" for c in mixed) == 6
-    assert sum(c.verdict == "是" for c in mixed) == 10 and sum(c.verdict == "否" for c in mixed) == 10
-    assert sum(not c.refuse and c.kind == "followup" for c in mixed) == 16
-    assert sum(c.kind == "compare" for c in mixed) == 6
+    assert _mix(mixed) == _counts(36, 6, 10, 10, 16) and sum(c.kind == "compare" for c in mixed) == 6
     # batch 50: yes/no claims only — 50 the named city's text does not settle (15 another city states, 15 the
     # same city states of another step, 12 on things named in passing, 8 follow-ups), 50 close twins it settles
     # (42 premises, 21 是 and 21 否, and 8 follow-ups).
-    twins = _halves(sets, "study50", "study51", verdict=True)
-    assert sum(c.refuse for c in twins) == 50 and sum(c.refuse and c.kind == "followup" for c in twins) == 8
-    assert sum(c.verdict == "是" for c in twins) == 21 and sum(c.verdict == "否" for c in twins) == 21
-    assert sum(not c.refuse and c.kind == "followup" for c in twins) == 8
+    assert _mix(_halves(sets, "study50", "study51", verdict=True)) == _counts(50, 8, 21, 21, 8)
     # batch 52: 84 answerable of every kind (9 follow-ups, 6 compares, 16 premises: 8 是, 8 否) and 36
     # refusals (14 open, 10 yes/no, 6 other places or laws, 6 follow-ups).
     fresh = _halves(sets, "study52", "study53", verdict=True)
-    assert sum(c.refuse for c in fresh) == 36 and sum(c.refuse and c.kind == "followup" for c in fresh) == 6
-    assert sum(c.verdict == "是" for c in fresh) == 8 and sum(c.verdict == "否" for c in fresh) == 8
-    assert sum(not c.refuse and c.kind == "followup" for c in fresh) == 9
-    assert sum(c.kind == "compare" for c in fresh) == 6
+    assert _mix(fresh) == _counts(36, 6, 8, 8, 9) and sum(c.kind == "compare" for c in fresh) == 6
+
+
+def _counts(refused: int, refused_followups: int, yes: int, no: int, answered_followups: int) -> dict:
+    return {"refused": refused, "refused follow-ups": refused_followups, "是": yes, "否": no,
+            "answered follow-ups": answered_followups}
+
+
+def _mix(cases) -> dict:
+    """A batch's make-up: refusals (and how many are follow-ups), premises by verdict, answered follow-ups."""
+    return _counts(sum(c.refuse for c in cases), sum(c.refuse and c.kind == "followup" for c in cases),
+                   sum(c.verdict == "是" for c in cases), sum(c.verdict == "否" for c in cases),
+                   sum(not c.refuse and c.kind == "followup" for c in cases))
 
 
 def _halves(sets, studied: str, held: str, verdict: bool = False) -> list:

@@ -21,6 +21,25 @@ def _refused(answer) -> bool:
     return not answer.answerable and not answer.citations
 
 
+def _refused_without_verdict(assistant, *questions: str) -> None:
+    """Each claim refused, with no 是/不是 given for it."""
+    for question in questions:
+        a = assistant.ask(question)
+        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
+
+
+def _confirmed(assistant, question: str, clause: str) -> None:
+    """The claim answered 是, citing the clause that settles it."""
+    a = assistant.ask(question)
+    assert a.answer.startswith("是") and clause in _cited(a), question
+
+
+def _refused_without_number(assistant, question: str, number: str) -> None:
+    """The claim refused, and the user's number not repeated in the answer."""
+    a = assistant.ask(question)
+    assert _refused(a) and number not in a.answer, question
+
+
 # -- plain topic questions are answered, in 问答 as in 城市对比 ---------------------------------------
 
 @pytest.mark.parametrize("question", ["六安的项目怎么验收？", "六安验收"])
@@ -1491,8 +1510,7 @@ def test_a_count_is_of_the_noun_asked_about(assistant):
 
 def test_a_share_is_of_the_thing_asked_not_of_its_base_or_of_money(assistant):
     # 乐山 第二十九条's "资金调整数额不超过批复总投资 15%" is a share of 总投资, but not the 监理费's.
-    a = assistant.ask("乐山项目的监理费占总投资多少比例？")
-    assert _refused(a) and "15%" not in a.answer
+    _refused_without_number(assistant, "乐山项目的监理费占总投资多少比例？", "15%")
     b = assistant.ask("上城区新建项目的网络安全预算占总投资多少比例？")
     assert "shangcheng-draft/第七章·第10段" in _cited(b) and "5%" in b.answer.split("\n")[0]
 
@@ -1696,8 +1714,7 @@ def test_a_word_placing_what_is_asked_is_not_what_is_asked(assistant):
 
 def test_a_calendar_date_each_year_is_claimed_as_a_date(assistant):
     # "每年X月底前" names a day of the calendar, each year — a date the text must give, not how often.
-    a = assistant.ask("六安是不是每年7月底前完成项目申报？")
-    assert a.answer.startswith("是") and "luan-2021/第九条" in _cited(a)
+    _confirmed(assistant, "六安是不是每年7月底前完成项目申报？", "luan-2021/第九条")
     b = assistant.ask("乐山是不是每年5月底前就得把下一年的需求报上去？")
     assert not b.answerable and "日期" in b.answer
     assert unbacked_numbers(b, assistant.corpus.catalog) == []  # the asker's 5月 is not repeated
@@ -1790,16 +1807,14 @@ def test_a_duty_claimed_is_not_confirmed_by_a_sentence_that_never_names_what_it_
     a = assistant.ask("上城等保测评必须请区里指定的测评公司，对不对？")
     assert not a.answer.startswith(("是", "不是"))
     # A duty the sentence does state is still confirmed.
-    b = assistant.ask("乐山的项目必须委托工程监理单位吧？")
-    assert b.answer.startswith("是") and "leshan-2022/第二十六条" in _cited(b)
+    _confirmed(assistant, "乐山的项目必须委托工程监理单位吧？", "leshan-2022/第二十六条")
 
 
 def test_a_list_of_denials_is_checked_part_by_part(assistant):
     # 启东 第二十一条: "未通过验收的项目，不得投入运行，市审计部门不予审计，市财政部门不予安排…经费".
     # Three denials in the claim against four in the sentence: counted as one parity they read as
     # opposite ("不是"); each part of the claim denies as the part it restates does.
-    a = assistant.ask("启东项目没通过验收的话，审计部门不审计、财政不安排运维经费，是这样规定的吧？")
-    assert a.answer.startswith("是") and "qidong-2019/第二十一条" in _cited(a)
+    _confirmed(assistant, "启东项目没通过验收的话，审计部门不审计、财政不安排运维经费，是这样规定的吧？", "qidong-2019/第二十一条")
     # One part the other way round makes the claim wrong (it was "是" by parity).
     b = assistant.ask("启东项目没通过验收，审计部门照样审计，财政也不安排运维经费，对吧？")
     assert b.answer.startswith("不是")
@@ -1821,8 +1836,7 @@ def test_a_thing_claimed_to_be_one_party_s_is_judged_by_whose_the_text_says_it_i
 def test_a_rule_s_verdict_reads_the_ask_not_the_project_s_state(assistant):
     # "还没采购" is where the project stands, not a denial: the ask ("…备案就行吧") is what the rule's
     # outcome (≤ 15%: 内控流程 + 备案, 上城 第七章·第12段) confirms (it was "不是").
-    a = assistant.ask("上城项目立项后还没采购，要改主要建设内容，核减的钱在预算10%以内，单位自己走内控流程、报区数据资源局备案就行吧？")
-    assert a.answer.startswith("是") and "shangcheng-draft/第七章·第12段" in _cited(a)
+    _confirmed(assistant, "上城项目立项后还没采购，要改主要建设内容，核减的钱在预算10%以内，单位自己走内控流程、报区数据资源局备案就行吧？", "shangcheng-draft/第七章·第12段")
     # A step the outcome does not name (审批 where it says 备案) is denied by it.
     b = assistant.ask("上城项目立项后还没采购，要改主要建设内容，论证后核减的钱是预算的10%，是不是还得报区数据资源局审批？")
     assert b.answer.startswith("不是")
@@ -1931,19 +1945,15 @@ def test_the_amount_a_threshold_is_measured_in_is_not_what_it_is_for(assistant):
 def test_a_day_of_each_month_claimed_needs_a_day_the_text_gives(assistant):
     # "每月20号前报一次进度": 上城 第七章·第8段 gives 每月20日前; 乐山 gives no day for progress reports
     # (the 一次 made the claim read as a count of times, and a clause on 绩效监控 was quoted).
-    a = assistant.ask("乐山是不是每月20号前要报一次项目进度")
-    assert _refused(a) and "20" not in a.answer
-    b = assistant.ask("上城是不是每月20号前要报一次项目进度")
-    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第8段" in _cited(b)
+    _refused_without_number(assistant, "乐山是不是每月20号前要报一次项目进度", "20")
+    _confirmed(assistant, "上城是不是每月20号前要报一次项目进度", "shangcheng-draft/第七章·第8段")
 
 
 def test_an_amount_bounding_a_kind_of_project_is_a_claimed_threshold(assistant):
     # "超过2000万的项目都要报市政府审定吧": 乐山 第二十四条 sends some projects to the city government
     # but sets no amount for it; 六安 第九条 draws its line at 500万, which the rule engine weighs.
-    a = assistant.ask("乐山超过2000万的项目都要报市政府审定吧")
-    assert _refused(a) and "2000" not in a.answer
-    b = assistant.ask("六安500万以上的项目由建设单位编项目建议书报市发改委审批吧")
-    assert b.answer.startswith("是") and "luan-2021/第九条" in _cited(b)
+    _refused_without_number(assistant, "乐山超过2000万的项目都要报市政府审定吧", "2000")
+    _confirmed(assistant, "六安500万以上的项目由建设单位编项目建议书报市发改委审批吧", "luan-2021/第九条")
 
 
 def test_a_thing_asked_for_must_be_said_of_what_it_is_asked_of(assistant):
@@ -1966,8 +1976,7 @@ def test_which_survey_comes_first_is_not_asking_for_the_first_step(assistant):
 def test_how_often_a_thing_is_sent_is_no_part_of_the_body_it_goes_to(assistant):
     # "一年报一次数管局备案": 一次 is how often, not part of the body's name. 六安 第二十一条 sends the
     # yearly report to 市数管局 — the same body (it answered "不是" for "一次数管局").
-    a = assistant.ask("六安的运维情况是不是一年报一次数管局备案？")
-    assert a.answer.startswith("是") and "luan-2021/第二十一条" in _cited(a)
+    _confirmed(assistant, "六安的运维情况是不是一年报一次数管局备案？", "luan-2021/第二十一条")
     b = assistant.ask("六安的运维情况是不是一年报一次财政局备案？")
     assert b.answer.startswith("不是")
 
@@ -1978,18 +1987,15 @@ def test_points_claimed_as_a_bar_need_a_text_that_sets_a_score(assistant):
     a = assistant.ask("启东效果评估是不是得80分以上才算合格")
     assert _refused(a) and "80" not in a.answer and "分值" in a.answer
     # Without points the claim is the text's to settle: 上城 第七章·第1段 counts overruns in the next scoring.
-    b = assistant.ask("上城项目超期会影响下期申报评审打分吧")
-    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第1段" in _cited(b)
+    _confirmed(assistant, "上城项目超期会影响下期申报评审打分吧", "shangcheng-draft/第七章·第1段")
 
 
 def test_an_amount_claimed_for_a_named_cost_is_a_fee_not_the_project_s_size(assistant):
     # "评估论证的费用每个项目不超过3万吧": a fee claimed for 评估论证, which 乐山 does not set; the rule
     # engine took 3万 for the project's investment and answered "是" (≤ 500万, 第十八条).
-    a = assistant.ask("乐山可研评估论证的费用每个项目不超过3万吧")
-    assert _refused(a) and "3万" not in a.answer
+    _refused_without_number(assistant, "乐山可研评估论证的费用每个项目不超过3万吧", "3万")
     # Who pays for it, without an amount, is 六安 第十二条's to settle.
-    b = assistant.ask("六安项目论证费用是纳入年度预算的吧")
-    assert b.answer.startswith("是") and "luan-2021/第十二条" in _cited(b)
+    _confirmed(assistant, "六安项目论证费用是纳入年度预算的吧", "luan-2021/第十二条")
 
 
 def test_a_floor_claimed_is_not_settled_by_another_thing_s_ceiling(assistant):
@@ -2005,8 +2011,7 @@ def test_a_floor_claimed_is_not_settled_by_another_thing_s_ceiling(assistant):
 def test_an_adverb_cut_loose_is_no_topic_a_value_must_be_said_of(assistant):
     # jieba cuts "只要钱的变化" into 只 / 要钱 / …: 只 weighed as a topic word that 乐山 第二十九条's 15%
     # had to be said of, and the claim was refused.
-    a = assistant.ask("乐山项目调内容，只要钱的变化不超过总投资的15%就行吧")
-    assert a.answer.startswith("是") and "leshan-2022/第二十九条" in _cited(a)
+    _confirmed(assistant, "乐山项目调内容，只要钱的变化不超过总投资的15%就行吧", "leshan-2022/第二十九条")
 
 
 def test_a_step_the_city_never_names_has_no_time_of_its_own(assistant):
@@ -2015,8 +2020,7 @@ def test_a_step_the_city_never_names_has_no_time_of_its_own(assistant):
     a = assistant.ask("六安项目建好以后半年之内得把初验做完吧")
     assert _refused(a) and "初验" in a.answer and "半年" not in a.answer
     # 启东 第二十条 gives the step its half year.
-    b = assistant.ask("启东项目建设完成后半年内要完成初步验收吧")
-    assert b.answer.startswith("是") and "qidong-2019/第二十条" in _cited(b)
+    _confirmed(assistant, "启东项目建设完成后半年内要完成初步验收吧", "qidong-2019/第二十条")
 
 
 def test_a_step_is_named_by_its_own_spellings_not_by_its_stage_s_name(assistant):
@@ -2025,8 +2029,7 @@ def test_a_step_is_named_by_its_own_spellings_not_by_its_stage_s_name(assistant)
     # of 两个月内 is the number's bound, no topic. It answered "是".
     a = assistant.ask("上城的项目完工以后两个月内就得搞初验吧")
     assert _refused(a) and "初验" in a.answer and "两个月" not in a.answer
-    b = assistant.ask("上城初验通过以后试运行至少30天吧")
-    assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)
+    _confirmed(assistant, "上城初验通过以后试运行至少30天吧", "shangcheng-draft/第八章·第1段")
 
 
 def test_a_document_that_sets_no_term_has_none_to_give_or_confirm(assistant):
@@ -2056,16 +2059,14 @@ def test_a_share_claimed_of_a_base_is_said_of_what_came_before_it(assistant):
     # another thing's. It was answered with that clause.
     a = assistant.ask("上城的合同里，预付款是不是不能超过合同金额的40%？")
     assert _refused(a) and "预付款占合同金额的比例" in a.answer and "40" not in a.answer
-    b = assistant.ask("上城变更的时候，资金核减不超过预算金额15%的，建设单位自己走内控流程就行吧")
-    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第12段" in _cited(b)
+    _confirmed(assistant, "上城变更的时候，资金核减不超过预算金额15%的，建设单位自己走内控流程就行吧", "shangcheng-draft/第七章·第12段")
 
 
 def test_a_count_claimed_is_of_the_event_said_before_it_and_in_any_counter(assistant):
     # "立项时开专家评审会，评审专家至少要请7位": 7位 is a count of people (it was no number, and a
     # sentence sharing the words confirmed the claim "是"); the event said before the ask (立项的专家
     # 评审会) is what it is claimed of, so 上城's 初验 panel of 3人 does not settle it.
-    a = assistant.ask("上城立项时开专家评审会，评审专家至少要请7位吧")
-    assert _refused(a) and "7" not in a.answer
+    _refused_without_number(assistant, "上城立项时开专家评审会，评审专家至少要请7位吧", "7")
     b = assistant.ask("上城立项那次专家评审会，专家是不是至少得请7个人？")
     assert _refused(b)
     c = assistant.ask("上城初验请的专家至少3位吧")
@@ -2078,10 +2079,8 @@ def test_a_count_claimed_is_of_the_event_said_before_it_and_in_any_counter(assis
 def test_a_length_the_text_gives_of_a_step_settles_no_deadline_claimed_for_another(assistant):
     # "初验通过以后，30天之内就要申请终验": 上城's 30天 is the length of 试运行 ("不少于30天的试运行"),
     # not a time to apply within; it answered "是".
-    a = assistant.ask("上城初验通过以后，30天之内就要申请终验，对吧")
-    assert _refused(a) and "30" not in a.answer
-    b = assistant.ask("六安项目试运行1个月就够了吧")
-    assert b.answer.startswith("是") and "luan-2021/第十九条" in _cited(b)
+    _refused_without_number(assistant, "上城初验通过以后，30天之内就要申请终验，对吧", "30")
+    _confirmed(assistant, "六安项目试运行1个月就够了吧", "luan-2021/第十九条")
 
 
 def test_a_rhythm_claimed_needs_a_text_that_states_one(assistant):
@@ -2089,15 +2088,13 @@ def test_a_rhythm_claimed_needs_a_text_that_states_one(assistant):
     # the words confirmed it ("是"). A rhythm the text states confirms a claim of it.
     a = assistant.ask("乐山项目试运行期间，每个月要向数字经济局报一次情况吧")
     assert _refused(a)
-    b = assistant.ask("六安的项目运维情况每年报一次数管局备案吧")
-    assert b.answer.startswith("是") and "luan-2021/第二十一条" in _cited(b)
+    _confirmed(assistant, "六安的项目运维情况每年报一次数管局备案吧", "luan-2021/第二十一条")
 
 
 def test_a_rate_claimed_of_a_base_needs_a_text_that_sets_it(assistant):
     # "监理费占总投资的3%": a share, which 启东 does not set (its 附件3 only lists 投资估算 among a
     # feasibility report's chapters, which it quoted).
-    a = assistant.ask("启东项目单位自己搞的话，监理费占总投资的3%对吧")
-    assert _refused(a) and "3%" not in a.answer
+    _refused_without_number(assistant, "启东项目单位自己搞的话，监理费占总投资的3%对吧", "3%")
 
 
 def test_a_length_the_text_gives_of_one_event_settles_no_time_claimed_for_another(assistant):
@@ -2112,41 +2109,22 @@ def test_a_length_the_text_gives_of_one_event_settles_no_time_claimed_for_anothe
 def test_a_span_of_time_claimed_needs_a_text_that_gives_one(assistant):
     # "在系统运行6到12个月之间做": a span claimed, which 六安 第二十三条 does not give ("根据需要"); a
     # sentence sharing the words confirmed it. 乐山 第四十六条 gives its 12 至 24 个月.
-    a = assistant.ask("六安的绩效评估是在系统运行6到12个月之间做吧")
-    assert _refused(a) and "12" not in a.answer
-    b = assistant.ask("乐山项目投入运行后12到24个月内要做自评价吧")
-    assert b.answer.startswith("是") and "leshan-2022/第四十六条" in _cited(b)
+    _refused_without_number(assistant, "六安的绩效评估是在系统运行6到12个月之间做吧", "12")
+    _confirmed(assistant, "乐山项目投入运行后12到24个月内要做自评价吧", "leshan-2022/第四十六条")
 
 
 def test_is_that_what_it_says_asks_of_the_claim_before_it(assistant):
     # "…至少占总投资3%，是这么规定的吧": the tag asks whether the claim before it is the rule; 六安 sets
     # no such share (it quoted 第十六条 on 等级保护).
-    a = assistant.ask("六安的项目网络安全预算至少占总投资3%，是这么规定的吧")
-    assert _refused(a) and "3%" not in a.answer
-    b = assistant.ask("上城新建项目的网络数据安全预算不低于总投资的5%，是这样规定的吗")
-    assert b.answer.startswith("是") and "shangcheng-draft/第七章·第10段" in _cited(b)
+    _refused_without_number(assistant, "六安的项目网络安全预算至少占总投资3%，是这么规定的吧", "3%")
+    _confirmed(assistant, "上城新建项目的网络数据安全预算不低于总投资的5%，是这样规定的吗", "shangcheng-draft/第七章·第10段")
 
 
 def test_a_meeting_named_after_a_section_asks_of_that_section(assistant):
     # "专家评审会请的专家也要3人以上单数": the meeting of 上城's 专家评审 section, which sets no number;
     # the 3人（含）以上单数 of 第八章·第1段 is the 初验 panel's (it answered "是" from it).
-    a = assistant.ask("上城开专家评审会请的专家也要3人以上单数吧")
-    assert _refused(a) and "3人" not in a.answer
-    b = assistant.ask("上城初验专家要3人以上单数吧")
-    assert b.answer.startswith("是") and "shangcheng-draft/第八章·第1段" in _cited(b)
-
-
-def _refused_without_verdict(assistant, *questions: str) -> None:
-    """Each claim refused, with no 是/不是 given for it."""
-    for question in questions:
-        a = assistant.ask(question)
-        assert _refused(a) and not a.answer.startswith(("是", "不是")), question
-
-
-def _confirmed(assistant, question: str, clause: str) -> None:
-    """The claim answered 是, citing the clause that settles it."""
-    a = assistant.ask(question)
-    assert a.answer.startswith("是") and clause in _cited(a), question
+    _refused_without_number(assistant, "上城开专家评审会请的专家也要3人以上单数吧", "3人")
+    _confirmed(assistant, "上城初验专家要3人以上单数吧", "shangcheng-draft/第八章·第1段")
 
 
 def test_a_length_said_last_or_given_is_claimed_and_needs_a_text_that_states_it(assistant):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.answers.context import Context
+from assistant.answers.followup import stage_words
 from assistant.answers.forms import forms_not_included
 from assistant.answers.intent import FIRST_STEP
 from assistant.answers.lead import LABEL_PREFIX, is_heading, lead
@@ -976,7 +977,7 @@ def only_stage(ctx: Context, analysis: QueryAnalysis, request: Request) -> str |
     otherwise."""
     if set(request.asked) != {Asked.STEPS}:
         return None
-    names = {k: st.name for st in ctx.stages for k in (st.name, *st.aliases)}
+    names = stage_words(ctx.stages)
     part = replace(analysis, question=strip_procedure(analysis.topic), topic=strip_procedure(analysis.topic))
     named = set()
     for word, weight, _ in ctx.matcher.question_terms(part):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.request import (COUNTED, FIRM_NOUNS, QUANTITATIVE, VALUED, Asked, Request, claim_of,
                                        claimed_base, claimed_value, focus, states_value, strip_procedure)
+from assistant.answers.followup import stage_words
 from assistant.answers.verdict import length_of, without_payer
 from assistant.corpus.maps import Stage
 from assistant.corpus.model import Hit, Part, PartKind
@@ -17,7 +18,7 @@ from assistant.search.index import indexed_text
 from assistant.search.matching import NEGATED, Matcher, own_titles
 from assistant.search.query import QueryAnalysis
 from assistant.search.tokenizer import UNIT_MARK, _tag, specificity
-from assistant.text import HALF_YEAR, comma_parts, find_quantities, half_years, parse_cn_int
+from assistant.text import HALF_YEAR, comma_parts, find_quantities, parse_cn_int, with_half_years
 
 # Relevance gate, chosen on the evaluation set (evals/): the best clause must carry at least this
 # share of the question's IDF mass, and at least this much IDF in absolute terms.
@@ -65,7 +66,7 @@ class Gate:
 
 def with_stages(matcher: Matcher, gate: Gate, stages: Sequence[Stage]) -> Gate:
     """The gate, knowing which words of the asks name a lifecycle stage by its name or an alias."""
-    names = {k for s in stages for k in (s.name, *s.aliases)}
+    names = stage_words(stages)
     return replace(gate, stages=frozenset(w for w, _ in matcher.tokenizer.terms(gate.asks.question) if w in names))
 
 
@@ -705,7 +706,7 @@ def _states(matcher: Matcher, asked: Asked, part: QueryAnalysis, score, total: f
     # of the part before.)
     parts = comma_parts(part.question)
     claimed_part = next((f"{parts[i - 1]}，{p}" if i and _bare_length(p) else p
-                         for i, p in enumerate(parts) if find_quantities(p) or HALF_YEAR.search(p)), "")
+                         for i, p in enumerate(parts) if with_half_years(p)), "")
     best = 0.0
     # An item of a list is read with its paragraph's lead-in ("项目合同中应当明确…以下内容：" before
     # "4.…维保期一般不少于2年"): what the item is about may be named there.
@@ -838,9 +839,8 @@ def counted_from_another_stage(matcher: Matcher, stages: Sequence[Stage], claim:
     """Whether a time limit claimed from one stage's event ("初步验收完成后，竣工验收也要在半年内办完")
     is one the sentence counts from another stage's ("建设完成半年内…完成初步验收"): the limit is not
     the claim's, whatever its length."""
-    durations = lambda t: [q for q in [*find_quantities(t), *half_years(t)] if q.kind == "duration"]  # noqa: E731
-    claimed = durations(claim)
-    stated = [q for q in durations(sentence) if _LIMIT_AFTER.match(sentence, q.end)]
+    claimed = [q for q in with_half_years(claim) if q.kind == "duration"]
+    stated = [q for q in with_half_years(sentence) if q.kind == "duration" and _LIMIT_AFTER.match(sentence, q.end)]
     if not claimed or not stated:
         return False
     before = claim[:claimed[0].start]

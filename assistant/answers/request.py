@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from assistant.text import HALF_YEAR, Quantity, find_quantities, half_years
+from assistant.text import HALF_YEAR, Quantity, find_quantities, with_half_years
 
 
 class Asked(str, Enum):
@@ -524,7 +524,7 @@ def claimed_value(ask: str) -> Asked | None:
         return None
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
-    for q in sorted([*found, *half_years(ask)], key=lambda q: q.start):
+    for q in with_half_years(ask):
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
                 or q.kind == "percent" and share_base(ask, q) or _stated_value(ask, q)):
             continue

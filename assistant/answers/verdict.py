@@ -238,7 +238,7 @@ def judge(claim: str, sentence: str) -> Verdict | None:
     shared_duty = any(d in claim and d in sentence for d in _DUTY)
     if party_q and party_s and not shared_duty and len(set(party_q.group(1)) & set(party_s.group(1))) < 2:
         return Verdict(False, f"主体不同：{party_q.group(1)} / {party_s.group(1)}")
-    duties = {d for d in _DUTY if d in _asked_part(claim)}
+    duties = _claimed_duties(claim)
     if duties and _NAMED_BODY.search(claim[:max(claim.find(d) for d in duties)]) and not any(
             d in sentence or set(d) <= set(sentence) for d in duties):
         # "是市数字经济局一家审批的吧" against "市数字经济局负责指导、协调…登记备案": the body named,
@@ -447,10 +447,15 @@ def _lead(before: str) -> str | None:
     return near
 
 
+def _claimed_duties(claim: str) -> set[str]:
+    """The duties (审批, 备案 …) the asked part of a claim names."""
+    return {d for d in _DUTY if d in _asked_part(claim)}
+
+
 def duty_mismatch(claim: str, outcome: str) -> Verdict | None:
     """不是 for a claim that names a step (报…审批) when the rule's outcome for the project names
     others of the kind and not it (…实施变更内控流程，并向区数据资源局备案): a filing is no approval."""
-    claimed = {d for d in _DUTY if d in _asked_part(claim)}
+    claimed = _claimed_duties(claim)
     stated = {d for d in _DUTY if d in outcome}
     if claimed and stated and not claimed & stated:
         return Verdict(False, f"程序不同：{'、'.join(sorted(claimed))} / {'、'.join(sorted(stated))}")

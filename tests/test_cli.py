@@ -73,15 +73,17 @@ def test_console_script_refuses_out_of_corpus_city(env):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_serve_starts_the_api_and_ui_on_loopback(env, workers):
-    """`regassist serve` as users start it: one process with the UI, or several API workers."""
+def test_serve_starts_the_api_and_ui_on_loopback(env, workers, tmp_path):
+    """`regassist serve` as users start it: one process with the UI, or several API workers;
+    stopped as a service manager stops it (SIGTERM), it leaves no temporary files behind."""
     import httpx
 
     from servers import free_port, start_group, stop_group, wait_http
 
     port = free_port()
     exe = os.path.join(os.path.dirname(sys.executable), "regassist")
-    proc = start_group([exe, "serve", "--port", str(port), "--workers", str(workers)], {**os.environ, **env})
+    proc = start_group([exe, "serve", "--port", str(port), "--workers", str(workers)],
+                       {**os.environ, **env, "TMPDIR": str(tmp_path)})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/healthz", proc)
@@ -89,8 +91,11 @@ def test_serve_starts_the_api_and_ui_on_loopback(env, workers):
         assert r.json()["citations"][0]["article"] == "第三十一条"
         ui = httpx.get(base + "/ui/", timeout=30)
         assert (ui.status_code == 200) == (workers == 1)  # the UI needs a single process
+        # The UI's downloads (comparison tables, reports, the question-set template) have a directory.
+        assert len(list(tmp_path.glob("regassist-exports-*"))) == (workers == 1)
     finally:
         stop_group(proc)
+    assert proc.returncode is not None and list(tmp_path.glob("regassist-exports-*")) == []
     # One log line per request by default: method, path, status and time, never the question.
     log = proc.stderr.read()
     assert any("POST /api/ask 200" in line and line.rstrip().endswith("ms") for line in log.splitlines()), log

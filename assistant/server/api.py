@@ -513,10 +513,12 @@ def _mount_ui(app: FastAPI, live: Live, security: SecuritySettings) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no usage pings
     import gradio as gr
 
-    from assistant.server.ui import CSS, create_ui
+    from assistant.server.ui import CSS, Exports, create_ui
 
+    exports = Exports()  # the downloads' directory lives as long as the server
+    app.router.on_shutdown.append(exports.close)
     ui = create_ui(Current(live, "assistant"), Current(live, "comparer"), Current(live, "grounded"),
-                   jobs=app.state.eval_jobs)
+                   jobs=app.state.eval_jobs, exports=exports)
     key = security.api_key
     # With an API key the UI asks for it at login (any user name, the key as password).
     auth = (lambda _user, password: hmac.compare_digest(password.encode(), key.encode())) if key else None

@@ -167,7 +167,9 @@ def _clause_markdown(assistant: Assistant, doc_id: str, label: str) -> str:
 
 class Exports:
     """Files offered for download (the comparison's CSV and Markdown), all in one directory of
-    this process, which keeps the newest KEEP exports and is removed when the process ends."""
+    this process, which keeps the newest KEEP exports. `close` removes it: the server calls it at
+    shutdown (a server stopped by SIGTERM never runs atexit: uvicorn re-raises the signal after
+    its shutdown), and atexit covers everything else."""
 
     KEEP = 20
 
@@ -175,7 +177,10 @@ class Exports:
         self.root = Path(tempfile.mkdtemp(prefix="regassist-exports-"))
         self._lock = threading.Lock()
         self._made: list[Path] = []
-        atexit.register(shutil.rmtree, self.root, True)
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def new(self) -> Path:
         with self._lock:
@@ -189,11 +194,12 @@ class Exports:
 class Callbacks:
     """What each control does: one core call, its result formatted. The layout wires them up."""
 
-    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded, jobs: EvalJobs | None = None):
+    def __init__(self, assistant: Assistant, comparer: Comparer, grounded: Grounded, jobs: EvalJobs | None = None,
+                 exports: Exports | None = None):
         self.assistant, self.comparer, self.grounded = assistant, comparer, grounded
         self.jobs = jobs or EvalJobs(lambda: assistant)
         self.docs = list(assistant.corpus.documents.values())
-        self.exports = Exports()
+        self.exports = exports or Exports()
         self.template = self.exports.root / "评测集模板.xlsx"  # beside the rotating exports, never pruned
         self.template.write_bytes(template_xlsx())
 
@@ -369,8 +375,8 @@ class Callbacks:
 
 
 def create_ui(assistant: Assistant, comparer: Comparer | None = None, grounded: Grounded | None = None,
-              jobs: EvalJobs | None = None) -> gr.Blocks:
-    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant), jobs)
+              jobs: EvalJobs | None = None, exports: Exports | None = None) -> gr.Blocks:
+    cb = Callbacks(assistant, comparer or Comparer(assistant.context), grounded or Grounded(assistant), jobs, exports)
     docs = cb.docs
     cities = [d.meta.city for d in docs]
     doc_choices = [(f"{d.meta.city}：《{d.meta.title}》（{d.meta.status.value}）", d.doc_id) for d in docs]

@@ -2248,3 +2248,36 @@ def test_a_refusal_names_what_is_not_covered_with_its_negation(assistant):
     # function words, which turned the condition around.
     a = assistant.ask("六安竣工验收不合格的，是不是有3个月整改期？")
     assert _refused(a) and a.answer.startswith("六安市的办法没有规定竣工验收不合格整改的期限")
+
+
+def test_how_big_a_project_must_be_to_count_as_a_kind_asks_for_the_amount(assistant):
+    # "多小算规模较小", "有没有金额标准" ask where an amount draws the line: 启东 lets 规模较小 projects
+    # be accepted by their own unit without saying how small; 乐山 draws its line at 500万元.
+    a = assistant.ask("启东的项目多小才算“建设规模较小”？")
+    assert _refused(a) and "金额门槛" in a.answer.split("\n")[0]
+    b = assistant.ask("乐山总投资多少钱算可以合并编报实施方案的项目？")
+    assert "leshan-2022/第十八条" in _cited(b) and "500万元" in b.answer
+
+
+def test_a_qualification_is_asked_of_the_firm_the_question_names(assistant):
+    # 乐山 asks for 资质 of a 第三方咨询评估机构 (第二十四条) and lists a 第三方审计报告 among the
+    # acceptance papers (第三十一条): neither says what firm may audit.
+    a = assistant.ask("那出第三方审计报告的机构要什么资质？", history=["乐山项目竣工验收要准备哪些资料？"])
+    assert _refused(a) and "资质" in a.answer.split("\n")[0]
+    b = assistant.ask("启东监理单位要有什么资质？")
+    assert b.answerable and "qidong-2019/第十三条" in _cited(b)
+
+
+def test_a_number_beside_how_many_times_is_still_claimed(assistant):
+    # "开一次评审会" is the act's rhythm; "5个以上专家" beside it is a count that a text must state.
+    a = assistant.ask("六安项目验收是不是要请5个以上专家开一次评审会？")
+    assert _refused(a) and "人数" in a.answer.split("\n")[0] and "5" not in a.answer
+    _confirmed(assistant, "上城区的项目初验是不是得请3位以上专家评一次？", "shangcheng-draft/第八章·第1段")
+
+
+def test_secondary_development_is_no_count_of_times():
+    # 二次开发 is "secondary" development; two times is 两次.
+    from assistant.answers.verdict import judge
+
+    v = judge("验收前是不是还得搞一次初验", "项目验收前承建方应向项目单位移交合格的项目技术文档和定制开发或二次开发的源代码。")
+    assert v is None or "次" not in v.why

@@ -289,15 +289,19 @@ def detached_heads(matcher: Matcher, analysis: QueryAnalysis, request: Request,
                     or not matcher.tokenizer.names_a_thing(word)):
                 continue  # an act asked for by kind ("要走什么审批") is the answer's, not a thing's
             spelled = (matcher.spellings(word) | {word}) & vocab
-            topic = [(w, alts & vocab) for w, _, alts in terms
+            topic = [(w, alts & vocab, weight) for w, weight, alts in terms
                      if w != word and not (alts & spelled) and len(w) >= 2 and w not in _ASKING_WORDS
                      and specificity(w) >= CLAIM_SPECIFICITY and alts & vocab]
             if not topic:
                 continue
             holding = [matcher.clause_tokens(c.id) for d in doc_ids for c in matcher.corpus.documents[d].clauses
                        if spelled & matcher.clause_tokens(c.id)]
-            if not any(alts & tokens for tokens in holding for _, alts in topic):
-                return word, _named_topic(matcher, _part(analysis, "，".join(w for w, _ in topic)))
+            # The weightiest of them, as a whole word ("出第三方审计报告的机构要什么资质": 审计报告, not
+            # 第三方, 机构 or the 报告 in it: 乐山 says 资质 of an 评估机构 that writes other 报告).
+            weightiest, alts, _ = max(topic, key=lambda t: t[2])
+            alts = ((matcher.spellings(weightiest) | {weightiest}) & vocab) or alts
+            if not any(alts & tokens for tokens in holding):
+                return word, _named_topic(matcher, _part(analysis, "，".join(w for w, _, _ in topic)))
     return None
 
 
@@ -484,8 +488,9 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             topic = _named_topic(matcher, part) or (
                 _named_topic(matcher, _part(analysis, "，".join(request.context))) if request.context else "")
             name = _ASKED_NAMES[asked]
-            if asked is Asked.COUNT and re.search(r"(几|多少|[一二两三四五六七八九十\d])次", text):
-                name = "次数"  # "还能再整改几次"
+            if (asked is Asked.COUNT and re.search(r"(几|多少|[一二两三四五六七八九十\d])次", text)
+                    and not re.search(r"(几|多少|[一二两三四五六七八九十\d])(个|名|位|人)", text)):
+                name = "次数"  # "还能再整改几次" (but "请3个以上专家搞一次初验" claims how many experts)
             if asked is Asked.RATE:  # asked as a share or as points
                 name = "分值" if re.search(r"分(?!之)|权重", text) else "比例"
                 thing = (_named_topic(matcher, part, leave=frozenset(matcher.tokenizer.tokens(of)))

@@ -57,7 +57,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     # "谁出意见" asks who issues an opinion, not who pays.
     (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)(?!意见|具|台|面|题|报告|方案|证明|结果)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
     # "不管多少钱都得请监理" says "whatever the amount": it asks no price.
-    (Asked.FEE, r"(?<!不管)(?<!不论)(?<!无论)(多少|几)(块)?钱(?!以上|以下|以内|起)|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?(各地|各自|分别)?(的)?标准(是)?(多少|是什么|怎么定)?(?=[？?，。]|$|各|分别)|"
+    (Asked.FEE, r"(?<!不管)(?<!不论)(?<!无论)(多少|几)(块)?钱(?!以上|以下|以内|起|[才就]?算)|(收费|费用|付费|取费|计费|报酬|劳务费|评审费|费)的?(各地|各自|分别)?(的)?标准(是)?(多少|是什么|怎么定)?(?=[？?，。]|$|各|分别)|"
                 # the amount before the fee: "一次给多少评审费", "多少劳务费"
                 r"(花|收|付|给)?(多少|几)(块钱?)?(?![万元个次])[\u4e00-\u9fa5]{0,4}?(费|费用|报酬)(?!用于|用来)|"
                 r"(费|费用|价|价格|报价|单价|费率)(一般|大概|大约)?(是|要|为|收)?(多少|几)|(花|收|付|给)(多少|几)|"
@@ -67,7 +67,10 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     # "付到合同金额的多少": a part of an amount is a share of it.
     (Asked.RATE, r"百分之(几|多少)|(金额|投资|预算|资金|价款|概算)的多少(?![万元钱比%])|占[^，。？?]{0,8}(多少|几成)(?!钱|万|元|人|个|天|年)|(比例|比率|费率|税率)[^，。？?]{0,4}(是)?(多少|几)|几成|多少%|(什么|哪个|啥|多少)的?(比例|费率|比率|税率)|"
                 r"(占|打|扣|得|给)?(多少|几)分(?![钟之开批期类别项])|分值|权重"),
-    (Asked.THRESHOLD, r"多少万|(总?投资|投资额|预算|概算|金额)?(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额|数额标准|金额标准|额度)[^，。？?]{0,4}(多少|多大|几)"),
+    # How big a project must be to count as a kind ("多小算规模较小", "多少钱算大项目"), and whether an
+    # amount draws the line ("有没有金额标准"): the line is the answer.
+    (Asked.THRESHOLD, r"多少万|(总?投资|投资额|预算|概算|金额)?(多少|多大|什么)(金额|钱|投资|规模)?(以上|以下|起)|(门槛|限额|数额标准|金额标准|额度)[^，。？?]{0,4}(多少|多大|几)|"
+                      r"(多小|多大|多少钱)(的项目)?(才)?算|(有没有|有无|是否有)(明确|具体)?的?(金额|数额|投资额|额度)的?(标准|界限|门槛|上限|下限|限制)"),
     # "几个时间节点" asks for the times, not how many there are; so does "几个关键时间点分别是干嘛的"
     # (what each one is).
     (Asked.COUNT, r"(?<!哪)(几|多少)(个|名|位|家|人)(?!地方|城市|市|区|县|办法|月|工作日|星期|小时|时间|节点)"
@@ -520,11 +523,16 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.DURATION
     # A day claimed as a deadline ("每个月20号前报一次进度") is a date however often the act comes.
     dated = any(q.kind == "date" and q.unit != "年" and _BOUND_AFTER.match(ask, q.end) for q in found)
-    if not dated and (any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask) or every):
+    if not dated and every:
         return None
+    # How many times in a period: the period and the times are the act's rhythm, not claimed —
+    # but a number of something else beside them is ("先请3个以上专家搞一次初验").
+    times = not dated and (any(q.unit == "次" for q in found) or re.search(r"[多几两二三四五六七八九十\d][次回]", ask))
     # Only a number claimed as a bound ("至少5个人", "5个以上", "前30天", "两个月够吗") is put to the
     # test; one that tells the project's situation ("我们就3个人维护") is not.
     for q in with_half_years(ask):
+        if times and (q.unit == "次" or q.kind in ("date", "duration")):
+            continue
         if not (_bounded(ask, q) or q.kind == "count" and _COUNTED_BOUND.match(ask, q.end)
                 or q.kind == "percent" and share_base(ask, q) or _stated_value(ask, q)):
             continue

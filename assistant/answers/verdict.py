@@ -722,6 +722,8 @@ def _values(text: str) -> list[tuple[Quantity, str, float]]:
             continue
         if q.kind == "date" and q.unit == "年":
             continue
+        if q.unit == "次" and q.text.startswith("二"):
+            continue  # 二次开发, 二次评审: "secondary" (two times is 两次)
         if q.kind == "duration" and q.unit in ("年", "个月"):
             out.append((q, "个月", q.value * (12 if q.unit == "年" else 1)))
         elif q.kind == "duration" and q.unit == "周":

@@ -2281,3 +2281,10 @@ def test_secondary_development_is_no_count_of_times():
 
     v = judge("验收前是不是还得搞一次初验", "项目验收前承建方应向项目单位移交合格的项目技术文档和定制开发或二次开发的源代码。")
     assert v is None or "次" not in v.why
+
+
+def test_a_bare_ask_in_a_story_is_asked_of_the_step_the_story_heads_for(assistant):
+    # "最快要等多久" names nothing: it is asked of 验收, the step the story heads for, not of the
+    # story's 系统 and 合同, which the sentence with 乐山's 3 个月 does not name.
+    a = assistant.ask("我们单位在乐山，系统按合同都开发完了，准备验收，最快要等多久？")
+    assert a.answerable and a.citations[0].article == "第三十一条" and "3 个月" in a.answer.split("\n")[0]

@@ -458,7 +458,7 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             unit = _MONTH_STATED
         if asked not in QUANTITATIVE and unit is None:
             continue
-        part, total, score = _ask_focus(matcher, analysis, focused, asked, text)
+        part, total, score = _ask_focus(matcher, analysis, focused, asked, text, stages)
         if unit is not None and request.context and total:
             # "项目进度 每个月几号前报": what the day is of may be said before the ask.
             part = _part(analysis, "，".join((focus(asked, text), *request.context)))
@@ -557,7 +557,7 @@ def stating(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: l
     found: dict[str, tuple[float, Hit]] = {}
     for asked, text in zip(request.asked, request.asks):
         if asked in VALUED:
-            part, total, score = _ask_focus(matcher, analysis, request, asked, text)
+            part, total, score = _ask_focus(matcher, analysis, request, asked, text, stages)
             for h in hits:
                 best = _states(matcher, asked, part, score, total, h.clause, stages, said=analysis.topic) if total else 0.0
                 if best and best > found.get(h.clause.id, (0.0, h))[0]:
@@ -574,18 +574,23 @@ def by_governing_fit(fitted) -> list[Hit]:
                                                                 is PartKind.ATTACHMENT_SECTION else 1))]
 
 
-def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, asked: Asked, text: str):
+def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, asked: Asked, text: str,
+               stages: Sequence[Stage] = ()):
     """What an ask is asked of, its known weight and scorer. An ask that names nothing of its own
-    ("钱从哪出") is asked of the rest of the question."""
+    ("钱从哪出") is asked of the rest of the question — of the step the story heads for when the
+    story names one ("系统刚把合同里的内容全部做完，想尽快验收，得等多久": 验收)."""
     part = _part(analysis, focus(asked, text))
     total, score = known_weight(matcher, part)
     if total < MIN_TOPIC_IDF:
         rest = [a for a in request.asks if a != text] + list(request.context)
         before = list(request.asks[:request.asks.index(text)]) if text in request.asks else []
+        heading = next((c for c in reversed(request.context) if _stages_named(matcher, c, stages)), None)
         if _POINTING.search(text) and before:
             # "监理和等保测评都要做吗？这些钱从哪出": 这些 points at what the ask before it named,
             # not at the story (本级, 新建, 市级财政出钱).
             rest = before[-1:]
+        elif heading is not None and not before:
+            rest = [heading]
         part = _part(analysis, "，".join(rest))
         total, score = known_weight(matcher, part)
     return part, total, score

@@ -2288,3 +2288,9 @@ def test_a_bare_ask_in_a_story_is_asked_of_the_step_the_story_heads_for(assistan
     # story's 系统 and 合同, which the sentence with 乐山's 3 个月 does not name.
     a = assistant.ask("我们单位在乐山，系统按合同都开发完了，准备验收，最快要等多久？")
     assert a.answerable and a.citations[0].article == "第三十一条" and "3 个月" in a.answer.split("\n")[0]
+
+
+def test_how_many_is_fitting_counts_the_noun_before_it(assistant):
+    # "几个合适" judges the number; it counts no 合适. 上城 sets the 专家组 at 3 人（含）以上单数.
+    a = assistant.ask("上城区项目初验的时候，验收专家组找几个合适？")
+    assert a.answerable and a.citations[0].article == "第八章·第1段" and "3人" in a.answer.split("\n")[0]

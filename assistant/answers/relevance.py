@@ -804,8 +804,8 @@ def counted_noun(matcher: Matcher, ask: str) -> str:
     m = _COUNT_ASKED.search(ask)
     claimed = None if m or re.search(r"几|多少", ask) else _COUNT_CLAIMED.search(ask)  # ("一个部门…几次": asked)
     words = [w for w, _ in matcher.tokenizer.terms((m or claimed).group(1))] if m or claimed else []
-    if not words or len(words[0]) < 2:
-        return ""
+    if not words or len(words[0]) < 2 or _tag(words[0]).startswith(("a", "d")):
+        return ""  # "请几个合适": how many is fitting, of no noun
     # (A claim's count may be followed by what it says of it — "3个而且要单数", "两个就够了" — not a noun.)
     return words[0] if m or (_tag(words[0]).startswith("n") and claimed.group(1).startswith(words[0])) else ""
 

@@ -2294,3 +2294,9 @@ def test_how_many_is_fitting_counts_the_noun_before_it(assistant):
     # "几个合适" judges the number; it counts no 合适. 上城 sets the 专家组 at 3 人（含）以上单数.
     a = assistant.ask("上城区项目初验的时候，验收专家组找几个合适？")
     assert a.answerable and a.citations[0].article == "第八章·第1段" and "3人" in a.answer.split("\n")[0]
+
+
+def test_which_several_bodies_asks_who():
+    from assistant.answers.request import Asked, understand
+
+    assert understand("交给哪几个部门？").asked == (Asked.WHO,)

@@ -2300,3 +2300,15 @@ def test_which_several_bodies_asks_who():
     from assistant.answers.request import Asked, understand
 
     assert understand("交给哪几个部门？").asked == (Asked.WHO,)
+
+
+def test_the_nodes_of_a_procedure_are_its_dates_not_a_form_s_fields(assistant):
+    # "申报程序有哪些节点" asks when each step falls (启东 第七条: 10 月底, 11 月 30 日, 12 月底), not
+    # what the 申报表 (附件1) asks to fill in; "哪几个节点" is asked of 节点 as "哪些节点" is.
+    for question in ("启东电子政务项目申报程序，按先后都有哪些节点？", "启东项目一般申报程序要经过哪几个节点？"):
+        a = assistant.ask(question)
+        assert a.citations[0].article == "第七条" and "表中须填写" not in a.answer and "10 月底" in a.answer, question
+    b = assistant.ask("上城区项目申报有哪几个节点？")
+    assert b.answerable and b.citations[0].article == "第五章·项目申报·第1段"
+    c = assistant.ask("启东申报表要填哪些内容？")  # a form's fields, asked for as such
+    assert "表中须填写" in c.answer

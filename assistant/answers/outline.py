@@ -14,13 +14,22 @@ from assistant.text import normalize
 
 OUTLINE_DEPTH = 3  # the best hits searched for the attachment asked about
 _OUTLINE_FRAME = frozenset({"内容", "章节", "部分", "包括", "编写", "编制", "要求", "栏目", "填写", "填"})
+# What an outline is made of, as a question names it.
+_OUTLINE_PARTS = frozenset({"章节", "部分", "栏目", "项目", "方面", "东西", "信息", "附件", "材料", "资料"})
 _OUTLINE_Q = re.compile(r"(写|填|包括|包含|编制|有)(些)?(哪些|什么|哪几|啥)(内容|章节|部分|栏目|项)?|(哪些|什么|哪几)(内容|章节|栏目|部分)|"
                         r"编写要求|编制要求")
+
+
+# The thing a 哪些/什么 asks for by name ("有哪些节点"): an outline is asked for by its parts only.
+_HEAD_ASKED = re.compile(r"(?:哪些|什么|哪几个?|啥)([\u4e00-\u9fa5]{2})")
 
 
 def outline(ctx: Context, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
     if not hits or not _OUTLINE_Q.search(analysis.question):
         return None
+    head = _HEAD_ASKED.search(analysis.question)
+    if head and head.group(1) not in _OUTLINE_FRAME | _OUTLINE_PARTS and ctx.matcher.tokenizer.names_a_thing(head.group(1)):
+        return None  # "申报程序有哪些节点": the steps' dates, not the 申报表's fields
     # The outline asked about: the first of the best hits that is a section of an attachment whose
     # title the question names ("申报表上要填些啥" — the article that names the form may rank first).
     asked = [(w, alts) for w, _, alts in ctx.matcher.question_terms(analysis) if len(w) >= 2]

@@ -397,7 +397,7 @@ def date_unit(ask: str) -> re.Pattern | None:
 
 
 LEVEL_WORD = re.compile(r"^(省|市|县|区|镇|乡|村|街道|园区)(里|级|属|直|本级|一级)$")
-_DETERMINED = re.compile(r"(哪些|哪几|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
+_DETERMINED = re.compile(r"(哪些|哪几个?|哪种|哪类|几类|几种|什么|啥|这些|那些|这个|那个)([\u4e00-\u9fa5]{2})")
 _ASKED_NAMES = {
     Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
     Asked.FREQUENCY: "频次", Asked.DURATION: "期限", Asked.DATE: "具体日期",

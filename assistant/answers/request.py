@@ -80,7 +80,8 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     (Asked.COUNT, r"(?<!分)(几|多少)次"),  # "分几次付" asks how it is split, not a count
     # How many of a unit of time ("保存多少年", "几个星期", "多少个工作日"); 几月 (no 个) is a month of the year.
     (Asked.DURATION, r"多久|多长(?:时间)?|多少时间|(几|多少)个?(工作日|小时|星期|周|天|年)(?![度级底初])|(几|多少)个月|期限|时限"),
-    (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止|时间节点"),
+    # A procedure's 节点 are its dates ("申报程序有哪些节点").
+    (Asked.DATE, r"(什么|啥)时候|何时|几月份?|几号|哪天|截止|时间节点|(哪些|哪几个?|几个)节点"),
     (Asked.STANDARD, r"(什么|哪些|哪个|啥)(技术)?标准|标准是(什么|啥)|按(什么|哪个)标准|(执行|符合)(什么|哪些|啥)(标准|规范)"),
     # "报哪些部门" asks to whom: the noun after 哪些 decides.
     (Asked.MATERIALS, r"(哪些|什么|啥)(特别的|其他的?|别的)?(材料|资料|文件|东西|内容)|(交|报|提交|准备|报送)(哪些|什么|啥)(?!部门|单位|机构|地方)"),

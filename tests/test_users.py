@@ -2312,3 +2312,11 @@ def test_the_nodes_of_a_procedure_are_its_dates_not_a_form_s_fields(assistant):
     assert b.answerable and b.citations[0].article == "第五章·项目申报·第1段"
     c = assistant.ask("启东申报表要填哪些内容？")  # a form's fields, asked for as such
     assert "表中须填写" in c.answer
+
+
+def test_an_amount_said_to_define_a_kind_of_project_needs_a_text_that_draws_it(assistant):
+    # 启东 lets 规模较小 projects be accepted by their own unit without an amount: "指的是30万以下吧"
+    # is refused, not confirmed from the clause that names them; 乐山 draws its line at 500万元.
+    a = assistant.ask("启东可以委托建设单位自己组织竣工验收的小项目，指的是投资30万以下吧？")
+    assert _refused(a) and not a.answer.startswith(("是", "不是")) and "30" not in a.answer
+    _confirmed(assistant, "乐山可以合并编报实施方案的项目，就是总投资500万以下的吧？", "leshan-2022/第十八条")

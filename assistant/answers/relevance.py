@@ -406,7 +406,7 @@ _ASKED_NAMES = {
 # The firm a provider ask asks for, and the verbs of seeking one ("找哪家机构做").
 _FIRM_WORDS = re.compile(rf"云?({FIRM_NOUNS}|机构)|找|用的是|在运营|运营|做|比较好|靠谱|好")
 # Words of the asking, left out when a refusal names what is not covered.
-_ASKING_WORDS = frozenset({"标准", "多少", "费用", "这边", "一般", "大概", "具体", "只能", "至少", "最多", "截止", "截至", "最晚", "最迟"})
+_ASKING_WORDS = frozenset({"是指", "指的是", "就是", "标准", "多少", "费用", "这边", "一般", "大概", "具体", "只能", "至少", "最多", "截止", "截至", "最晚", "最迟"})
 # A sentence speaks to an ask when it carries this share of the ask's word weight.
 ASK_COVERAGE = 0.5
 # ... and names one of the ask's two weightiest words, the second if it weighs this share of the first.

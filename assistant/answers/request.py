@@ -438,6 +438,8 @@ _COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以�
 _PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?|"
                      r"[\u4e00-\u9fa5]{2}(?<!项目)(?<!建设)(?<!工程)(?<!投资)(?<!项目的)(?<!建设的)(?<!工程的)费用)[^，。？?]{0,10}$")
 # What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
+# A kind said to be something ("是指", "指的是", "就是"), up to the amount that follows.
+_DEFINED_AS = re.compile(r"(?:是指|指的是|就是|算是)[^，。？?]{0,6}$")
 _OF_PROJECTS = re.compile(r"(?:（含）|\(含\))?(?:以上|以下|以内|及以上|及以下)?的[\u4e00-\u9fa5]{0,8}项目")
 # Points on a score sheet, which quantities leave out ("扣5分", "加两分"; not 分之, 分钟, 分批…).
 POINTS = re.compile(r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])")
@@ -516,8 +518,11 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.FEE  # "最高预算价格是每条线路每年5万元吗": a price claimed, which a text must state
     if _POINTS_CLAIMED.search(ask):
         return Asked.RATE  # "初审要60分以上才算通过吧": a score, which a text must set, as 几分 asks
-    if any(q.kind == "money" and _bounded(ask, q) and _OF_PROJECTS.match(ask, q.end) for q in found):
-        return Asked.THRESHOLD  # "超过1000万的项目都要报市政府审定吧": an amount bounding a kind of project
+    if any(q.kind == "money" and _bounded(ask, q) and (_OF_PROJECTS.match(ask, q.end) or _DEFINED_AS.search(ask[:q.start]))
+           for q in found):
+        # "超过1000万的项目都要报市政府审定吧": an amount bounding a kind of project; "规模较小的项目是指
+        # 投资50万以下吗": an amount said to be what a kind of project is.
+        return Asked.THRESHOLD
     if any(a.kind == "duration" and (a.start, a.end) == (b.start, b.end) for a, b in zip(found, found[1:])):
         # "运行12到24个月之间做的吧", "12到24个月内做一次": a span of time claimed, as 多久 asks,
         # however often the act comes in it.

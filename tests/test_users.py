@@ -2320,3 +2320,12 @@ def test_an_amount_said_to_define_a_kind_of_project_needs_a_text_that_draws_it(a
     a = assistant.ask("启东可以委托建设单位自己组织竣工验收的小项目，指的是投资30万以下吧？")
     assert _refused(a) and not a.answer.startswith(("是", "不是")) and "30" not in a.answer
     _confirmed(assistant, "乐山可以合并编报实施方案的项目，就是总投资500万以下的吧？", "leshan-2022/第十八条")
+
+
+def test_a_protection_level_asked_needs_a_text_that_sets_one(assistant):
+    # No 办法 says which 等保 level a kind of system takes (上城 only lays duties on 第三级（含）以上
+    # systems): "等保定几级" is refused as such, not answered with the clause on 等保 duties.
+    a = assistant.ask("我们是上城区的，做个内部办公用的小系统，等保要定到几级？")
+    assert _refused(a) and "资质" not in a.answer
+    b = assistant.ask("上城区一个业务系统，等保应该定几级？")
+    assert _refused(b) and "等级保护的级别" in b.answer.split("\n")[0]

@@ -488,6 +488,8 @@ def unstated(matcher: Matcher, analysis: QueryAnalysis, request: Request, hits: 
             topic = _named_topic(matcher, part) or (
                 _named_topic(matcher, _part(analysis, "，".join(request.context))) if request.context else "")
             name = _ASKED_NAMES[asked]
+            if asked is Asked.GRADE and re.search(r"等保|等级保护|保护等级", text):
+                name = "等级保护的级别"  # "等保应该定几级": a level, not a firm's 资质
             if (asked is Asked.COUNT and re.search(r"(几|多少|[一二两三四五六七八九十\d])次", text)
                     and not re.search(r"(几|多少|[一二两三四五六七八九十\d])(个|名|位|人)", text)):
                 name = "次数"  # "还能再整改几次" (but "请3个以上专家搞一次初验" claims how many experts)

@@ -45,6 +45,8 @@ class Asked(str, Enum):
 # What a firm is called in speech: the kinds a user asks "哪家" of.
 FIRM_NOUNS = "公司|厂商|厂家|供应商|服务商|事务所"
 GRADE_ASKED = re.compile(r"资质等级|(?:[甲乙丙几]|什么|哪一?)级别?[^，。？?]{0,2}资[质格]|(资质|资格)[^，。？?]{0,6}(等级|[甲乙丙]级|几级|什么级|哪一?级)|"
+                         # a protection level ("等保应该定几级"), a grade of the same kind
+                         r"(等保|等级保护|保护等级)[^，。？?]{0,6}(几级|什么级|哪一?级)|"
                          r"CMMI|CMA|CNAS")
 
 # "A还是B" offers alternatives; "还是得做" ("still has to") and "还是不行" do not.
@@ -306,6 +308,7 @@ def states_value(asked: Asked, sentence: str) -> bool:
     if asked is Asked.STANDARD:
         return bool(_STANDARD.search(sentence))
     if asked is Asked.GRADE:
+        # (A rule on systems of a level, "第三级（含）以上的项目系统应…", does not say which level one takes.)
         return bool(GRADE_ASKED.search(sentence))
     if asked is Asked.PROVIDER:
         return bool(_FIRM.search(sentence))

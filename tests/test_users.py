@@ -2329,3 +2329,10 @@ def test_a_protection_level_asked_needs_a_text_that_sets_one(assistant):
     assert _refused(a) and "资质" not in a.answer
     b = assistant.ask("上城区一个业务系统，等保应该定几级？")
     assert _refused(b) and "等级保护的级别" in b.answer.split("\n")[0]
+
+
+def test_once_a_year_is_a_rhythm_claimed(assistant):
+    # "一年做一次" says 每年一次: 乐山 sets one 自评价 12 至 24 个月 after going live, no yearly rhythm,
+    # so the claim is not confirmed from that sentence; 六安's 申报 每年7月底前 is yearly.
+    _refused_without_verdict(assistant, "乐山项目是不是一年做一次自评价？")
+    _confirmed(assistant, "六安项目一年申报一次，对吧？", "luan-2021/第九条")

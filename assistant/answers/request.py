@@ -510,7 +510,8 @@ def claimed_value(ask: str) -> Asked | None:
         return Asked.COUNT  # "延期验收是不是只能申请一次": how many times at all, as 几次 asks
     if _PERIOD_CLAIMED.search(ask):
         return Asked.FREQUENCY  # "运维合同是不是一年一签": how often, which a text must state of the act
-    every = re.search(r"每[^，。？?]{0,3}?(?:[年月周]|季度?)", ask)
+    # ... or "一年…一次", which says 每年 ("一年要开展一次自评价").
+    every = re.search(r"每[^，。？?]{0,3}?(?:[年月周]|季度?)|(?<![\d一二三四五六七八九十两几半])一个?(?:年|季度|季|月|周)(?=[^，。？?]{0,6}?[一两二三四五\d]次)", ask)
     if every and any(q.kind == "date" and q.start == every.end() for q in found):
         every = None  # "每年6月底前": a day of the calendar, each year — a date, not how often
     if every and any(q.unit == "次" for q in found):

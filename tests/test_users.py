@@ -2296,12 +2296,6 @@ def test_how_many_is_fitting_counts_the_noun_before_it(assistant):
     assert a.answerable and a.citations[0].article == "第八章·第1段" and "3人" in a.answer.split("\n")[0]
 
 
-def test_which_several_bodies_asks_who():
-    from assistant.answers.request import Asked, understand
-
-    assert understand("交给哪几个部门？").asked == (Asked.WHO,)
-
-
 def test_the_nodes_of_a_procedure_are_its_dates_not_a_form_s_fields(assistant):
     # "申报程序有哪些节点" asks when each step falls (启东 第七条: 10 月底, 11 月 30 日, 12 月底), not
     # what the 申报表 (附件1) asks to fill in; "哪几个节点" is asked of 节点 as "哪些节点" is.

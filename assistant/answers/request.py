@@ -97,7 +97,7 @@ _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p
     # decides (哪个部门).
     (Asked.PROVIDER, rf"哪一?家|哪个({FIRM_NOUNS})|推荐(一下|一家|个|几家)?"),
     # Where to hand something in is to whom: "报到哪", "交给哪儿", "找哪里批".
-    (Asked.WHO, r"谁|哪几?(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)|"
+    (Asked.WHO, r"谁|哪(个|些|家)(部门|单位|机构)|(什么|啥)(部门|单位|机构)|"
                 r"(报|交|送|递|提交|申报|报送|找)(到|给|去)?(哪里|哪儿|哪(?=[？?，。！!\s]|$))"),
     # "归市机关事务局管" names who manages it, not whether the 办法 govern it.
     (Asked.APPLIES, r"适用|管不管|归(?![^，。？?]{0,6}(谁|哪))(?![^，。？?]{0,10}(局|委|办|单位|部门|中心)管)[^，。？?]{0,12}管|按(?![^，。？?]{0,4}(什么|啥|哪))[^，。？?]{0,16}管(?![局委])|纳入[^，。？?]{0,8}(吗|么)|"

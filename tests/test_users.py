@@ -34,6 +34,12 @@ def _confirmed(assistant, question: str, clause: str) -> None:
     assert a.answer.startswith("是") and clause in _cited(a), question
 
 
+def _refused_as(assistant, question: str, named: str) -> None:
+    """The question refused, the answer's first line naming what is not covered."""
+    a = assistant.ask(question)
+    assert _refused(a) and named in a.answer.split("\n")[0], (question, a.answer)
+
+
 def _refused_without_number(assistant, question: str, number: str) -> None:
     """The claim refused, and the user's number not repeated in the answer."""
     a = assistant.ask(question)
@@ -1323,8 +1329,7 @@ def test_not_making_it_in_time_asks_for_an_extension_and_zha_ban_is_no_yes_no_qu
 
 def test_a_month_asked_for_is_answered_only_by_a_sentence_giving_a_month(assistant):
     # 乐山 第十五条 says needs are filed for 次年度, with no month; 启东 第七条 gives "10 月底前".
-    a = assistant.ask("乐山每年几月份之前报下一年度的项目需求？")
-    assert _refused(a) and "具体日期" in a.answer.split("\n")[0]
+    _refused_as(assistant, "乐山每年几月份之前报下一年度的项目需求？", "具体日期")
     b = assistant.ask("启东每年几月份报下一年度项目计划")
     assert "qidong-2019/第七条" in _cited(b) and "10 月底" in b.answer
 
@@ -2253,8 +2258,7 @@ def test_a_refusal_names_what_is_not_covered_with_its_negation(assistant):
 def test_how_big_a_project_must_be_to_count_as_a_kind_asks_for_the_amount(assistant):
     # "多小算规模较小", "有没有金额标准" ask where an amount draws the line: 启东 lets 规模较小 projects
     # be accepted by their own unit without saying how small; 乐山 draws its line at 500万元.
-    a = assistant.ask("启东的项目多小才算“建设规模较小”？")
-    assert _refused(a) and "金额门槛" in a.answer.split("\n")[0]
+    _refused_as(assistant, "启东的项目多小才算“建设规模较小”？", "金额门槛")
     b = assistant.ask("乐山总投资多少钱算可以合并编报实施方案的项目？")
     assert "leshan-2022/第十八条" in _cited(b) and "500万元" in b.answer
 
@@ -2321,8 +2325,7 @@ def test_a_protection_level_asked_needs_a_text_that_sets_one(assistant):
     # systems): "等保定几级" is refused as such, not answered with the clause on 等保 duties.
     a = assistant.ask("我们是上城区的，做个内部办公用的小系统，等保要定到几级？")
     assert _refused(a) and "资质" not in a.answer
-    b = assistant.ask("上城区一个业务系统，等保应该定几级？")
-    assert _refused(b) and "等级保护的级别" in b.answer.split("\n")[0]
+    _refused_as(assistant, "上城区一个业务系统，等保应该定几级？", "等级保护的级别")
 
 
 def test_once_a_year_is_a_rhythm_claimed(assistant):

@@ -440,9 +440,9 @@ _COUNTED_BOUND = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:（含）|\(含\))?(?:以�
 # facts, which the rules weigh).
 _PRICED = re.compile(r"(价格|限价|单价|报价|收费|价位|封顶|[\u4e00-\u9fa5]{1,3}(?<!经)费(?![用])(标准)?|"
                      r"[\u4e00-\u9fa5]{2}(?<!项目)(?<!建设)(?<!工程)(?<!投资)(?<!项目的)(?<!建设的)(?<!工程的)费用)[^，。？?]{0,10}$")
-# What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
 # A kind said to be something ("是指", "指的是", "就是"), up to the amount that follows.
 _DEFINED_AS = re.compile(r"(?:是指|指的是|就是|算是)[^，。？?]{0,6}$")
+# What follows an amount that bounds a kind of project: "（含）以上的信息化项目".
 _OF_PROJECTS = re.compile(r"(?:（含）|\(含\))?(?:以上|以下|以内|及以上|及以下)?的[\u4e00-\u9fa5]{0,8}项目")
 # Points on a score sheet, which quantities leave out ("扣5分", "加两分"; not 分之, 分钟, 分批…).
 POINTS = re.compile(r"[\d一二两三四五六七八九十]+\s*分(?![之钟批期类别项开])")

@@ -2333,3 +2333,12 @@ def test_once_a_year_is_a_rhythm_claimed(assistant):
     # so the claim is not confirmed from that sentence; 六安's 申报 每年7月底前 is yearly.
     _refused_without_verdict(assistant, "乐山项目是不是一年做一次自评价？")
     _confirmed(assistant, "六安项目一年申报一次，对吧？", "luan-2021/第九条")
+
+
+def test_how_to_reach_a_body_is_not_in_the_texts(assistant):
+    # No 办法 gives a phone number, an address or a web address: asked for, they are refused as
+    # such, not answered with the clause that names the body or the platform.
+    _refused_as(assistant, "上城区数据资源局在哪办公？", "联系方式或地址")
+    _refused_as(assistant, "乐山项目备案登记平台的网址是什么？", "网址")
+    b = assistant.ask("启东项目申报要交给哪个部门？")  # who, still answered
+    assert b.answerable and "qidong-2019/第七条" in _cited(b)

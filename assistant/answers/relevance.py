@@ -401,7 +401,7 @@ _DETERMINED = re.compile(r"(哪些|哪几个?|哪种|哪类|几类|几种|什么
 _ASKED_NAMES = {
     Asked.FEE: "收费或金额标准", Asked.RATE: "比例", Asked.PAYER: "费用来源", Asked.STANDARD: "技术标准或规范", Asked.THRESHOLD: "金额门槛", Asked.COUNT: "人数或数量",
     Asked.FREQUENCY: "频次", Asked.DURATION: "期限", Asked.DATE: "具体日期",
-    Asked.GRADE: "资质等级",
+    Asked.GRADE: "资质等级", Asked.CONTACT: "联系方式或地址",
 }
 # The firm a provider ask asks for, and the verbs of seeking one ("找哪家机构做").
 _FIRM_WORDS = re.compile(rf"云?({FIRM_NOUNS}|机构)|找|用的是|在运营|运营|做|比较好|靠谱|好")

@@ -38,6 +38,7 @@ class Asked(str, Enum):
     CHOICE = "choice"          # 甲级还是乙级
     GRADE = "grade"            # 资质要什么等级 / 是不是必须甲级资质: a grade of a qualification
     PROVIDER = "provider"      # 找哪家 / 哪个厂商 / 推荐一家: a named firm, which no 办法 names
+    CONTACT = "contact"        # 电话多少 / 在哪办公 / 网址: how to reach a body, which no 办法 gives
     WHETHER = "whether"        # 要不要 / 能不能 / 是不是
     WHAT = "what"              # anything else
 
@@ -56,6 +57,7 @@ OFFERS_ALTERNATIVES = re.compile(r"还是(?!得|要|需要|应该?|会|不)")
 # The first pattern that matches a segment names what it asks; the order puts the specific
 # before the general (钱从哪出 is PAYER before 哪 makes it anything else).
 _ASKED: tuple[tuple[Asked, re.Pattern], ...] = tuple((a, re.compile(p)) for a, p in (
+    (Asked.CONTACT, r"电话|联系方式|(?<!项目)地址(?!栏)|网址|邮箱|办公地点|在哪(里|儿)?办公"),
     # "谁出意见" asks who issues an opinion, not who pays.
     (Asked.PAYER, r"谁(来)?(出|掏|承担|负担|付|买单)(?!意见|具|台|面|题|报告|方案|证明|结果)|(从|在)哪(里|儿)?(出|列支|开支|支出)|哪(里|儿)?出|(钱|费用?|经费|资金)(从|由)(哪|谁|什么)"),
     # "不管多少钱都得请监理" says "whatever the amount": it asks no price.
@@ -171,7 +173,7 @@ class Request:
 # Attributes whose answer is a quantity (or, for PAYER, a source of funds): a clause that states
 # none for the thing asked about does not answer them, however many words it shares.
 QUANTITATIVE = frozenset({Asked.FEE, Asked.RATE, Asked.THRESHOLD, Asked.COUNT, Asked.FREQUENCY, Asked.DURATION,
-                          Asked.PAYER, Asked.STANDARD, Asked.GRADE, Asked.PROVIDER})
+                          Asked.PAYER, Asked.STANDARD, Asked.GRADE, Asked.PROVIDER, Asked.CONTACT})
 
 
 @lru_cache(maxsize=1024)  # pure: the same text is parsed once however many steps ask (lead, verdict, …)
@@ -312,6 +314,8 @@ def states_value(asked: Asked, sentence: str) -> bool:
         return bool(GRADE_ASKED.search(sentence))
     if asked is Asked.PROVIDER:
         return bool(_FIRM.search(sentence))
+    if asked is Asked.CONTACT:
+        return bool(re.search(r"\d{5,}|@|https?://|www\.|[路街]\d+号", sentence))
     if asked is Asked.DATE:
         # A date, or a time limit counted from an event ("完成建设任务后的半年内").
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))

@@ -2155,8 +2155,7 @@ def test_a_part_naming_nothing_but_a_length_claims_it_of_the_part_before(assista
 def test_an_amount_claimed_as_a_line_needs_a_text_that_draws_it_for_what_is_asked(assistant):
     # 乐山 draws 500万 for merging 可研 and 初设, and sends some projects to 市政府 with no amount:
     # "500万以上的都要上市政府" is not settled by the other line (it was answered from 第十八条).
-    a = assistant.ask("乐山500万以上的项目都要上市政府常务会吧")
-    assert _refused(a) and not a.answer.startswith(("是", "不是"))
+    _refused_without_verdict(assistant, "乐山500万以上的项目都要上市政府常务会吧")
     # The line drawn for what is asked still settles it.
     _confirmed(assistant, "乐山500万以下的项目可研和初设可以合并报吧", "leshan-2022/第十八条")
 

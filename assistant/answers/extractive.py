@@ -117,9 +117,7 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
     after = next_stage(ctx, analysis.topic) if stage is None and len(doc_ids) == 1 else None
     named_stage = next((st for st in ctx.stages if st.name == (stage or after)), None)
     if named_stage is not None and len(doc_ids) == 1:
-        labels = named_stage.clauses.get(doc_ids[0], ())
-        hits = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=ctx.corpus.documents[doc_ids[0]].meta, score=1.0)
-                for label in labels[:SPAN_CLAUSES]]
+        hits = clause_hits(ctx, doc_ids[0], named_stage.clauses.get(doc_ids[0], ())[:SPAN_CLAUSES])
         if hits:
             answer = compose(ctx, question, analysis, hits)
             if after is None:
@@ -131,19 +129,16 @@ def extractive_answer(ctx: Context, question: str, analysis: QueryAnalysis, doc_
         # "乐山立项流程", "启东项目立项怎么走": the steps of one stage and nothing else — the clauses that
         # govern the stage in the city's 办法, then the one that fits the question best (a clause
         # naming 立项 most often is no procedure of it on its own).
-        meta = ctx.corpus.documents[doc_ids[0]].meta
         best = next((h for h in ctx.searcher.search(analysis, PER_CITY_HITS, scope, per_city=routing)
                      if is_relevant(ctx.matcher, gate, h)), None)
-        curated = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=meta, score=1.0)
-                   for label in asked_stage.clauses[doc_ids[0]][:SPAN_CLAUSES]]
+        curated = clause_hits(ctx, doc_ids[0], asked_stage.clauses[doc_ids[0]][:SPAN_CLAUSES])
         hits = curated + ([best] if best is not None and best.clause.id not in {h.clause.id for h in curated} else [])
         return compose(ctx, question, analysis, hits[:MAX_CITATIONS])
     span = stage_span(ctx, analysis.topic, doc_ids[0]) if len(doc_ids) == 1 and set(request.asked) <= _STEP_ASKS else []
     if span:
         # "从申报到拿到立项文件，中间要经过哪些环节": the stages between, each by its clauses.
         labels = dict.fromkeys(label for stage in span for label in stage.clauses.get(doc_ids[0], ()))
-        hits = [Hit(clause=ctx.corpus.clause(doc_ids[0], label), meta=ctx.corpus.documents[doc_ids[0]].meta, score=1.0)
-                for label in list(labels)[:SPAN_CLAUSES]]
+        hits = clause_hits(ctx, doc_ids[0], list(labels)[:SPAN_CLAUSES])
         if hits:
             return compose(ctx, question, analysis, hits)
     figures = figure_hits(ctx, analysis, request, doc_ids or tuple(ctx.corpus.documents))
@@ -354,6 +349,12 @@ def _recalled(ctx: Context, gate: Gate, earlier: tuple[str, ...], doc_ids: tuple
     return [h for _, h in sorted(out, key=lambda t: (-t[0], -sum(t[1].clause.text.count(w) for w in words)))]
 
 
+def clause_hits(ctx: Context, doc_id: str, labels, score: float = 1.0) -> list[Hit]:
+    """A document's clauses by label (curated in corpus/checklist.yaml or topics.yaml), as hits."""
+    meta = ctx.corpus.documents[doc_id].meta
+    return [Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=score) for label in labels]
+
+
 def _counterparts(ctx: Context, earlier: tuple[str, ...], doc_ids: tuple[str, ...]) -> list[Hit]:
     """The clauses of the documents in scope that the comparison topics (corpus/topics.yaml) pair
     with the previous answer's clauses of another document."""
@@ -363,9 +364,7 @@ def _counterparts(ctx: Context, earlier: tuple[str, ...], doc_ids: tuple[str, ..
         if not any(label in topic.clauses.get(doc_id, ()) for doc_id, label in before if doc_id not in doc_ids):
             continue
         for doc_id in doc_ids:
-            meta = ctx.corpus.documents[doc_id].meta
-            out += [Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0)
-                    for label in topic.clauses.get(doc_id, ())]
+            out += clause_hits(ctx, doc_id, topic.clauses.get(doc_id, ()), score=0.0)
     return list({h.clause.id: h for h in out}.values())
 
 
@@ -1064,16 +1063,14 @@ def compared(ctx: Context, analysis: QueryAnalysis, request: Request, doc_ids: t
     named = named_topics(ctx, request, topics)
     out = list(hits)
     for doc_id in doc_ids:
-        meta = ctx.corpus.documents[doc_id].meta
         decided = next((t for t in named if doc_id in t.clauses), None)
         if decided is not None:
             out = [h for h in out if h.meta.doc_id != doc_id]
-            out += [Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=1.0)
-                    for label in decided.clauses[doc_id]]
+            out += clause_hits(ctx, doc_id, decided.clauses[doc_id])
         elif not any(h.meta.doc_id == doc_id for h in out):
             label = next((t.clauses[doc_id][0] for t in topics if t.clauses.get(doc_id)), None)
             if label is not None:
-                out.append(Hit(clause=ctx.corpus.clause(doc_id, label), meta=meta, score=0.0))
+                out += clause_hits(ctx, doc_id, (label,), score=0.0)
     return out
 
 

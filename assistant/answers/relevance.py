@@ -586,12 +586,12 @@ def _ask_focus(matcher: Matcher, analysis: QueryAnalysis, request: Request, aske
     if total < MIN_TOPIC_IDF:
         rest = [a for a in request.asks if a != text] + list(request.context)
         before = list(request.asks[:request.asks.index(text)]) if text in request.asks else []
-        heading = next((c for c in reversed(request.context) if _stages_named(matcher, c, stages)), None)
         if _POINTING.search(text) and before:
             # "监理和等保测评都要做吗？这些钱从哪出": 这些 points at what the ask before it named,
             # not at the story (本级, 新建, 市级财政出钱).
             rest = before[-1:]
-        elif heading is not None and not before:
+        elif not before and (heading := next((c for c in reversed(request.context)
+                                             if _stages_named(matcher, c, stages)), None)) is not None:
             rest = [heading]
         part = _part(analysis, "，".join(rest))
         total, score = known_weight(matcher, part)

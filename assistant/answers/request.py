@@ -269,6 +269,8 @@ _ACTOR = re.compile(r"由[^，。；;]{1,36}(组织|负责|审批|审核|编制|
 # A firm by its name: "…有限公司", "…股份", "…集团".
 _FIRM = re.compile(r"有限(责任)?公司|股份|集团")
 # A standard or specification named: "按照国家技术标准", "GB/T 22239", "相关标准、规范".
+# How to reach a body: a phone number, an e-mail or web address, a street address.
+_CONTACT = re.compile(r"\d{5,}|@|https?://|www\.|[路街]\d+号")
 _STANDARD = re.compile(r"标准|规范|GB|《[^》]*(标准|规范|指南)》")
 # Where money comes from: "费用纳入该项目预算", "由项目单位承担", "列入年度预算".
 # Also who guarantees the money ("负责…资金保障"), whose money a project uses ("使用市级财政性资金"),
@@ -315,7 +317,7 @@ def states_value(asked: Asked, sentence: str) -> bool:
     if asked is Asked.PROVIDER:
         return bool(_FIRM.search(sentence))
     if asked is Asked.CONTACT:
-        return bool(re.search(r"\d{5,}|@|https?://|www\.|[路街]\d+号", sentence))
+        return bool(_CONTACT.search(sentence))
     if asked is Asked.DATE:
         # A date, or a time limit counted from an event ("完成建设任务后的半年内").
         return bool(_DATE.search(sentence) or _WITHIN.search(sentence))
